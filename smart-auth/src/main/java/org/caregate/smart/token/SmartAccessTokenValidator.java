@@ -27,6 +27,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -218,6 +219,10 @@ public final class SmartAccessTokenValidator {
         List<JWK> candidates;
         try {
             candidates = issuer.keys().get(new JWKSelector(matcher), null);
+        } catch (RateLimitReachedException e) {
+            // The kid was not in the cached keys and they were refreshed moments ago: the key does not exist.
+            throw new InvalidTokenException(UNKNOWN_KEY, "issuer " + issuer.issuer() + " has no "
+                    + header.getAlgorithm() + " key with kid " + header.getKeyID() + " (its keys were just refreshed)", e);
         } catch (KeySourceException e) {
             throw new InvalidTokenException(KEYS_UNAVAILABLE,
                     "the keys of issuer " + issuer.issuer() + " could not be obtained", e);
