@@ -6,6 +6,7 @@ import org.caregate.consent.CareRelationship;
 import org.caregate.consent.Decision;
 import org.caregate.consent.LocalizedText;
 import org.caregate.consent.PractitionerRequester;
+import org.caregate.consent.PractitionerRequester.AccessStatus;
 
 import java.time.Period;
 import java.util.Objects;
@@ -58,14 +59,11 @@ public final class CareRelationshipRule implements AccessRule {
         if (!(request.requester() instanceof PractitionerRequester practitioner)) {
             return Decision.notApplicable(NAME);
         }
-        switch (practitioner.status()) {
-            case SUSPENDED:
-                return Decision.deny(NAME, SUSPENDED);
-            case TERMINATED:
-                return Decision.deny(NAME, TERMINATED);
-            case ACTIVE:
-            default:
-                break;
+        if (practitioner.status() == AccessStatus.SUSPENDED) {
+            return Decision.deny(NAME, SUSPENDED);
+        }
+        if (practitioner.status() == AccessStatus.TERMINATED) {
+            return Decision.deny(NAME, TERMINATED);
         }
         String patientId = request.patient().id();
         if (practitioner.ownPatientIds().contains(patientId)) {
