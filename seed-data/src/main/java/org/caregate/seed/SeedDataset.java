@@ -120,19 +120,27 @@ public final class SeedDataset {
      * @param facilityZone the facility time zone ({@code caregate.facility-zone})
      */
     public List<Bundle> transactionBundles(LocalDate loadingDay, ZoneId facilityZone) {
-        RelativeDatePlaceholders placeholders = new RelativeDatePlaceholders(loadingDay, facilityZone);
         IParser parser = fhirContext.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
-        List<Bundle> bundles = new ArrayList<>(bundleTexts.size());
+        return transactionBundlesJson(loadingDay, facilityZone).stream()
+                .map(json -> parser.parseResource(Bundle.class, json))
+                .toList();
+    }
+
+    /**
+     * The bundles as JSON text with the placeholders resolved, in load order: what {@link #transactionBundles} parses.
+     * For a loader that posts JSON rather than objects.
+     */
+    public List<String> transactionBundlesJson(LocalDate loadingDay, ZoneId facilityZone) {
+        RelativeDatePlaceholders placeholders = new RelativeDatePlaceholders(loadingDay, facilityZone);
+        List<String> texts = new ArrayList<>(bundleTexts.size());
         for (int i = 0; i < bundleTexts.size(); i++) {
-            String json;
             try {
-                json = placeholders.resolve(bundleTexts.get(i));
+                texts.add(placeholders.resolve(bundleTexts.get(i)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("seed bundle " + BUNDLE_NAMES.get(i) + ": " + e.getMessage(), e);
             }
-            bundles.add(parser.parseResource(Bundle.class, json));
         }
-        return List.copyOf(bundles);
+        return List.copyOf(texts);
     }
 
     /** The persona accounts, documented in {@code seed-data/README.md}. */

@@ -3,6 +3,7 @@ package org.caregate.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,18 @@ class SeedBundlesTest {
                 assertThat(entry.getRequest().getUrl()).isEqualTo(typeAndId);
                 assertThat(resource.getIdElement().getIdPart()).as(typeAndId).matches("[a-z0-9\\-]{1,64}");
             }
+        }
+    }
+
+    @Test
+    void transactionBundlesJsonWhenParsedStrictlyThenEveryBundleParses() {
+        IParser strict = PreparedSeed.FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+        List<String> texts = PreparedSeed.DATASET.transactionBundlesJson(DAY, SeedDataset.DEFAULT_FACILITY_ZONE);
+        assertThat(texts).hasSize(SeedDataset.BUNDLE_NAMES.size());
+        for (String text : texts) {
+            assertThat(text).doesNotContain("${");
+            Bundle bundle = strict.parseResource(Bundle.class, text);
+            assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
         }
     }
 
