@@ -1,0 +1,383 @@
+package org.caregate.smart.authserver;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.caregate.smart.authserver.authentication.PublicClientRefreshTokenAuthenticationConverter;
+import org.caregate.smart.authserver.authentication.PublicClientRefreshTokenAuthenticationProvider;
+import org.caregate.smart.authserver.authentication.SmartAuthorizationConsentService;
+import org.caregate.smart.authserver.authentication.SmartAuthorizationRequestValidators;
+import org.caregate.smart.authserver.authentication.SmartClientCredentialsValidators;
+import org.caregate.smart.authserver.client.ClientAssertionReplayGuard;
+import org.caregate.smart.authserver.client.ExampleClients;
+import org.caregate.smart.authserver.client.SmartClientAssertionDecoderFactory;
+import org.caregate.smart.authserver.context.LaunchContextService;
+import org.caregate.smart.authserver.context.PatientAccessDirectory;
+import org.caregate.smart.authserver.discovery.SmartConfiguration;
+import org.caregate.smart.authserver.discovery.SmartConfigurationFilter;
+import org.caregate.smart.authserver.key.SigningKeyStore;
+import org.caregate.smart.authserver.storage.SmartAuthDatabase;
+import org.caregate.smart.authserver.token.AccessTokenDecoders;
+import org.caregate.smart.authserver.token.RevocationResponseHandler;
+import org.caregate.smart.authserver.token.RevokedAccessTokens;
+import org.caregate.smart.authserver.token.SmartClaimNames;
+import org.caregate.smart.authserver.token.SmartRefreshTokenGenerator;
+import org.caregate.smart.authserver.token.SmartTokenCustomizer;
+import org.caregate.smart.authserver.token.SmartTokenResponseHandler;
+import org.caregate.smart.authserver.user.UserAccountDetailsService;
+import org.caregate.smart.authserver.user.UserAccountService;
+import org.caregate.smart.authserver.web.AuthorizationApprovalController;
+import org.caregate.smart.authserver.web.AuthorizePostRequestFilter;
+import org.caregate.smart.authserver.web.LoginController;
+import org.caregate.smart.authserver.web.SmartStyleController;
+import org.flywaydb.core.Flyway;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+
+/**
+ * The SMART App Launch 2.2 authorization server, on Spring Authorization Server 1.4. The server module imports this
+ * class ({@code @Import(SmartAuthorizationServerConfig.class)}); everything it needs is declared or imported here.
+ *
+ * <p>The server provides: one {@link DataSource} (PostgreSQL; the tables go to schema {@code smart_auth}, migrated by
+ * the Flyway bean declared here, which also keeps Boot's own Flyway off {@code public}), and one
+ * {@link PatientAccessDirectory}. Optionally a {@link Clock} bean (else the system UTC clock).
+ *
+ * <p>Two filter chains, both limited to the authorization server's paths so the server can add its own for
+ * {@code /fhir/**} and {@code /portal/**}:
+ * <ol>
+ *   <li>order {@link #AUTHORIZATION_SERVER_CHAIN_ORDER}: SAS's protocol endpoints (authorize, token, introspect,
+ *       revoke, jwks, userinfo, OIDC and RFC 8414 discovery);</li>
+ *   <li>order {@link #AUTH_PAGES_CHAIN_ORDER}: the rest of {@code /auth/**} (login form, patient picker, approval
+ *       page, logout, style) and CORS preflights of the discovery documents.</li>
+ * </ol>
+ * The {@code /fhir/.well-known/smart-configuration} document is served by a servlet filter registered for that path
+ * only ({@link SmartConfigurationFilter}).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableConfigurationProperties(SmartAuthProperties.class)
+@Import({LoginController.class, AuthorizationApprovalController.class, SmartStyleController.class})
+public class SmartAuthorizationServerConfig {
+
+    /** The login page; the server's {@code /portal/**} chain sends unauthenticated browsers here. */
+    public static final String LOGIN_PAGE = SmartAuthPaths.LOGIN;
+
+    /** Order of the protocol-endpoint chain; the server's chains should come after {@link #AUTH_PAGES_CHAIN_ORDER}. */
+    public static final int AUTHORIZATION_SERVER_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+    public static final int AUTH_PAGES_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 11;
+
+    private static final PasswordEncoder PASSWORD_ENCODER = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    // ----- configuration -----
+
+    @Bean
+    SmartAuthUrls smartAuthUrls(Environment environment) {
+        return new SmartAuthUrls(environment.getProperty("caregate.public-base-url",
+                SmartAuthUrls.DEFAULT_PUBLIC_BASE_URL));
+    }
+
+    @Bean
+    AuthorizationServerSettings smartAuthorizationServerSettings(SmartAuthUrls urls) {
+        return AuthorizationServerSettings.builder()
+                .issuer(urls.issuer())
+                .authorizationEndpoint(SmartAuthPaths.AUTHORIZE)
+                .tokenEndpoint(SmartAuthPaths.TOKEN)
+                .tokenIntrospectionEndpoint(SmartAuthPaths.INTROSPECT)
+                .tokenRevocationEndpoint(SmartAuthPaths.REVOKE)
+                .jwkSetEndpoint(SmartAuthPaths.JWKS)
+                .oidcUserInfoEndpoint(SmartAuthPaths.USERINFO)
+                .oidcLogoutEndpoint(SmartAuthPaths.OIDC_LOGOUT)
+                .oidcClientRegistrationEndpoint(SmartAuthPaths.OIDC_CLIENT_REGISTRATION)
+                .deviceAuthorizationEndpoint(SmartAuthPaths.DEVICE_AUTHORIZATION)
+                .deviceVerificationEndpoint(SmartAuthPaths.DEVICE_VERIFICATION)
+                .build();
+    }
+
+    // ----- storage -----
+
+    /** Flyway for schema {@code smart_auth} only. Declaring it also keeps Boot's default Flyway off {@code public}. */
+    @Bean
+    Flyway smartAuthFlyway(DataSource dataSource) {
+        return SmartAuthDatabase.flyway(dataSource);
+    }
+
+    @Bean
+    SmartAuthDatabase smartAuthDatabase(Flyway smartAuthFlyway, DataSource dataSource) {
+        return SmartAuthDatabase.migrate(smartAuthFlyway, dataSource);
+    }
+
+    @Bean
+    RegisteredClientRepository smartRegisteredClientRepository(SmartAuthDatabase database) {
+        return new JdbcRegisteredClientRepository(database.jdbc());
+    }
+
+    @Bean
+    OAuth2AuthorizationService smartAuthorizationService(SmartAuthDatabase database,
+            RegisteredClientRepository smartRegisteredClientRepository) {
+        return new JdbcOAuth2AuthorizationService(database.jdbc(), smartRegisteredClientRepository);
+    }
+
+    @Bean
+    SmartAuthorizationConsentService smartAuthorizationConsentService(SmartAuthDatabase database,
+            RegisteredClientRepository smartRegisteredClientRepository) {
+        return new SmartAuthorizationConsentService(
+                new JdbcOAuth2AuthorizationConsentService(database.jdbc(), smartRegisteredClientRepository));
+    }
+
+    // ----- services the server calls -----
+
+    @Bean
+    public UserAccountService userAccountService(SmartAuthDatabase database, ObjectProvider<Clock> clock) {
+        return new UserAccountService(database.jdbc(), PASSWORD_ENCODER, clock(clock));
+    }
+
+    /** The form login's user store; the server's {@code /portal/**} chain may use it too. */
+    @Bean
+    public UserDetailsService smartAuthUserDetailsService(UserAccountService userAccountService) {
+        return new UserAccountDetailsService(userAccountService);
+    }
+
+    @Bean
+    public LaunchContextService launchContextService(SmartAuthDatabase database, ObjectProvider<Clock> clock,
+            SmartAuthProperties properties) {
+        return new LaunchContextService(database.jdbc(), clock(clock), properties.launchContextTimeToLive());
+    }
+
+    /** Revocation check for the FHIR server: {@code isRevoked(jti)}, an in-memory look-up (see the class). */
+    @Bean
+    public RevokedAccessTokens revokedAccessTokens(SmartAuthDatabase database, ObjectProvider<Clock> clock,
+            SmartAuthProperties properties) {
+        return new RevokedAccessTokens(database.jdbc(), clock(clock), properties.revocationCacheRefresh());
+    }
+
+    /** The signing keys, a {@code JWKSource}; the FHIR server's token validator verifies with it (no HTTP call). */
+    @Bean
+    public SigningKeyStore signingKeyStore(SmartAuthDatabase database, ObjectProvider<Clock> clock,
+            SmartAuthProperties properties) {
+        Duration longestToken = max(properties.accessTokenTimeToLive(), Duration.ofMinutes(30));
+        SigningKeyStore store = new SigningKeyStore(database.jdbc(), clock(clock), properties.signingKeyRotation(),
+                longestToken.plus(Duration.ofMinutes(10)), properties.keyCacheRefresh());
+        store.initialize();
+        return store;
+    }
+
+    @Bean
+    ClientAssertionReplayGuard clientAssertionReplayGuard(SmartAuthDatabase database, ObjectProvider<Clock> clock) {
+        return new ClientAssertionReplayGuard(database.jdbc(), clock(clock));
+    }
+
+    @Bean
+    ExampleClients exampleClients(RegisteredClientRepository smartRegisteredClientRepository,
+            SmartAuthProperties properties, SmartAuthUrls urls, Environment environment) {
+        ExampleClients clients = new ExampleClients(smartRegisteredClientRepository, PASSWORD_ENCODER, properties, urls,
+                Path.of(environment.getProperty("caregate.data-dir", "./data")));
+        if (properties.registerExampleClients()) {
+            clients.registerMissing();
+        }
+        return clients;
+    }
+
+    // ----- discovery -----
+
+    @Bean
+    public SmartConfiguration smartConfiguration(SmartAuthUrls urls) {
+        return new SmartConfiguration(urls, new ObjectMapper());
+    }
+
+    @Bean
+    FilterRegistrationBean<SmartConfigurationFilter> smartConfigurationFilterRegistration(
+            SmartConfiguration smartConfiguration) {
+        FilterRegistrationBean<SmartConfigurationFilter> registration = new FilterRegistrationBean<>(
+                new SmartConfigurationFilter(smartConfiguration));
+        registration.addUrlPatterns(SmartAuthPaths.SMART_CONFIGURATION);
+        registration.setName("smartConfigurationFilter");
+        // Before Spring Security's filter (-100), so no chain of the server's /fhir/** can ask for a token here.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    // ----- filter chains -----
+
+    @Bean
+    @Order(AUTHORIZATION_SERVER_CHAIN_ORDER)
+    SecurityFilterChain smartAuthorizationServerFilterChain(HttpSecurity http, SmartAuthUrls urls,
+            SmartAuthProperties properties, AuthorizationServerSettings settings,
+            RegisteredClientRepository smartRegisteredClientRepository,
+            OAuth2AuthorizationService smartAuthorizationService,
+            SmartAuthorizationConsentService smartAuthorizationConsentService, SigningKeyStore signingKeyStore,
+            UserAccountService users, PatientAccessDirectory directory, LaunchContextService launchContexts,
+            RevokedAccessTokens revokedAccessTokens, ClientAssertionReplayGuard replayGuard,
+            ObjectProvider<Clock> clockProvider, ExampleClients exampleClients) throws Exception {
+        Clock clock = clock(clockProvider);
+        JwtDecoder accessTokenDecoder = AccessTokenDecoders.create(signingKeyStore, urls.issuer(), urls.fhirBaseUrl(),
+                clock);
+        OAuth2TokenGenerator<?> tokenGenerator = tokenGenerator(urls, signingKeyStore, users, directory, clock);
+        SmartClientAssertionDecoderFactory assertionDecoders = new SmartClientAssertionDecoderFactory(
+                urls.tokenEndpoint(), replayGuard, clock);
+
+        OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer
+                .authorizationServer();
+        http.setSharedObject(com.nimbusds.jose.jwk.source.JWKSource.class, signingKeyStore);
+        http.securityMatcher(authorizationServer.getEndpointsMatcher())
+                .with(authorizationServer, server -> server
+                        .registeredClientRepository(smartRegisteredClientRepository)
+                        .authorizationService(smartAuthorizationService)
+                        .authorizationConsentService(smartAuthorizationConsentService)
+                        .authorizationServerSettings(settings)
+                        .tokenGenerator(tokenGenerator)
+                        .clientAuthentication(clientAuthentication -> clientAuthentication
+                                .authenticationConverter(new PublicClientRefreshTokenAuthenticationConverter())
+                                .authenticationProvider(
+                                        new PublicClientRefreshTokenAuthenticationProvider(smartRegisteredClientRepository))
+                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                    if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
+                                        assertions.setJwtDecoderFactory(assertionDecoders);
+                                    }
+                                })))
+                        .authorizationEndpoint(authorization -> authorization
+                                .consentPage(SmartAuthPaths.CONSENT)
+                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                    if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
+                                        requests.setAuthenticationValidator(SmartAuthorizationRequestValidators
+                                                .smartDefaults(urls.fhirBaseUrl(), launchContexts));
+                                        // SMART asks every time: a standalone launch needs its patient picked.
+                                        requests.setAuthorizationConsentRequired(context -> true);
+                                    }
+                                })))
+                        .tokenEndpoint(token -> token
+                                .accessTokenResponseHandler(new SmartTokenResponseHandler(urls))
+                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                    if (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials) {
+                                        clientCredentials.setAuthenticationValidator(
+                                                SmartClientCredentialsValidators.systemScopes());
+                                    }
+                                })))
+                        .tokenRevocationEndpoint(revocation -> revocation.revocationResponseHandler(
+                                new RevocationResponseHandler(smartAuthorizationService, accessTokenDecoder,
+                                        revokedAccessTokens)))
+                        .oidc(oidc -> oidc.userInfoEndpoint(userInfo -> userInfo.userInfoMapper(context -> {
+                            String username = context.getAuthorization().getPrincipalName();
+                            Map<String, Object> claims = new LinkedHashMap<>();
+                            claims.put("sub", username);
+                            users.find(username).ifPresent(user -> {
+                                claims.put(SmartClaimNames.FHIR_USER, urls.fhirUserUrl(user.fhirUser()));
+                                claims.put("name", user.displayName());
+                            });
+                            return new OidcUserInfo(claims);
+                        }))))
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint(SmartAuthPaths.LOGIN),
+                        new AntPathRequestMatcher(SmartAuthPaths.AUTHORIZE)))
+                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
+                .cors(cors -> cors.configurationSource(corsConfigurationSource()))
+                .addFilterBefore(new AuthorizePostRequestFilter(SmartAuthPaths.AUTHORIZE),
+                        SecurityContextHolderFilter.class);
+        return http.build();
+    }
+
+    @Bean
+    @Order(AUTH_PAGES_CHAIN_ORDER)
+    SecurityFilterChain smartAuthPagesFilterChain(HttpSecurity http, UserDetailsService smartAuthUserDetailsService)
+            throws Exception {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(PASSWORD_ENCODER);
+        passwords.setUserDetailsService(smartAuthUserDetailsService);
+        AuthenticationManager authenticationManager = new ProviderManager(passwords);
+        http.securityMatcher(SmartAuthPaths.PREFIX + "/**", SmartAuthPaths.OIDC_DISCOVERY,
+                        SmartAuthPaths.OAUTH_METADATA + "/**")
+                .authenticationManager(authenticationManager)
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(HttpMethod.OPTIONS).permitAll()
+                        .requestMatchers(SmartAuthPaths.LOGIN, SmartAuthPaths.SMART_STYLE, SmartAuthPaths.STATIC,
+                                "/error").permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(form -> form.loginPage(SmartAuthPaths.LOGIN).permitAll())
+                .logout(logout -> logout.logoutUrl(SmartAuthPaths.LOGOUT)
+                        .logoutSuccessUrl(SmartAuthPaths.LOGIN + "?logout"))
+                .cors(cors -> cors.configurationSource(corsConfigurationSource()));
+        return http.build();
+    }
+
+    /**
+     * CORS for browser apps (SMART "client-public" apps run in the browser): the token, introspection, revocation,
+     * JWKS, userinfo and discovery endpoints and the style document answer any origin, with {@code Authorization}
+     * and {@code Content-Type} allowed. Never the login, picker or approval pages.
+     */
+    static CorsConfigurationSource corsConfigurationSource() {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(List.of("*"));
+        cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
+        cors.setAllowCredentials(false);
+        cors.setMaxAge(Duration.ofHours(1));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        for (String path : List.of(SmartAuthPaths.TOKEN, SmartAuthPaths.INTROSPECT, SmartAuthPaths.REVOKE,
+                SmartAuthPaths.JWKS, SmartAuthPaths.USERINFO, SmartAuthPaths.SMART_STYLE, SmartAuthPaths.OIDC_DISCOVERY,
+                SmartAuthPaths.OAUTH_METADATA, SmartAuthPaths.OAUTH_METADATA + "/**")) {
+            source.registerCorsConfiguration(path, cors);
+        }
+        return source;
+    }
+
+    private static OAuth2TokenGenerator<?> tokenGenerator(SmartAuthUrls urls, SigningKeyStore keys,
+            UserAccountService users, PatientAccessDirectory directory, Clock clock) {
+        JwtGenerator jwtGenerator = new JwtGenerator(new NimbusJwtEncoder(keys));
+        jwtGenerator.setJwtCustomizer(new SmartTokenCustomizer(urls, keys, users, directory, clock));
+        return new DelegatingOAuth2TokenGenerator(jwtGenerator, new SmartRefreshTokenGenerator(clock));
+    }
+
+    private static Clock clock(ObjectProvider<Clock> clock) {
+        return clock.getIfUnique(Clock::systemUTC);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}
