@@ -1,0 +1,81 @@
+package org.caregate.server.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.narrative.INarrativeGenerator;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.ETagSupportEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/**
+ * The FHIR REST API at {@code /fhir}: HAPI's {@link RestfulServer} with the JPA resource providers of the
+ * configured resource types, the system provider (batch/transaction, history), database-backed paging and a
+ * cached CapabilityStatement. GraphQL, terminology upload and other administrative operations are not
+ * registered: what is not registered cannot leak.
+ */
+@Configuration(proxyBeanMethods = false)
+public class FhirRestConfig {
+
+    public static final String FHIR_PATH = "/fhir";
+
+    @Bean
+    RestfulServer fhirServer(FhirContext fhirContext, FhirProperties properties, DaoRegistry daoRegistry,
+            ResourceProviderFactory resourceProviders, IJpaSystemProvider systemProvider,
+            IFhirSystemDao<?, ?> systemDao, JpaStorageSettings storageSettings,
+            ISearchParamRegistry searchParamRegistry, IValidationSupport validationSupport,
+            DatabaseBackedPagingProvider pagingProvider, ObjectProvider<FhirServerCustomizer> customizers) {
+        daoRegistry.setSupportedResourceTypes(new ArrayList<>(properties.resourceTypes()));
+        fhirContext.setNarrativeGenerator((INarrativeGenerator) null);
+
+        RestfulServer server = new RestfulServer(fhirContext);
+        server.setServerName("CareGate");
+        server.registerProviders(resourceProviders.createProviders());
+        server.registerProvider(systemProvider);
+        server.setPagingProvider(pagingProvider);
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setDefaultPrettyPrint(false);
+        server.setETagSupport(ETagSupportEnum.ENABLED);
+
+        JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+        capabilities.setImplementationDescription("CareGate FHIR R4 server");
+        capabilities.setIncludeResourceCounts(false);
+        List<CapabilityStatementCustomizer> capabilityCustomizers = new ArrayList<>();
+        customizers.orderedStream().forEach(customizer -> customizer.customize(server, capabilityCustomizers));
+        server.setServerConformanceProvider(new CachingCapabilityStatementProvider(capabilities, capabilityCustomizers));
+        return server;
+    }
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer fhirServer) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(fhirServer, FHIR_PATH + "/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(FhirProperties properties, FhirContext fhirContext) {
+        FilterRegistrationBean<RequestBodyLimitFilter> registration =
+                new FilterRegistrationBean<>(new RequestBodyLimitFilter(properties.maxRequestBodySize(), fhirContext));
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+}
