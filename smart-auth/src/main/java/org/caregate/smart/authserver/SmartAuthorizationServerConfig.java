@@ -11,8 +11,9 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.caregate.smart.authserver.authentication.PublicClientRefreshTokenAuthenticationConverter;
-import org.caregate.smart.authserver.authentication.PublicClientRefreshTokenAuthenticationProvider;
+import org.caregate.smart.authserver.authentication.ClientAssertionAuthenticationConverter;
+import org.caregate.smart.authserver.authentication.PublicClientAuthenticationConverter;
+import org.caregate.smart.authserver.authentication.PublicClientAuthenticationProvider;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationConsentService;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationRequestValidators;
 import org.caregate.smart.authserver.authentication.SmartClientCredentialsValidators;
@@ -273,9 +274,10 @@ public class SmartAuthorizationServerConfig {
                         .authorizationServerSettings(settings)
                         .tokenGenerator(tokenGenerator)
                         .clientAuthentication(clientAuthentication -> clientAuthentication
-                                .authenticationConverter(new PublicClientRefreshTokenAuthenticationConverter())
+                                .authenticationConverter(new ClientAssertionAuthenticationConverter())
+                                .authenticationConverter(new PublicClientAuthenticationConverter(SmartAuthPaths.REVOKE))
                                 .authenticationProvider(
-                                        new PublicClientRefreshTokenAuthenticationProvider(smartRegisteredClientRepository))
+                                        new PublicClientAuthenticationProvider(smartRegisteredClientRepository))
                                 .authenticationProviders(providers -> providers.forEach(provider -> {
                                     if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
                                         assertions.setJwtDecoderFactory(assertionDecoders);

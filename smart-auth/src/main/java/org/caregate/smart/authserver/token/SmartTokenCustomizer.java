@@ -1,7 +1,7 @@
 package org.caregate.smart.authserver.token;
 
 import java.time.Clock;
-import java.util.List;
+import java.util.Collections;
 import java.util.Set;
 
 import org.caregate.smart.authserver.SmartAuthUrls;
@@ -67,7 +67,8 @@ public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEnco
     private void customizeAccessToken(JwtEncodingContext context) {
         Set<String> scopes = context.getAuthorizedScopes();
         var claims = context.getClaims();
-        claims.audience(List.of(urls.fhirBaseUrl()));
+        // A JDK-serializable list: the claims are stored with the authorization as allow-listed JSON.
+        claims.audience(Collections.singletonList(urls.fhirBaseUrl()));
         claims.claim(SmartClaimNames.CLIENT_ID, context.getRegisteredClient().getClientId());
         claims.claim(SmartClaimNames.SCOPE, String.join(" ", scopes));
         if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {

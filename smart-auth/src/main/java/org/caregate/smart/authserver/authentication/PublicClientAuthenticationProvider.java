@@ -13,24 +13,27 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 /**
- * Identifies (it cannot authenticate) a public client on the refresh-token grant: the client must be registered
- * with the {@code none} method and the {@code refresh_token} grant. What protects the grant is the refresh token
- * itself: bound to this client by SAS's refresh-token provider, and rotated on every use.
+ * Identifies (it cannot authenticate) a public client on the refresh-token grant and on revocation: the client must
+ * be registered with the {@code none} method. What protects a refresh is the refresh token itself: bound to this
+ * client by SAS's refresh-token provider, and rotated on every use; a revocation only reaches tokens issued to this
+ * client.
  */
-public final class PublicClientRefreshTokenAuthenticationProvider implements AuthenticationProvider {
+public final class PublicClientAuthenticationProvider implements AuthenticationProvider {
 
     private final RegisteredClientRepository clients;
 
-    public PublicClientRefreshTokenAuthenticationProvider(RegisteredClientRepository clients) {
+    public PublicClientAuthenticationProvider(RegisteredClientRepository clients) {
         this.clients = clients;
     }
 
     @Override
     public Authentication authenticate(Authentication authentication) {
         OAuth2ClientAuthenticationToken token = (OAuth2ClientAuthenticationToken) authentication;
-        if (!ClientAuthenticationMethod.NONE.equals(token.getClientAuthenticationMethod())
-                || !AuthorizationGrantType.REFRESH_TOKEN.getValue()
-                        .equals(token.getAdditionalParameters().get(OAuth2ParameterNames.GRANT_TYPE))) {
+        boolean refresh = AuthorizationGrantType.REFRESH_TOKEN.getValue()
+                .equals(token.getAdditionalParameters().get(OAuth2ParameterNames.GRANT_TYPE));
+        boolean revocation = Boolean.TRUE.equals(
+                token.getAdditionalParameters().get(PublicClientAuthenticationConverter.REVOCATION));
+        if (!ClientAuthenticationMethod.NONE.equals(token.getClientAuthenticationMethod()) || !(refresh || revocation)) {
             return null;
         }
         RegisteredClient client = clients.findByClientId(String.valueOf(token.getPrincipal()));

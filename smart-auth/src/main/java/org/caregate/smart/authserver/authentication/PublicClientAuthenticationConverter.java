@@ -16,18 +16,30 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * A refresh-token request from a public client: {@code grant_type=refresh_token} with {@code client_id} and no
- * client credentials. SAS only recognises public clients on the authorization-code grant (with a
- * {@code code_verifier}); SMART App Launch lets public apps granted {@code offline_access} refresh too
- * ("Refresh access token": "client_id ... required for public clients"). See
- * {@link PublicClientRefreshTokenAuthenticationProvider}.
+ * Requests of a public client that SAS 1.4 does not recognise: a refresh-token grant
+ * ({@code grant_type=refresh_token} + {@code client_id}) and a token revocation ({@code token} + {@code client_id}
+ * at the revocation endpoint), both without client credentials. SAS only knows public clients on the
+ * authorization-code grant (with a {@code code_verifier}); SMART App Launch lets public apps granted
+ * {@code offline_access} refresh ("Refresh access token": {@code client_id} "required for public clients"), and RFC
+ * 7009 lets them revoke. See {@link PublicClientAuthenticationProvider}.
  */
-public final class PublicClientRefreshTokenAuthenticationConverter implements AuthenticationConverter {
+public final class PublicClientAuthenticationConverter implements AuthenticationConverter {
+
+    /** Marks the request a revocation, for {@link PublicClientAuthenticationProvider}. */
+    static final String REVOCATION = "caregate.revocation";
+
+    private final String revocationEndpoint;
+
+    public PublicClientAuthenticationConverter(String revocationEndpoint) {
+        this.revocationEndpoint = revocationEndpoint;
+    }
 
     @Override
     public Authentication convert(HttpServletRequest request) {
-        if (!"POST".equals(request.getMethod())
-                || !AuthorizationGrantType.REFRESH_TOKEN.getValue().equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))
+        boolean refresh = AuthorizationGrantType.REFRESH_TOKEN.getValue()
+                .equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
+        boolean revocation = revocationEndpoint.equals(request.getRequestURI().substring(request.getContextPath().length()));
+        if (!"POST".equals(request.getMethod()) || !(refresh || revocation)
                 || request.getHeader(HttpHeaders.AUTHORIZATION) != null
                 || request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null
                 || request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION) != null) {
@@ -46,6 +58,9 @@ public final class PublicClientRefreshTokenAuthenticationConverter implements Au
                 parameters.put(name, values.length == 1 ? values[0] : values);
             }
         });
+        if (revocation) {
+            parameters.put(REVOCATION, Boolean.TRUE);
+        }
         return new OAuth2ClientAuthenticationToken(clientIds[0], ClientAuthenticationMethod.NONE, null, parameters);
     }
 }
