@@ -3,10 +3,8 @@ package org.caregate.smart.authserver.web;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationRequestValidators;
