@@ -51,6 +51,7 @@ public class FhirRestConfig {
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPrettyPrint(false);
         server.setETagSupport(ETagSupportEnum.ENABLED);
+        server.registerInterceptor(new ResourceIdValidationInterceptor());
 
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);

@@ -13,15 +13,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.caregate.seed.SeedDataset;
 import org.caregate.seed.SeedUser;
+import org.caregate.smart.authserver.user.UserAccountService;
+import org.caregate.smart.authserver.user.UserKind;
+import org.caregate.smart.authserver.user.UserStatus;
 import org.caregate.server.config.CareGateProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
@@ -32,7 +33,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>What was loaded is recorded in {@code caregate.seed_load}. The seed is loaded only when that table has no
  * row and HAPI holds no resource yet, so a production database that already has data is never touched. A
- * PostgreSQL advisory lock serialises nodes that start at the same moment.
+ * PostgreSQL advisory lock serialises nodes that start at the same moment. The personas' user accounts (with their
+ * documented development passwords) are created with the FHIR data.
  */
 @Component
 @Order(100)
@@ -47,18 +49,18 @@ public class SeedDataLoader implements ApplicationRunner {
     private final FhirContext fhirContext;
     private final Clock clock;
     private final CareGateProperties careGate;
-    private final ObjectProvider<Consumer<SeedUser>> userAccountSink;
+    private final UserAccountService userAccounts;
 
     public SeedDataLoader(SeedProperties properties, DataSource dataSource, IFhirSystemDao<Bundle, ?> systemDao,
             FhirContext fhirContext, Clock clock, CareGateProperties careGate,
-            ObjectProvider<Consumer<SeedUser>> userAccountSink) {
+            UserAccountService userAccounts) {
         this.properties = properties;
         this.dataSource = dataSource;
         this.systemDao = systemDao;
         this.fhirContext = fhirContext;
         this.clock = clock;
         this.careGate = careGate;
-        this.userAccountSink = userAccountSink;
+        this.userAccounts = userAccounts;
     }
 
     @Override
@@ -98,7 +100,7 @@ public class SeedDataLoader implements ApplicationRunner {
         bundles.forEach(bundle -> all.getEntry().addAll(bundle.getEntry()));
         systemDao.transaction(new SystemRequestDetails(), all);
         int resources = all.getEntry().size();
-        userAccountSink.orderedStream().forEach(sink -> dataset.users().forEach(sink));
+        dataset.users().forEach(this::createAccount);
         try (PreparedStatement insert = connection.prepareStatement(
                 "insert into caregate.seed_load (dataset_version, loaded_at, loading_day, resources) values (?, ?, ?, ?)")) {
             insert.setString(1, dataset.version());
@@ -109,6 +111,12 @@ public class SeedDataLoader implements ApplicationRunner {
         }
         log.info("Loaded seed dataset {} for {}: {} resources in {} bundles, {} user accounts",
                 dataset.version(), loadingDay, resources, bundles.size(), dataset.users().size());
+    }
+
+    private void createAccount(SeedUser user) {
+        userAccounts.createOrUpdate(user.username(), user.devPassword(), user.displayName(), user.fhirUser(),
+                UserKind.valueOf(user.kind().name()), user.organizationId(), user.roles(),
+                UserStatus.valueOf(user.status().name()));
     }
 
     private static void createMarkerTable(Connection connection) throws SQLException {

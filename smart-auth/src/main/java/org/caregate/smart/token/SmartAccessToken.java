@@ -20,10 +20,12 @@ import org.caregate.smart.scope.SmartScopes;
  * @param issuedAt  {@code iat}
  * @param expiresAt {@code exp}
  * @param issuer    {@code iss}, one of the trusted issuers
+ * @param organization for a backend-services token, the id of the Organization the client acts for (CareGate's
+ *                  {@code organization} claim); {@code null} otherwise
  */
 public record SmartAccessToken(String tokenId, String clientId, String subject, String fhirUser, String patient,
                                String encounter, SmartScopes scopes, Instant issuedAt, Instant expiresAt,
-                               String issuer) {
+                               String issuer, String organization) {
 
     public SmartAccessToken {
         Objects.requireNonNull(tokenId, "tokenId");
@@ -43,6 +45,11 @@ public record SmartAccessToken(String tokenId, String clientId, String subject, 
     /** The launch patient's id, if any. */
     public Optional<String> launchPatient() {
         return Optional.ofNullable(patient);
+    }
+
+    /** The Organization a backend client acts for, if any. */
+    public Optional<String> clientOrganization() {
+        return Optional.ofNullable(organization);
     }
 
     /** The launch encounter's id, if any. */

@@ -148,7 +148,8 @@ public final class SmartAccessTokenValidator {
         SmartScopes scopes = scopes(claims);
         SmartAccessToken token = new SmartAccessToken(tokenId, clientId, subject,
                 optionalString(claims, "fhirUser"), optionalString(claims, "patient"),
-                optionalString(claims, "encounter"), scopes, issuedAt, expiresAt, issuer.issuer());
+                optionalString(claims, "encounter"), scopes, issuedAt, expiresAt, issuer.issuer(),
+                optionalString(claims, "organization"));
 
         if (revocation.isRevoked(tokenId)) {
             throw new InvalidTokenException(REVOKED, "the token has been revoked");

@@ -86,7 +86,7 @@ public final class Browser {
         return URI.create(url.startsWith("http") ? url : baseUrl + url);
     }
 
-    static String formBody(Map<String, ?> form) {
+    public static String formBody(Map<String, ?> form) {
         StringJoiner body = new StringJoiner("&");
         for (Map.Entry<String, ?> entry : form.entrySet()) {
             Object value = entry.getValue();

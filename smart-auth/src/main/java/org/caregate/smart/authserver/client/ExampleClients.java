@@ -63,8 +63,8 @@ public class ExampleClients {
 
     /** What a user-facing example app may ask for (SMART v1 and v2 read forms). */
     public static final List<String> USER_APP_SCOPES = List.of("openid", "fhirUser", "profile", "launch",
-            "launch/patient", "launch/encounter", "offline_access", "online_access", "patient/*.rs", "user/*.rs",
-            "patient/*.read", "user/*.read");
+            "launch/patient", "launch/encounter", "offline_access", "online_access", "patient/*.cruds", "user/*.cruds",
+            "patient/*.read", "user/*.read", "patient/*.write", "user/*.write");
     public static final List<String> BACKEND_SCOPES = List.of("system/*.rs", "system/*.read");
 
     private static final Logger log = LoggerFactory.getLogger(ExampleClients.class);

@@ -1,0 +1,168 @@
+package org.caregate.server.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.caregate.consent.Decision;
+import org.caregate.smart.scope.Interaction;
+import org.caregate.smart.scope.ResourceScope;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * Step 3: HAPI's authorization rules, built per request from the token's scopes and the patients consent permits
+ * now. Every read, write and every resource in every response (includes, paging, history, $everything, batch
+ * entries) is checked against them; anything no rule allows is denied.
+ *
+ * <ul>
+ *   <li>a scope on a Patient-compartment type reaches only the compartments of the permitted patients
+ *       ({@code patient/}: the launch patient, if consent still permits them; {@code user/}: the patients consent
+ *       permits the user; {@code system/}: the organisation's patients);</li>
+ *   <li>a scope on a type outside the Patient compartment (Practitioner, Organization, Medication, ...) reads any
+ *       instance: these describe the care system, not a patient.</li>
+ * </ul>
+ *
+ * <p>A denial names the consent rule that refused the patient, in the caller's language, where one did.
+ */
+public final class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
+
+    private final FhirContext fhirContext;
+    private final PermittedPatients permittedPatients;
+
+    public SmartAuthorizationInterceptor(FhirContext fhirContext, PermittedPatients permittedPatients) {
+        super(PolicyEnum.DENY);
+        this.fhirContext = fhirContext;
+        this.permittedPatients = permittedPatients;
+    }
+
+    @Override
+    public List<IAuthRule> buildRuleList(RequestDetails request) {
+        RuleBuilder rules = new RuleBuilder();
+        rules.allow("metadata").metadata();
+        AccessContext context = AccessContext.find(request).orElse(null);
+        if (context == null) {
+            rules.denyAll("no access token");
+            return rules.build();
+        }
+        List<IIdType> compartments = permittedPatients.of(context).stream()
+                .map(id -> (IIdType) new IdType("Patient", id))
+                .toList();
+        for (ResourceScope scope : context.token().scopes().resourceScopes()) {
+            addRules(rules, scope, compartments);
+        }
+        rules.allow("transaction and batch: each entry by the rules above").transaction().withAnyOperation()
+                .andApplyNormalRules();
+        if (!compartments.isEmpty() && context.token().scopes().permits(scopeContextOf(context), "Patient", Interaction.READ)) {
+            rules.allow("Patient $everything of a permitted patient").operation().named("$everything")
+                    .onInstances(compartments).andRequireExplicitResponseAuthorization();
+        }
+        rules.denyAll("deny by default");
+        return rules.build();
+    }
+
+    private static org.caregate.smart.scope.ScopeContext scopeContextOf(AccessContext context) {
+        return context.token().scopes().resourceScopes().stream().map(ResourceScope::context).findFirst()
+                .orElse(org.caregate.smart.scope.ScopeContext.PATIENT);
+    }
+
+    private void addRules(RuleBuilder rules, ResourceScope scope, List<IIdType> compartments) {
+        String name = "scope " + scope.value();
+        Set<Interaction> interactions = scope.interactions();
+        if (interactions.contains(Interaction.READ) || interactions.contains(Interaction.SEARCH)) {
+            addRule(rules.allow(name).read(), scope.resourceType(), compartments, rules, name, RuleKind.READ);
+        }
+        if (interactions.contains(Interaction.CREATE)) {
+            addRule(rules.allow(name).create(), scope.resourceType(), compartments, rules, name, RuleKind.WRITE);
+        }
+        if (interactions.contains(Interaction.UPDATE)) {
+            addRule(rules.allow(name).write(), scope.resourceType(), compartments, rules, name, RuleKind.WRITE);
+        }
+        if (interactions.contains(Interaction.DELETE)) {
+            if (!compartments.isEmpty()) {
+                if (scope.isWildcard()) {
+                    rules.allow(name).delete().allResources().inCompartment("Patient", compartments);
+                } else if (inPatientCompartment(scope.resourceType())) {
+                    rules.allow(name).delete().resourcesOfType(scope.resourceType()).inCompartment("Patient", compartments);
+                }
+            }
+        }
+    }
+
+    private enum RuleKind { READ, WRITE }
+
+    private void addRule(IAuthRuleBuilderRuleOp op, String resourceType, List<IIdType> compartments, RuleBuilder rules,
+            String name, RuleKind kind) {
+        if ("*".equals(resourceType)) {
+            if (!compartments.isEmpty()) {
+                op.allResources().inCompartment("Patient", compartments);
+            }
+            if (kind == RuleKind.READ) {
+                for (String type : careSystemTypes()) {
+                    rules.allow(name).read().resourcesOfType(type).withAnyId();
+                }
+            }
+        } else if (inPatientCompartment(resourceType)) {
+            if (!compartments.isEmpty()) {
+                op.resourcesOfType(resourceType).inCompartment("Patient", compartments);
+            }
+        } else if (kind == RuleKind.READ) {
+            op.resourcesOfType(resourceType).withAnyId();
+        }
+    }
+
+    private Set<String> careSystemTypes() {
+        return Set.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication");
+    }
+
+    private boolean inPatientCompartment(String resourceType) {
+        if ("Patient".equals(resourceType)) {
+            return true;
+        }
+        RuntimeResourceDefinition definition = fhirContext.getResourceDefinition(resourceType);
+        return !definition.getSearchParamsForCompartmentName("Patient").isEmpty();
+    }
+
+    @Override
+    protected void handleDeny(RequestDetails request, Verdict verdict) {
+        Locale locale = RequestLocale.of(request);
+        AccessContext context = AccessContext.find(request).orElse(null);
+        String patientId = targetPatient(request);
+        if (context != null && patientId != null && !permittedPatients.of(context).contains(patientId)) {
+            Decision decision = permittedPatients.decide(context, patientId).orElse(null);
+            if (decision != null && !decision.isPermit()) {
+                throw new ForbiddenOperationException(Messages.deniedByRule(locale, decision.rule(), decision.reason(locale)));
+            }
+            throw new ForbiddenOperationException(Messages.patientNotPermitted(locale));
+        }
+        throw new ForbiddenOperationException(Messages.deniedByDefault(locale, "deny by default"));
+    }
+
+    /** The patient a request is about, when its URL says so (Patient/x, or a compartment search parameter). */
+    private static String targetPatient(RequestDetails request) {
+        if ("Patient".equals(request.getResourceName()) && request.getId() != null && request.getId().hasIdPart()) {
+            return request.getId().getIdPart();
+        }
+        for (String parameter : List.of("patient", "subject", "beneficiary")) {
+            String[] values = request.getParameters().get(parameter);
+            if (values != null && values.length == 1) {
+                String value = values[0];
+                return value.startsWith("Patient/") ? value.substring("Patient/".length()) : value;
+            }
+        }
+        return null;
+    }
+
+    static String describe(Set<String> ids) {
+        return ids.stream().sorted().collect(Collectors.joining(", "));
+    }
+}

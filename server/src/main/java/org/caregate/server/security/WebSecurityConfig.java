@@ -1,0 +1,43 @@
+package org.caregate.server.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+
+/**
+ * Spring Security chains of the server module. The FHIR API authenticates bearer tokens itself, inside HAPI
+ * (so that a refusal is a FHIR OperationOutcome and every path HAPI serves is covered); at the servlet level
+ * {@code /fhir/**} is stateless and carries no session or CSRF machinery. Everything not claimed by a more
+ * specific chain (the authorization server's {@code /auth/**}, the portal) is denied.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebSecurityConfig {
+
+    @Bean
+    @Order(10)
+    SecurityFilterChain fhirApiChain(HttpSecurity http) throws Exception {
+        // an explicit Ant matcher: HAPI's servlet, not Spring MVC's, serves /fhir/*
+        return http.securityMatcher(new AntPathRequestMatcher("/fhir/**"))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .securityContext(context -> context.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .build();
+    }
+
+    @Bean
+    @Order(Integer.MAX_VALUE - 10)
+    SecurityFilterChain everythingElseChain(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(requests -> requests
+                        .requestMatchers(new AntPathRequestMatcher("/error"), new AntPathRequestMatcher("/favicon.ico")).permitAll()
+                        .anyRequest().denyAll())
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+}
