@@ -3,18 +3,12 @@ package org.caregate.server.access;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.DateParam;
-import ca.uhn.fhir.rest.param.ParamPrefixEnum;
-import ca.uhn.fhir.rest.param.ReferenceOrListParam;
-import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -65,8 +59,10 @@ import org.springframework.stereotype.Component;
  * Turns FHIR data into consent-rules facts: who a user is as a {@link Requester} (own record, guardianships, care
  * relationships) and what the rules need to know about a patient ({@link PatientFacts}).
  *
- * <p>Reads HAPI through its DAOs with a {@link SystemRequestDetails}, so no security interceptor applies. Every call
- * costs a fixed number of searches whatever the number of patients (see each method). Nothing is cached here: the
+ * <p>Reads HAPI's data without any security interceptor: identifier searches through HAPI's DAOs with a
+ * {@link SystemRequestDetails}, and, where one SQL query replaces several HAPI searches, HAPI's reference index
+ * ({@link ResourceLinkIndex}). Every call costs a fixed number of queries whatever the number of patients (see each
+ * method). Nothing is cached here: the
  * caller holds the result for the length of one request, so a change in the data counts from the next request on.
  *
  * <p>How facts are read from the data:
@@ -102,14 +98,24 @@ public class AccessFactsResolver {
     private static final Set<String> REFERRAL_STATUSES = Set.of("active", "on-hold");
     private static final Set<String> IGNORED_ENCOUNTER_STATUSES = Set.of("cancelled", "entered-in-error");
 
+    /** HAPI search-parameter paths of the references that make a care relationship. */
+    static final List<String> CARE_RELATIONSHIP_PATHS = List.of("Patient.generalPractitioner",
+            "CareTeam.participant.member", "ServiceRequest.requester", "ServiceRequest.performer",
+            "Encounter.participant.individual", "Encounter.serviceProvider");
+    static final List<String> PRACTITIONER_ROLE_PATHS = List.of("PractitionerRole.organization",
+            "PractitionerRole.practitioner");
+
     private final DaoRegistry daoRegistry;
+    private final ResourceLinkIndex index;
     private final ZoneId zone;
     private final Clock clock;
     private final java.time.Period encounterWindow = CareRelationshipRule.DEFAULT_ENCOUNTER_WINDOW;
     private final AtomicLong searches = new AtomicLong();
 
-    public AccessFactsResolver(DaoRegistry daoRegistry, CareGateProperties properties, Clock clock) {
+    public AccessFactsResolver(DaoRegistry daoRegistry, ResourceLinkIndex index, CareGateProperties properties,
+                               Clock clock) {
         this.daoRegistry = daoRegistry;
+        this.index = index;
         this.zone = properties.facilityZone();
         this.clock = clock;
     }
@@ -127,7 +133,8 @@ public class AccessFactsResolver {
      * <li>RelatedPerson: a guardian with every guardianship of their username (1 search, 2 if the fhirUser
      * resource itself lacks the identifier).</li>
      * <li>Practitioner or office staff: organization, status, own patient records and care relationships of them
-     * and their organization (9 searches; 1 when the account or role is no longer active).</li>
+     * and their organization (3 queries: roles, own records, relationships; 1 when the account or role is no longer
+     * active).</li>
      * <li>Site administrator with no clinical or office role: no patient at all (no search).</li>
      * </ul>
      * A patient or related-person account that is not active gets no role.
@@ -147,10 +154,11 @@ public class AccessFactsResolver {
 
     /**
      * A backend (system) client of an organization: the care relationships held by the organization, its roles and
-     * its practitioners, all recorded as the organization's (7 searches).
+     * its practitioners, all recorded as the organization's (2 queries: roles, relationships).
      */
     public Requester backendClient(String clientId, String organizationId, Instant at) {
-        Organization organization = organization(organizationId, at);
+        Organization organization = organization(organizationId,
+                practitionerRoles(List.of("Organization/" + organizationId)), at);
         List<CareRelationship> relationships = careRelationships(organization, null, at);
         return new BackendClientRequester(clientId, organizationId, relationships);
     }
@@ -162,7 +170,7 @@ public class AccessFactsResolver {
 
     /**
      * The facts and names of these patients at {@code at}: birth date (a partial one counts as none), deceased,
-     * legal incapacity in force, and their active Consent refusals (2 searches for any number of patients, none for
+     * legal incapacity in force, and their active Consent refusals (2 queries for any number of patients, none for
      * an empty collection). An id with no Patient gets {@link PatientRecord#missing}. Keys keep the given order.
      */
     public Map<String, PatientRecord> patients(Collection<String> patientIds, Instant at) {
@@ -171,17 +179,16 @@ public class AccessFactsResolver {
             return records;
         }
         List<String> ids = List.copyOf(new LinkedHashSet<>(patientIds));
-        TokenOrListParam idParam = new TokenOrListParam();
-        ids.forEach(id -> idParam.addOr(new TokenParam(id)));
-        Map<String, Patient> found = search(Patient.class, SearchParameterMap.newSynchronous().add("_id", idParam))
-                .stream().collect(Collectors.toMap(p -> p.getIdElement().getIdPart(), Function.identity()));
-        SearchParameterMap consentSearch = SearchParameterMap.newSynchronous()
-                .add(Consent.SP_PATIENT, references("Patient", ids))
-                .add(Consent.SP_STATUS, new TokenParam("active"));
+        Map<String, Patient> found = index.read("Patient", ids).stream().map(Patient.class::cast)
+                .collect(Collectors.toMap(p -> p.getIdElement().getIdPart(), Function.identity()));
         Map<String, List<ConsentDirective>> directives = new HashMap<>();
-        for (Consent consent : search(Consent.class, consentSearch)) {
-            directives.computeIfAbsent(idOf(consent.getPatient()), id -> new ArrayList<>())
-                    .addAll(refusals(consent));
+        List<String> patientReferences = ids.stream().map(id -> "Patient/" + id).toList();
+        for (IBaseResource resource : index.referringTo(List.of("Consent.patient"), patientReferences, Instant.EPOCH)) {
+            Consent consent = (Consent) resource;
+            if (consent.getStatus() == Consent.ConsentState.ACTIVE) {
+                directives.computeIfAbsent(idOf(consent.getPatient()), id -> new ArrayList<>())
+                        .addAll(refusals(consent));
+            }
         }
         for (String id : ids) {
             Patient patient = found.get(id);
@@ -196,9 +203,9 @@ public class AccessFactsResolver {
         return records;
     }
 
-    /** How many searches this resolver has run since start (for tests and benchmarks). */
+    /** How many queries (HAPI searches and SQL queries) this resolver has run since start (tests, benchmarks). */
     long searchCount() {
-        return searches.get();
+        return searches.get() + index.queryCount();
     }
 
     // --- patients and related persons ------------------------------------------------------------------------
@@ -278,8 +285,14 @@ public class AccessFactsResolver {
         if (!clinical && accountRoles.contains(ACCOUNT_ROLE_SITE_ADMIN)) {
             return RequesterRoles.of(new SiteAdministratorRequester(user.username()));
         }
-        List<PractitionerRole> ownRoles = search(PractitionerRole.class, SearchParameterMap.newSynchronous()
-                .add(PractitionerRole.SP_PRACTITIONER, new ReferenceParam("Practitioner/" + practitionerId)));
+        // the practitioner's own roles and the roles of their organization, in one query
+        List<String> roleTargets = new ArrayList<>(List.of("Practitioner/" + practitionerId));
+        if (user.organizationId() != null) {
+            roleTargets.add("Organization/" + user.organizationId());
+        }
+        List<PractitionerRole> roles = practitionerRoles(roleTargets);
+        List<PractitionerRole> ownRoles = roles.stream()
+                .filter(r -> practitionerId.equals(idOf(r.getPractitioner(), "Practitioner"))).toList();
         String organizationId = user.organizationId() != null ? user.organizationId()
                 : ownRoles.stream().filter(r -> isActive(r, at)).map(r -> idOf(r.getOrganization(), "Organization"))
                         .filter(id -> id != null).findFirst()
@@ -303,7 +316,9 @@ public class AccessFactsResolver {
         Set<String> ownPatientIds = search(Patient.class, SearchParameterMap.newSynchronous()
                 .add(Patient.SP_IDENTIFIER, new TokenParam(USER_SYSTEM, user.username())))
                 .stream().map(p -> p.getIdElement().getIdPart()).collect(Collectors.toSet());
-        Organization organization = organization(organizationId, at);
+        Organization organization = user.organizationId() != null
+                ? organization(organizationId, roles, at)
+                : organization(organizationId, practitionerRoles(List.of("Organization/" + organizationId)), at);
         List<CareRelationship> relationships = careRelationships(organization, practitionerId, at);
         return RequesterRoles.of(new PractitionerRequester(practitionerId, organizationId, staffRole, status,
                 ownPatientIds, relationships));
@@ -321,16 +336,23 @@ public class AccessFactsResolver {
         return (!role.hasActive() || role.getActive()) && FhirTime.range(role.getPeriod(), zone).contains(at);
     }
 
+    /** PractitionerRoles naming one of these practitioners or organizations (one query). */
+    private List<PractitionerRole> practitionerRoles(List<String> targets) {
+        return index.referringTo(PRACTITIONER_ROLE_PATHS, targets, Instant.EPOCH).stream()
+                .map(PractitionerRole.class::cast).toList();
+    }
+
     /** An organization with its roles (any status) and the practitioners holding an active role in it now. */
     private record Organization(String id, Map<String, String> practitionerOfRole, Set<String> activePractitioners) {
     }
 
-    private Organization organization(String organizationId, Instant at) {
-        List<PractitionerRole> roles = search(PractitionerRole.class, SearchParameterMap.newSynchronous()
-                .add(PractitionerRole.SP_ORGANIZATION, new ReferenceParam("Organization/" + organizationId)));
+    private Organization organization(String organizationId, List<PractitionerRole> roles, Instant at) {
         Map<String, String> practitionerOfRole = new HashMap<>();
         Set<String> active = new LinkedHashSet<>();
         for (PractitionerRole role : roles) {
+            if (!organizationId.equals(idOf(role.getOrganization(), "Organization"))) {
+                continue;
+            }
             String practitioner = idOf(role.getPractitioner(), "Practitioner");
             practitionerOfRole.put(role.getIdElement().getIdPart(), practitioner == null ? "" : practitioner);
             if (practitioner != null && isActive(role, at)) {
@@ -341,83 +363,75 @@ public class AccessFactsResolver {
     }
 
     /**
-     * Care relationships naming the organization, its roles or its active practitioners (6 searches). A reference
+     * Care relationships naming the organization, its roles or its active practitioners (one query). A reference
      * to {@code practitionerId} (or a role of theirs) is recorded as theirs; every other one as the organization's.
      */
     private List<CareRelationship> careRelationships(Organization organization, String practitionerId, Instant at) {
         ProviderIndex providers = new ProviderIndex(organization, practitionerId);
-        List<CareRelationship> relationships = new ArrayList<>();
-        ReferenceOrListParam all = providers.allReferences();
-
-        for (Patient patient : search(Patient.class, SearchParameterMap.newSynchronous()
-                .add(Patient.SP_GENERAL_PRACTITIONER, all))) {
-            for (Reference gp : patient.getGeneralPractitioner()) {
-                providers.providerOf(gp).ifPresent(provider -> relationships.add(CareRelationship.of(
-                        patient.getIdElement().getIdPart(), CareRelationship.Kind.GENERAL_PRACTITIONER, provider)));
-            }
-        }
-        for (CareTeam team : search(CareTeam.class, SearchParameterMap.newSynchronous()
-                .add(CareTeam.SP_PARTICIPANT, all).add(CareTeam.SP_STATUS, new TokenParam("active")))) {
-            String patientId = idOf(team.getSubject(), "Patient");
-            if (patientId == null) {
-                continue;
-            }
-            TimeRange teamPeriod = FhirTime.range(team.getPeriod(), zone);
-            for (CareTeam.CareTeamParticipantComponent participant : team.getParticipant()) {
-                Optional<CareProvider> provider = providers.providerOf(participant.getMember());
-                if (provider.isPresent()) {
-                    relationships.add(new CareRelationship(patientId, CareRelationship.Kind.CARE_TEAM,
-                            provider.get(), FhirTime.intersection(teamPeriod,
-                                    FhirTime.range(participant.getPeriod(), zone))));
-                }
-            }
-        }
-        Map<String, ServiceRequest> referrals = new LinkedHashMap<>();
-        search(ServiceRequest.class, SearchParameterMap.newSynchronous().add(ServiceRequest.SP_REQUESTER, all))
-                .forEach(sr -> referrals.put(sr.getIdElement().getIdPart(), sr));
-        search(ServiceRequest.class, SearchParameterMap.newSynchronous().add(ServiceRequest.SP_PERFORMER, all))
-                .forEach(sr -> referrals.put(sr.getIdElement().getIdPart(), sr));
-        for (ServiceRequest referral : referrals.values()) {
-            String patientId = idOf(referral.getSubject(), "Patient");
-            if (patientId == null || !referral.hasStatus()
-                    || !REFERRAL_STATUSES.contains(referral.getStatus().toCode())) {
-                continue;
-            }
-            TimeRange period = referral.hasAuthoredOn()
-                    ? TimeRange.from(referral.getAuthoredOn().toInstant()) : TimeRange.always();
-            providers.providerOf(referral.getRequester()).ifPresent(provider -> relationships.add(
-                    new CareRelationship(patientId, CareRelationship.Kind.REFERRAL_SENT, provider, period)));
-            for (Reference performer : referral.getPerformer()) {
-                providers.providerOf(performer).ifPresent(provider -> relationships.add(
-                        new CareRelationship(patientId, CareRelationship.Kind.REFERRAL_RECEIVED, provider, period)));
-            }
-        }
         // Encounters that may still count: ended (or, with no end, started) within the window, with a day's margin
-        DateParam recent = new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS,
-                Date.from(at.atZone(zone).minus(encounterWindow).minusDays(1).toInstant()));
-        Map<String, Encounter> encounters = new LinkedHashMap<>();
-        search(Encounter.class, SearchParameterMap.newSynchronous()
-                .add(Encounter.SP_PARTICIPANT, providers.individualReferences()).add(Encounter.SP_DATE, recent))
-                .forEach(e -> encounters.put(e.getIdElement().getIdPart(), e));
-        search(Encounter.class, SearchParameterMap.newSynchronous()
-                .add(Encounter.SP_SERVICE_PROVIDER, new ReferenceParam("Organization/" + organization.id()))
-                .add(Encounter.SP_DATE, recent))
-                .forEach(e -> encounters.put(e.getIdElement().getIdPart(), e));
-        for (Encounter encounter : encounters.values()) {
-            String patientId = idOf(encounter.getSubject(), "Patient");
-            if (patientId == null || (encounter.hasStatus()
-                    && IGNORED_ENCOUNTER_STATUSES.contains(encounter.getStatus().toCode()))) {
-                continue;
-            }
-            TimeRange period = FhirTime.range(encounter.getPeriod(), zone);
-            providers.providerOf(encounter.getServiceProvider()).ifPresent(
-                    provider -> relationships.add(CareRelationship.encounter(patientId, provider, period)));
-            for (Encounter.EncounterParticipantComponent participant : encounter.getParticipant()) {
-                providers.providerOf(participant.getIndividual()).ifPresent(
-                        provider -> relationships.add(CareRelationship.encounter(patientId, provider, period)));
+        Instant encountersSince = at.atZone(zone).minus(encounterWindow).minusDays(1).toInstant();
+        List<IBaseResource> referring = index.referringTo(CARE_RELATIONSHIP_PATHS, providers.references(),
+                encountersSince);
+        List<CareRelationship> relationships = new ArrayList<>();
+        for (IBaseResource resource : referring) {
+            if (resource instanceof Patient patient) {
+                for (Reference gp : patient.getGeneralPractitioner()) {
+                    providers.providerOf(gp).ifPresent(provider -> relationships.add(CareRelationship.of(
+                            patient.getIdElement().getIdPart(), CareRelationship.Kind.GENERAL_PRACTITIONER, provider)));
+                }
+            } else if (resource instanceof CareTeam team) {
+                careTeam(team, providers, relationships);
+            } else if (resource instanceof ServiceRequest referral) {
+                referral(referral, providers, relationships);
+            } else if (resource instanceof Encounter encounter) {
+                encounter(encounter, providers, relationships);
             }
         }
         return relationships.stream().distinct().toList();
+    }
+
+    private void careTeam(CareTeam team, ProviderIndex providers, List<CareRelationship> relationships) {
+        String patientId = idOf(team.getSubject(), "Patient");
+        if (patientId == null || team.getStatus() != CareTeam.CareTeamStatus.ACTIVE) {
+            return;
+        }
+        TimeRange teamPeriod = FhirTime.range(team.getPeriod(), zone);
+        for (CareTeam.CareTeamParticipantComponent participant : team.getParticipant()) {
+            providers.providerOf(participant.getMember()).ifPresent(provider -> relationships.add(
+                    new CareRelationship(patientId, CareRelationship.Kind.CARE_TEAM, provider,
+                            FhirTime.intersection(teamPeriod, FhirTime.range(participant.getPeriod(), zone)))));
+        }
+    }
+
+    private void referral(ServiceRequest referral, ProviderIndex providers, List<CareRelationship> relationships) {
+        String patientId = idOf(referral.getSubject(), "Patient");
+        if (patientId == null || !referral.hasStatus()
+                || !REFERRAL_STATUSES.contains(referral.getStatus().toCode())) {
+            return;
+        }
+        TimeRange period = referral.hasAuthoredOn()
+                ? TimeRange.from(referral.getAuthoredOn().toInstant()) : TimeRange.always();
+        providers.providerOf(referral.getRequester()).ifPresent(provider -> relationships.add(
+                new CareRelationship(patientId, CareRelationship.Kind.REFERRAL_SENT, provider, period)));
+        for (Reference performer : referral.getPerformer()) {
+            providers.providerOf(performer).ifPresent(provider -> relationships.add(
+                    new CareRelationship(patientId, CareRelationship.Kind.REFERRAL_RECEIVED, provider, period)));
+        }
+    }
+
+    private void encounter(Encounter encounter, ProviderIndex providers, List<CareRelationship> relationships) {
+        String patientId = idOf(encounter.getSubject(), "Patient");
+        if (patientId == null || (encounter.hasStatus()
+                && IGNORED_ENCOUNTER_STATUSES.contains(encounter.getStatus().toCode()))) {
+            return;
+        }
+        TimeRange period = FhirTime.range(encounter.getPeriod(), zone);
+        providers.providerOf(encounter.getServiceProvider()).ifPresent(
+                provider -> relationships.add(CareRelationship.encounter(patientId, provider, period)));
+        for (Encounter.EncounterParticipantComponent participant : encounter.getParticipant()) {
+            providers.providerOf(participant.getIndividual()).ifPresent(
+                    provider -> relationships.add(CareRelationship.encounter(patientId, provider, period)));
+        }
     }
 
     /** Maps the references found in the data to the provider that holds the relationship. */
@@ -456,23 +470,16 @@ public class AccessFactsResolver {
             return ofThisOrganization ? Optional.of(CareProvider.organization(organization.id())) : Optional.empty();
         }
 
-        /** Practitioners and roles: who can take part in an encounter. */
-        ReferenceOrListParam individualReferences() {
-            ReferenceOrListParam references = new ReferenceOrListParam();
-            Set<String> practitioners = new LinkedHashSet<>(organization.activePractitioners());
+        /** {@code Type/id} of the organization, its roles, its active practitioners and the requester. */
+        List<String> references() {
+            Set<String> references = new LinkedHashSet<>();
+            references.add("Organization/" + organization.id());
             if (practitionerId != null) {
-                practitioners.add(practitionerId);
+                references.add("Practitioner/" + practitionerId);
             }
-            practitioners.forEach(id -> references.addOr(new ReferenceParam("Practitioner/" + id)));
-            organization.practitionerOfRole().keySet()
-                    .forEach(id -> references.addOr(new ReferenceParam("PractitionerRole/" + id)));
-            return references;
-        }
-
-        ReferenceOrListParam allReferences() {
-            ReferenceOrListParam references = individualReferences();
-            references.addOr(new ReferenceParam("Organization/" + organization.id()));
-            return references;
+            organization.activePractitioners().forEach(id -> references.add("Practitioner/" + id));
+            organization.practitionerOfRole().keySet().forEach(id -> references.add("PractitionerRole/" + id));
+            return List.copyOf(references);
         }
     }
 
@@ -541,12 +548,6 @@ public class AccessFactsResolver {
     private <T extends IBaseResource> List<T> search(Class<T> type, SearchParameterMap map) {
         searches.incrementAndGet();
         return daoRegistry.getResourceDao(type).searchForResources(map, new SystemRequestDetails());
-    }
-
-    private static ReferenceOrListParam references(String type, Collection<String> ids) {
-        ReferenceOrListParam references = new ReferenceOrListParam();
-        ids.forEach(id -> references.addOr(new ReferenceParam(type + "/" + id)));
-        return references;
     }
 
     private static String idOf(Reference reference) {
