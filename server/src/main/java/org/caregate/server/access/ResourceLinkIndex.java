@@ -1,7 +1,10 @@
 package org.caregate.server.access;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.entity.ResourceIndexedSearchParamToken;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,7 +36,7 @@ import org.springframework.stereotype.Component;
  * reference: a HAPI search costs several CPU-milliseconds on the JVM side, the query well under one.
  *
  * <p>This reads HAPI's own tables (schema of HAPI FHIR 8.8, unpartitioned), so it is kept to the few columns HAPI has
- * long had: {@code HFJ_RESOURCE(RES_ID, RES_TYPE, FHIR_ID, RES_VER, RES_DELETED_AT)}, {@code HFJ_RES_LINK(SRC_PATH,
+ * long had (and HAPI's own hash for token searches, {@code HFJ_SPIDX_TOKEN.HASH_SYS_AND_VALUE}): {@code HFJ_RESOURCE(RES_ID, RES_TYPE, FHIR_ID, RES_VER, RES_DELETED_AT)}, {@code HFJ_RES_LINK(SRC_PATH,
  * SRC_RESOURCE_ID, SOURCE_RESOURCE_TYPE, TARGET_RESOURCE_ID)}, {@code HFJ_RES_VER(RES_ID, RES_VER, RES_ENCODING,
  * RES_TEXT, RES_TEXT_VC)} and {@code HFJ_SPIDX_DATE(RES_ID, RES_TYPE, SP_NAME, SP_VALUE_HIGH)}. The full-stack tests
  * exercise it against HAPI's real schema; a HAPI upgrade that changes these tables fails them.
@@ -62,13 +65,25 @@ class ResourceLinkIndex {
              where r.res_type = ? and r.fhir_id = any(?) and r.res_deleted_at is null
             """;
 
+    private static final String IDENTIFIER_SQL = """
+            select r.res_id, r.res_type, r.fhir_id, v.res_encoding, v.res_text_vc, v.res_text
+              from hfj_spidx_token tk
+              join hfj_resource r on r.res_id = tk.res_id
+              join hfj_res_ver v on v.res_id = r.res_id and v.res_ver = r.res_ver
+             where tk.hash_sys_and_value = ? and r.res_deleted_at is null
+            """;
+
     private final DataSource dataSource;
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
     private final AtomicLong queries = new AtomicLong();
 
-    ResourceLinkIndex(DataSource dataSource, FhirContext fhirContext, DaoRegistry daoRegistry) {
+    private final PartitionSettings partitionSettings;
+
+    ResourceLinkIndex(DataSource dataSource, FhirContext fhirContext, DaoRegistry daoRegistry,
+                      PartitionSettings partitionSettings) {
         this.dataSource = dataSource;
+        this.partitionSettings = partitionSettings;
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
     }
@@ -108,6 +123,17 @@ class ResourceLinkIndex {
             statement.setString(1, type);
             statement.setArray(2, textArray(connection, ids));
         });
+    }
+
+    /**
+     * The current resources of this type whose {@code identifier} is {@code system|value}, found through HAPI's token
+     * index by the same hash HAPI searches with. One query.
+     */
+    List<IBaseResource> withIdentifier(String type, String system, String value) {
+        long hash = ResourceIndexedSearchParamToken.calculateHashSystemAndValue(partitionSettings,
+                RequestPartitionId.defaultPartition(), type, "identifier", system, value);
+        return query(IDENTIFIER_SQL, (connection, statement) -> statement.setLong(1, hash)).stream()
+                .filter(resource -> resource.fhirType().equals(type)).toList();
     }
 
     private interface Binder {
