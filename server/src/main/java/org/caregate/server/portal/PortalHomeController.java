@@ -1,0 +1,63 @@
+package org.caregate.server.portal;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import jakarta.servlet.http.HttpServletResponse;
+import org.caregate.smart.authserver.user.UserAccount;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Organization;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestMapping;
+
+/** {@code /portal/}: who is signed in, and links to the pages their roles open. */
+@Controller
+class PortalHomeController {
+
+    private final DaoRegistry daoRegistry;
+
+    PortalHomeController(DaoRegistry daoRegistry) {
+        this.daoRegistry = daoRegistry;
+    }
+
+    @GetMapping("/portal")
+    String portal() {
+        return "redirect:/portal/";
+    }
+
+    @GetMapping("/portal/")
+    String home(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account, Model model) {
+        model.addAttribute("account", account);
+        model.addAttribute("organizationName", organizationName(account.organizationId()));
+        model.addAttribute("careStaff", PortalRoles.isCareStaff(account));
+        model.addAttribute("siteAdmin", PortalRoles.isSiteAdmin(account));
+        return "portal/home";
+    }
+
+    /** Where Spring Security forwards a request the account's roles do not open (CSRF failures too). */
+    @RequestMapping(PortalSecurityConfig.FORBIDDEN_PAGE)
+    String forbidden(Model model, HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("status", HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("title", "Not allowed");
+        model.addAttribute("reason", "Your account's roles do not open this page, or the form had expired"
+                + " (reload the page and try again).");
+        return "portal/error";
+    }
+
+    private String organizationName(String organizationId) {
+        if (organizationId == null) {
+            return null;
+        }
+        try {
+            Organization organization = daoRegistry.getResourceDao(Organization.class)
+                    .read(new IdType("Organization", organizationId), new SystemRequestDetails());
+            return organization.hasName() ? organization.getName() : organizationId;
+        } catch (BaseServerResponseException e) {
+            return organizationId;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.caregate.server.portal;
+
+import org.caregate.smart.authserver.user.UserAccount;
+import org.caregate.smart.authserver.user.UserKind;
+
+/**
+ * Which portal pages an account's roles open. Decided on the account as stored now (not on the authorities of the
+ * login), so a change of role or status counts from the next request.
+ */
+public final class PortalRoles {
+
+    public static final String CLINICIAN = "clinician";
+    public static final String OFFICE_STAFF = "office-staff";
+    public static final String SITE_ADMIN = "site-admin";
+
+    private PortalRoles() {
+    }
+
+    /** Practitioners and office staff: the provider portal (patient list, EHR launch). */
+    public static boolean isCareStaff(UserAccount account) {
+        return account.isActive() && account.kind() == UserKind.PRACTITIONER
+                && (account.roles().contains(CLINICIAN) || account.roles().contains(OFFICE_STAFF));
+    }
+
+    /** Site administrators of an organisation: the staff accounts of that organisation. */
+    public static boolean isSiteAdmin(UserAccount account) {
+        return account.isActive() && account.kind() == UserKind.PRACTITIONER && account.organizationId() != null
+                && account.roles().contains(SITE_ADMIN);
+    }
+}

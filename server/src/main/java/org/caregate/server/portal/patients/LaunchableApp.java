@@ -1,0 +1,12 @@
+package org.caregate.server.portal.patients;
+
+/**
+ * An app the portal offers to launch: configured in {@code caregate.portal.apps} and registered with the
+ * authorization server.
+ *
+ * @param clientId  the registered client id
+ * @param name      the name to show
+ * @param launchUrl the app's absolute launch URL
+ */
+public record LaunchableApp(String clientId, String name, String launchUrl) {
+}
