@@ -103,9 +103,10 @@ public class AccessFactsResolver {
     private final ResourceLinkIndex index;
     private final ZoneId zone;
     private final Clock clock;
+    /** Must not be shorter than the policy's window (it only pre-filters encounters). */
     private final java.time.Period encounterWindow = CareRelationshipRule.DEFAULT_ENCOUNTER_WINDOW;
 
-    public AccessFactsResolver(ResourceLinkIndex index, CareGateProperties properties, Clock clock) {
+    AccessFactsResolver(ResourceLinkIndex index, CareGateProperties properties, Clock clock) {
         this.index = index;
         this.zone = properties.facilityZone();
         this.clock = clock;
@@ -120,13 +121,13 @@ public class AccessFactsResolver {
      * The user as consent-rules requesters, with the facts as they are at {@code at} (which roles are active, which
      * encounters can still count).
      * <ul>
-     * <li>Patient: their own record; plus, if RelatedPersons carry their username, a guardian role (1 search).</li>
-     * <li>RelatedPerson: a guardian with every guardianship of their username (1 search, 2 if the fhirUser
+     * <li>Patient: their own record; plus, if RelatedPersons carry their username, a guardian role (1 query).</li>
+     * <li>RelatedPerson: a guardian with every guardianship of their username (1 query, 2 if the fhirUser
      * resource itself lacks the identifier).</li>
      * <li>Practitioner or office staff: organization, status, own patient records and care relationships of them
      * and their organization (3 queries: roles, own records, relationships; 1 when the account or role is no longer
      * active).</li>
-     * <li>Site administrator with no clinical or office role: no patient at all (no search).</li>
+     * <li>Site administrator with no clinical or office role: no patient at all (no query).</li>
      * </ul>
      * A patient or related-person account that is not active gets no role.
      */

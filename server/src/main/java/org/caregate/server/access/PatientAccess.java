@@ -30,7 +30,7 @@ import org.springframework.stereotype.Service;
  * decisions use {@link DataCategory#ordinary()}; per-resource holds (an unreleased radiology report, a lab result that
  * is not final) use {@link #decide(RequesterRoles, String, DataCategory, Instant)}.
  *
- * <p>Cost: {@link #permittedPatientIds} and {@link #decide} read the facts of the candidate patients with 2 searches
+ * <p>Cost: {@link #permittedPatientIds} and {@link #decide} read the facts of the candidate patients with 2 SQL queries
  * whatever their number (none when there is no candidate), on top of what building the requester cost.
  */
 @Service

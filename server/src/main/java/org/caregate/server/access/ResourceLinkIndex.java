@@ -36,7 +36,8 @@ import org.springframework.stereotype.Component;
  * reference: a HAPI search costs several CPU-milliseconds on the JVM side, the query well under one.
  *
  * <p>This reads HAPI's own tables (schema of HAPI FHIR 8.8, unpartitioned), so it is kept to the few columns HAPI has
- * long had (and HAPI's own hash for token searches, {@code HFJ_SPIDX_TOKEN.HASH_SYS_AND_VALUE}): {@code HFJ_RESOURCE(RES_ID, RES_TYPE, FHIR_ID, RES_VER, RES_DELETED_AT)}, {@code HFJ_RES_LINK(SRC_PATH,
+ * long had, and to HAPI's own hash for token searches ({@code HFJ_SPIDX_TOKEN.HASH_SYS_AND_VALUE}):
+ * {@code HFJ_RESOURCE(RES_ID, RES_TYPE, FHIR_ID, RES_VER, RES_DELETED_AT)}, {@code HFJ_RES_LINK(SRC_PATH,
  * SRC_RESOURCE_ID, SOURCE_RESOURCE_TYPE, TARGET_RESOURCE_ID)}, {@code HFJ_RES_VER(RES_ID, RES_VER, RES_ENCODING,
  * RES_TEXT, RES_TEXT_VC)} and {@code HFJ_SPIDX_DATE(RES_ID, RES_TYPE, SP_NAME, SP_VALUE_HIGH)}. The full-stack tests
  * exercise it against HAPI's real schema; a HAPI upgrade that changes these tables fails them.
