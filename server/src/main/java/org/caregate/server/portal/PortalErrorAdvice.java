@@ -1,5 +1,6 @@
 package org.caregate.server.portal;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -10,8 +11,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 class PortalErrorAdvice {
 
     @ExceptionHandler(PortalRefusal.class)
-    String refused(PortalRefusal refusal, Model model, HttpServletResponse response) {
+    String refused(PortalRefusal refusal, Model model, HttpServletRequest request, HttpServletResponse response) {
         response.setStatus(refusal.status().value());
+        model.addAttribute("account", request.getAttribute(PortalAccountFilter.ACCOUNT));
         model.addAttribute("status", refusal.status().value());
         model.addAttribute("title", refusal.title());
         model.addAttribute("reason", refusal.getMessage());

@@ -3,6 +3,7 @@ package org.caregate.server.portal;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.hl7.fhir.r4.model.IdType;
@@ -39,8 +40,9 @@ class PortalHomeController {
 
     /** Where Spring Security forwards a request the account's roles do not open (CSRF failures too). */
     @RequestMapping(PortalSecurityConfig.FORBIDDEN_PAGE)
-    String forbidden(Model model, HttpServletResponse response) {
+    String forbidden(Model model, HttpServletRequest request, HttpServletResponse response) {
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("account", request.getAttribute(PortalAccountFilter.ACCOUNT));
         model.addAttribute("status", HttpServletResponse.SC_FORBIDDEN);
         model.addAttribute("title", "Not allowed");
         model.addAttribute("reason", "Your account's roles do not open this page, or the form had expired"
