@@ -1,5 +1,6 @@
 package org.caregate.consent.rules;
 
+import java.util.Optional;
 import org.caregate.consent.AccessRequest;
 import org.caregate.consent.AccessRule;
 import org.caregate.consent.DataCategory;
@@ -37,14 +38,24 @@ public final class ReleaseHoldRule implements AccessRule {
         if (!patientOrGuardian) {
             return Decision.notApplicable(NAME);
         }
-        DataCategory data = request.data();
+        return holdReason(request.data())
+                .map(reason -> Decision.deny(NAME, reason))
+                .orElseGet(() -> Decision.notApplicable(NAME));
+    }
+
+    /**
+     * Why patients and guardians are held back from {@code data}, or empty when they are not: an unreleased radiology
+     * report, a laboratory result that is not final. The server uses it to tag held results so that searches can
+     * leave them out in the query.
+     */
+    public static Optional<LocalizedText> holdReason(DataCategory data) {
         if (data instanceof DataCategory.RadiologyReport report && !report.released()) {
-            return Decision.deny(NAME, RADIOLOGY_NOT_RELEASED);
+            return Optional.of(RADIOLOGY_NOT_RELEASED);
         }
         if (data instanceof DataCategory.LabResult result && !result.status().isFinal()) {
-            return Decision.deny(NAME, LAB_NOT_FINAL);
+            return Optional.of(LAB_NOT_FINAL);
         }
-        return Decision.notApplicable(NAME);
+        return Optional.empty();
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
  * rebuilds it on every call (about 14 requests/s on two cores); the statement only changes when the server's
  * configuration does, which needs a restart anyway.
  */
-final class CachingCapabilityStatementProvider implements IServerConformanceProvider<IBaseConformance> {
+public final class CachingCapabilityStatementProvider implements IServerConformanceProvider<IBaseConformance> {
 
     private final IServerConformanceProvider<IBaseConformance> delegate;
     private final List<CapabilityStatementCustomizer> customizers;

@@ -1,6 +1,10 @@
 package org.caregate.server.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import org.caregate.server.security.release.ReleaseHoldInterceptor;
+import org.caregate.server.security.release.ReleaseHoldSearchNarrowing;
+import org.caregate.server.security.release.ReleaseStateTagger;
 import java.time.Clock;
 import org.caregate.server.fhir.FhirServerCustomizer;
 import org.caregate.smart.authserver.SmartAuthUrls;
@@ -19,8 +23,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
- * The security chain of the FHIR API, in request order: bearer token → scope check → search narrowing →
- * authorization rules (scopes ∩ consent). Tokens are verified against the built-in authorization server's keys
+ * The security chain of the FHIR API, in request order: bearer token → scope check → search narrowing (patients,
+ * release hold) → authorization rules (scopes ∩ consent) → release hold (per resource in every response). Tokens are verified against the built-in authorization server's keys
  * (read from the shared database, cached: no remote call per request) and any configured external issuer.
  */
 @Configuration(proxyBeanMethods = false)
@@ -44,8 +48,18 @@ public class FhirSecurityConfig {
             server.registerInterceptor(new ScopeCheckInterceptor());
             server.registerInterceptor(new PatientSearchNarrowingInterceptor(permittedPatients));
             server.registerInterceptor(new SmartAuthorizationInterceptor(fhirContext, permittedPatients));
+            server.registerInterceptor(new ReleaseHoldSearchNarrowing());
+            server.registerInterceptor(new ReleaseHoldInterceptor());
             capabilityStatement.add(statement -> addSmartSecurity(statement, urls));
         };
+    }
+
+    /** Tags held results on every write, whatever the path (REST, transaction, seed load). */
+    @Bean
+    ReleaseStateTagger releaseStateTagger(IInterceptorService storageInterceptors) {
+        ReleaseStateTagger tagger = new ReleaseStateTagger();
+        storageInterceptors.registerInterceptor(tagger);
+        return tagger;
     }
 
     /**
