@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -62,6 +64,8 @@ public final class AccessAuditInterceptor {
     private final PatientCompartmentOwners owners;
     private final LongAdder requests = new LongAdder();
     private final LongAdder recordingNanos = new LongAdder();
+    private final LongAdder recordingCpuNanos = new LongAdder();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     AccessAuditInterceptor(BalpAuditEvents events, AuditEventWriter writer, PatientCompartmentOwners owners) {
         this.events = events;
@@ -137,6 +141,7 @@ public final class AccessAuditInterceptor {
             return;
         }
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         try {
             for (AuditEvent event : events.eventsFor(request, context, audited)) {
                 writer.submit(event);
@@ -148,23 +153,22 @@ public final class AccessAuditInterceptor {
         } finally {
             writer.requestClosed();
             recordingNanos.add(System.nanoTime() - start);
+            recordingCpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
             requests.increment();
         }
     }
 
     /** Requests recorded so far and the request-thread time spent building and enqueueing their events. */
     public RecordingCost cost() {
-        return new RecordingCost(requests.sum(), recordingNanos.sum());
+        return new RecordingCost(requests.sum(), recordingNanos.sum(), recordingCpuNanos.sum());
     }
 
     /**
      * @param requests requests recorded
-     * @param nanos request-thread time spent on them at completion (building the events and enqueueing them)
+     * @param nanos request-thread wall time spent on them at completion (building the events and enqueueing them)
+     * @param cpuNanos the CPU time of the same work (wall time also counts waiting for a core)
      */
-    public record RecordingCost(long requests, long nanos) {
-        public double microsPerRequest() {
-            return requests == 0 ? 0 : nanos / 1000.0 / requests;
-        }
+    public record RecordingCost(long requests, long nanos, long cpuNanos) {
     }
 
     PatientCompartmentOwners owners() {

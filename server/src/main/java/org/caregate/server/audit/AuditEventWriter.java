@@ -6,6 +6,8 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,8 @@ public final class AuditEventWriter implements SmartLifecycle {
     private final AtomicLong writtenSynchronously = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong storeNanos = new AtomicLong();
+    private final AtomicLong storeCpuNanos = new AtomicLong();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private volatile long lastFullWarning = System.nanoTime() - WARN_INTERVAL_NANOS;
 
     private volatile IFhirResourceDao<AuditEvent> dao;
@@ -148,7 +152,8 @@ public final class AuditEventWriter implements SmartLifecycle {
     /** Counters since start: events stored in the background, stored on a request thread, lost, and store time. */
     public Statistics statistics() {
         synchronized (progress) {
-            return new Statistics(stored, writtenSynchronously.get(), lost.get(), storeNanos.get(), queue.size());
+            return new Statistics(stored, writtenSynchronously.get(), lost.get(), storeNanos.get(), storeCpuNanos.get(),
+                    queue.size());
         }
     }
 
@@ -156,11 +161,12 @@ public final class AuditEventWriter implements SmartLifecycle {
      * @param storedInBackground events stored by the background thread (including those logged as lost)
      * @param storedSynchronously events a request thread stored itself (queue full or writer stopped)
      * @param lost events that could not be stored at all (each logged as an error with its JSON)
-     * @param storeNanos time spent storing, all threads
+     * @param storeNanos wall time spent storing batches in the background
+     * @param storeCpuNanos CPU time of the same (this JVM only; PostgreSQL's own work is not in it)
      * @param queueSize events waiting now
      */
     public record Statistics(long storedInBackground, long storedSynchronously, long lost, long storeNanos,
-            int queueSize) {
+            long storeCpuNanos, int queueSize) {
     }
 
     @Override
@@ -242,6 +248,7 @@ public final class AuditEventWriter implements SmartLifecycle {
 
     private void storeBatch(List<AuditEvent> batch) {
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         try {
             SystemRequestDetails request = new SystemRequestDetails();
             transactions.executeWithoutResult(status -> {
@@ -258,6 +265,7 @@ public final class AuditEventWriter implements SmartLifecycle {
             }
         } finally {
             storeNanos.addAndGet(System.nanoTime() - start);
+            storeCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
         }
     }
 

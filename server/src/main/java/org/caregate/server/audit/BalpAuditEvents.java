@@ -318,7 +318,7 @@ final class BalpAuditEvents {
                 && outcome.getIssueFirstRep().hasDiagnostics()) {
             return outcome.getIssueFirstRep().getDiagnostics();
         }
-        return failure.getStatusCode() + " " + failure.getMessage();
+        return failure.getMessage() != null ? failure.getMessage() : "HTTP " + failure.getStatusCode();
     }
 
     private static String remoteAddress(RequestDetails request) {

@@ -1,0 +1,127 @@
+package org.caregate.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.Locale;
+import org.caregate.server.testing.FullStackTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A measurement, not a timed test: what auditing adds to a request. It prints (asserts nothing about time):
+ * <ul>
+ *   <li>client-side latency of {@code GET Patient/pat-adult-alice} as Dr. Okafor, p50/p99 and throughput, with the
+ *       audit interceptor registered and unregistered, in alternating rounds of one run;</li>
+ *   <li>request-thread time the interceptor spends building and enqueueing the events (the added latency);</li>
+ *   <li>background time the writer spends storing an event (database work that does not delay the response).</li>
+ * </ul>
+ * Run alone: {@code ./mvnw -B -pl server test -Dtest=AuditOverheadBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
+ */
+class AuditOverheadBenchmarkTest extends FullStackTest {
+
+    private static final int READS = 200;
+    private static final int ROUNDS = 3;
+
+    @Autowired
+    private RestfulServer fhirServer;
+
+    @Autowired
+    private AccessAuditInterceptor auditInterceptor;
+
+    @Autowired
+    private AuditEventWriter writer;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void printAddedLatencyOfAuditingReads() throws Exception {
+        String token = tokens().userToken("dr.okafor", "openid fhirUser user/*.cruds", null);
+        HttpRequest read = HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient/pat-adult-alice"))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").GET().build();
+        run(read, READS); // warm-up, audited
+        writer.flush();
+
+        long[] on = new long[READS * ROUNDS];
+        long[] off = new long[READS * ROUNDS];
+        long onWall = 0;
+        long offWall = 0;
+        AccessAuditInterceptor.RecordingCost costBefore = auditInterceptor.cost();
+        AuditEventWriter.Statistics writerBefore = writer.statistics();
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                writer.flush(); // each round starts with an empty queue: 'off' carries none of 'on's writes
+                fhirServer.getInterceptorService().unregisterInterceptor(auditInterceptor);
+                offWall += timed(read, off, round * READS);
+                fhirServer.getInterceptorService().registerInterceptor(auditInterceptor);
+                onWall += timed(read, on, round * READS);
+            }
+        } finally {
+            if (!fhirServer.getInterceptorService().getAllRegisteredInterceptors().contains(auditInterceptor)) {
+                fhirServer.getInterceptorService().registerInterceptor(auditInterceptor);
+            }
+        }
+        long flushStart = System.nanoTime();
+        writer.flush();
+        long flushNanos = System.nanoTime() - flushStart;
+        AccessAuditInterceptor.RecordingCost cost = auditInterceptor.cost();
+        AuditEventWriter.Statistics stats = writer.statistics();
+        long recorded = cost.requests() - costBefore.requests();
+        long storedEvents = (stats.storedInBackground() - writerBefore.storedInBackground())
+                + (stats.storedSynchronously() - writerBefore.storedSynchronously());
+
+        System.out.println();
+        System.out.println("== Audit overhead: GET Patient/pat-adult-alice as dr.okafor, " + READS * ROUNDS
+                + " sequential reads per mode, " + ROUNDS + " alternating rounds ==");
+        System.out.println(line("audit off", off, offWall));
+        System.out.println(line("audit on ", on, onWall));
+        System.out.printf(Locale.ROOT, "p50 ratio on/off: %.2f; throughput ratio on/off: %.2f%n",
+                percentile(on, 50) / (double) percentile(off, 50), (double) offWall / onWall);
+        System.out.printf(Locale.ROOT, "request thread, build + enqueue at completion: %.1f us wall, %.1f us CPU per "
+                + "request (%d requests)%n", (cost.nanos() - costBefore.nanos()) / 1000.0 / Math.max(1, recorded),
+                (cost.cpuNanos() - costBefore.cpuNanos()) / 1000.0 / Math.max(1, recorded), recorded);
+        System.out.printf(Locale.ROOT, "background writer: %.2f ms wall, %.2f ms JVM CPU per stored event (%d events, "
+                + "%d on request threads, %d lost); final flush waited %.1f ms%n",
+                (stats.storeNanos() - writerBefore.storeNanos()) / 1e6 / Math.max(1, storedEvents),
+                (stats.storeCpuNanos() - writerBefore.storeCpuNanos()) / 1e6 / Math.max(1, storedEvents), storedEvents,
+                stats.storedSynchronously() - writerBefore.storedSynchronously(),
+                stats.lost() - writerBefore.lost(), flushNanos / 1e6);
+        System.out.println();
+
+        assertThat(recorded).isEqualTo(READS * ROUNDS); // every audited read was recorded: the figures are real
+    }
+
+    private long timed(HttpRequest request, long[] into, int offset) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < READS; i++) {
+            long one = System.nanoTime();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            into[offset + i] = System.nanoTime() - one;
+            if (response.statusCode() != 200) {
+                throw new AssertionError("read returned " + response.statusCode());
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    private void run(HttpRequest request, int times) throws IOException, InterruptedException {
+        timed(request, new long[times], 0);
+    }
+
+    private static String line(String label, long[] nanos, long wall) {
+        return String.format(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.0f req/s", label,
+                percentile(nanos, 50) / 1e6, percentile(nanos, 99) / 1e6, nanos.length / (wall / 1e9));
+    }
+
+    private static long percentile(long[] values, int percentile) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    }
+}
