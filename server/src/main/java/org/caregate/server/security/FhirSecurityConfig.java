@@ -18,6 +18,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UriType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -29,6 +31,8 @@ import org.springframework.core.annotation.Order;
  */
 @Configuration(proxyBeanMethods = false)
 public class FhirSecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(FhirSecurityConfig.class);
 
     @Bean
     SmartAccessTokenValidator smartAccessTokenValidator(SmartAuthUrls urls, SigningKeyStore signingKeys,
@@ -42,7 +46,13 @@ public class FhirSecurityConfig {
     @Bean
     @Order(0)
     FhirServerCustomizer fhirSecurityChain(SmartAccessTokenValidator validator, UserAccountService accounts,
-            PermittedPatients permittedPatients, FhirContext fhirContext, SmartAuthUrls urls) {
+            PermittedPatients permittedPatients, FhirContext fhirContext, SmartAuthUrls urls,
+            SecurityProperties properties) {
+        if (!properties.enabled()) {
+            log.warn("caregate.security.enabled=false: /fhir is served WITHOUT authentication or authorization. "
+                    + "This setting exists for the security-overhead benchmark only.");
+            return (server, capabilityStatement) -> { };
+        }
         return (server, capabilityStatement) -> {
             server.registerInterceptor(new BearerTokenInterceptor(validator, accounts));
             server.registerInterceptor(new ScopeCheckInterceptor());

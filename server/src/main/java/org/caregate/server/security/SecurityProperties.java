@@ -12,11 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     are accepted when {@code iss} matches and the signature verifies with a key from {@code jwks-url} (cached;
  *     refreshed in the background), and {@code aud} is this server's FHIR base URL
  * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
+ * @param enabled {@code false} serves {@code /fhir} with no authentication or authorization at all: only for the
+ *     benchmark that measures what the security chain costs, never for a server that holds real data
  */
 @ConfigurationProperties("caregate.security")
 public record SecurityProperties(
         @DefaultValue List<ExternalIssuer> externalIssuers,
-        @DefaultValue("30s") java.time.Duration clockSkew) {
+        @DefaultValue("30s") java.time.Duration clockSkew,
+        @DefaultValue("true") boolean enabled) {
 
     /**
      * @param issuer the exact {@code iss} value
