@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.caregate.server.testing.FullStackTest;
+import org.caregate.smart.authserver.Browser;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.caregate.smart.authserver.user.UserStatus;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -106,11 +110,13 @@ class StaffAdministrationTest extends FullStackTest {
     }
 
     @Test
-    void terminateWhenStaffMemberHoldsAnAccessTokenThenTheirNextFhirRequestGets401() {
+    void terminateWhenStaffMemberHoldsTokensThenNextFhirRequestGets401AndRefreshIsRefused() throws Exception {
         String username = newNorthStaffMember();
-        String accessToken = tokens().userToken(username, "openid fhirUser user/*.rs", null);
-        fhirClient(accessToken).read().resource(Practitioner.class).withId(accounts.find(username).orElseThrow()
-                .fhirUserId()).execute();
+        Map<String, Object> tokenResponse = tokens().standaloneLaunch(username, "openid fhirUser user/*.rs offline_access",
+                null);
+        String accessToken = (String) tokenResponse.get("access_token");
+        String practitionerId = accounts.find(username).orElseThrow().fhirUserId();
+        fhirClient(accessToken).read().resource(Practitioner.class).withId(practitionerId).execute();
         PortalBrowser admin = PortalBrowser.signedIn(BASE_URL, "priya", STAFF);
         HttpResponse<String> page = admin.get(STAFF);
 
@@ -120,9 +126,16 @@ class StaffAdministrationTest extends FullStackTest {
         assertThat(terminated.statusCode()).isEqualTo(200);
         assertThat(terminated.body()).contains("is terminated");
         assertThat(accounts.find(username).orElseThrow().status()).isEqualTo(UserStatus.TERMINATED);
-        assertThatThrownBy(() -> fhirClient(accessToken).read().resource(Practitioner.class)
-                .withId(accounts.find(username).orElseThrow().fhirUserId()).execute())
-                .isInstanceOf(AuthenticationException.class);
+        assertThatThrownBy(() -> fhirClient(accessToken).read().resource(Practitioner.class).withId(practitionerId)
+                .execute()).isInstanceOf(AuthenticationException.class);
+        HttpResponse<String> refresh = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(BASE_URL + "/auth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of("grant_type", "refresh_token",
+                        "refresh_token", tokenResponse.get("refresh_token"), "client_id", "caregate-public-app"))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refresh.statusCode()).isEqualTo(400);
+        assertThat(refresh.body()).contains("invalid_grant");
     }
 
     @Test
