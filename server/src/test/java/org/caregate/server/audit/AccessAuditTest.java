@@ -229,6 +229,22 @@ class AccessAuditTest extends FullStackTest {
                 .isEqualTo(FHIR_BASE + "/Observation/no-such-observation");
     }
 
+    @Test
+    void searchByAgentWhenOrganisationOrPractitionerThenTheirEventsAreIndexed() {
+        String token = tokens().userToken("dr.okafor", OKAFOR_SCOPES, null);
+        fhirClient(token).read().resource(Patient.class).withId(ALICE).execute();
+        writer.flush();
+
+        // the searches a site administrator's rule relies on (see OrganisationAuditTrail)
+        for (String agent : List.of("Organization/org-clinic-north", "Practitioner/prac-north-gp")) {
+            SearchParameterMap query = SearchParameterMap.newSynchronous();
+            query.add(AuditEvent.SP_AGENT, new ca.uhn.fhir.rest.param.ReferenceParam(agent));
+            query.add(AuditEvent.SP_POLICY, new UriParam(jti(token)));
+            assertThat(daoRegistry.getResourceDao(AuditEvent.class).search(query, new SystemRequestDetails()).size())
+                    .as(agent).isEqualTo(1);
+        }
+    }
+
     // -- helpers
 
     private List<AuditEvent> eventsOf(String token) {
