@@ -44,6 +44,9 @@ class AccessAuditTest extends FullStackTest {
     @Autowired
     private DaoRegistry daoRegistry;
 
+    @Autowired
+    private AccessAuditInterceptor auditInterceptor;
+
     @Test
     void readWhenPractitionerReadsPatientThenOneEventNamesHimHisClinicTheAppAndThePatient() {
         String token = tokens().userToken("dr.okafor", OKAFOR_SCOPES, null);
@@ -243,6 +246,16 @@ class AccessAuditTest extends FullStackTest {
             assertThat(daoRegistry.getResourceDao(AuditEvent.class).search(query, new SystemRequestDetails()).size())
                     .as(agent).isEqualTo(1);
         }
+    }
+
+    @Test
+    void readWhenNoTokenThenNothingIsRecorded() {
+        writer.flush();
+        long before = auditInterceptor.cost().requests();
+        assertThatThrownBy(() -> fhirClient().read().resource(Patient.class).withId(ALICE).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.AuthenticationException.class);
+        writer.flush();
+        assertThat(auditInterceptor.cost().requests()).isEqualTo(before);
     }
 
     // -- helpers
