@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.caregate.server.testing.FullStackTest;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,53 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
         System.out.println();
 
         assertThat(recorded).isEqualTo(READS * ROUNDS); // every audited read was recorded: the figures are real
+
+        printConcurrentThroughput(read);
+    }
+
+    /** 4 clients at once: throughput on vs off, and how large the writer's batches get. */
+    private void printConcurrentThroughput(HttpRequest read) throws Exception {
+        int clients = 4;
+        int perClient = 150;
+        double offRate;
+        double onRate;
+        fhirServer.getInterceptorService().unregisterInterceptor(auditInterceptor);
+        try {
+            offRate = concurrent(read, clients, perClient);
+        } finally {
+            fhirServer.getInterceptorService().registerInterceptor(auditInterceptor);
+        }
+        AuditEventWriter.Statistics before = writer.statistics();
+        onRate = concurrent(read, clients, perClient);
+        int queueAtEnd = writer.statistics().queueSize();
+        long flushStart = System.nanoTime();
+        writer.flush();
+        AuditEventWriter.Statistics after = writer.statistics();
+        long events = after.storedInBackground() - before.storedInBackground();
+        System.out.printf(Locale.ROOT, "%d concurrent clients x %d reads: off %.0f req/s, on %.0f req/s (ratio %.2f); "
+                + "queue at the end %d, drained in %.0f ms; writer %.2f ms JVM CPU per event%n%n", clients, perClient,
+                offRate, onRate, onRate / offRate, queueAtEnd, (System.nanoTime() - flushStart) / 1e6,
+                (after.storeCpuNanos() - before.storeCpuNanos()) / 1e6 / Math.max(1, events));
+    }
+
+    private double concurrent(HttpRequest read, int clients, int perClient) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    run(read, perClient);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get();
+            }
+            return clients * perClient / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private long timed(HttpRequest request, long[] into, int offset) throws IOException, InterruptedException {
