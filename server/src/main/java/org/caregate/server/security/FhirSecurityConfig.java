@@ -56,6 +56,7 @@ public class FhirSecurityConfig {
         return (server, capabilityStatement) -> {
             server.registerInterceptor(new BearerTokenInterceptor(validator, accounts));
             server.registerInterceptor(new ScopeCheckInterceptor());
+            server.registerInterceptor(new GranularScopeInterceptor());
             server.registerInterceptor(new PatientSearchNarrowingInterceptor(permittedPatients));
             server.registerInterceptor(new SmartAuthorizationInterceptor(fhirContext, permittedPatients));
             server.registerInterceptor(new ReleaseHoldSearchNarrowing());
