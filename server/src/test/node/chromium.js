@@ -20,7 +20,9 @@ async function launchChromium() {
         userDataDir: profile,
         args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
             '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-            '--lang=en-US'],
+            '--lang=en-US',
+            // for debugging only (e.g. --auto-open-devtools-for-tabs); never to make a test pass
+            ...(process.env.CAREGATE_CHROMIUM_ARGS || '').split(' ').filter(Boolean)],
     });
     const close = async () => {
         await browser.close().catch(() => {});
