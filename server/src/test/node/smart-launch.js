@@ -38,7 +38,7 @@ async function main() {
             `request failed: ${request.method()} ${request.url()} ${request.failure() && request.failure().errorText}`));
         const fhirBase = options.baseUrl + '/fhir';
         if (out.mode === 'ehr') {
-            await sendDemoAppLaunchesToTestApp(page, app.origin, out);
+            await followPortalLaunches(page, app.origin);
         }
         const start = out.mode === 'ehr'
             ? options.baseUrl + '/portal/patients'
@@ -103,23 +103,32 @@ async function main() {
 }
 
 /**
+ * Records the launch the portal sends the browser to (iss and launch), in out.portalLaunch.
+ *
  * The portal launches the apps of caregate.portal.apps; by default that is caregate-public-app with the built-in demo
  * app's launch URL. This test app is the same client (caregate-public-app), so when the portal sends the browser to
  * the demo app's launch URL, the browser goes to this app's launch page instead, with the same iss and launch: the
- * launch context the portal created (single use, bound to caregate-public-app) is redeemed by fhirclient.
+ * launch context the portal created (single use, bound to caregate-public-app) is redeemed by fhirclient. When the
+ * portal is configured with this app's launch URL itself, nothing is redirected.
  */
-async function sendDemoAppLaunchesToTestApp(page, appOrigin, out) {
-    const demoLaunch = options.baseUrl + '/portal/demo-app/launch';
+async function followPortalLaunches(page, appOrigin) {
+    const demoLaunch = options.baseUrl + '/portal/demo-app/launch?';
+    const appLaunch = appOrigin + '/smart-app/launch.html?';
     await page.setRequestInterception(true);
     page.on('request', request => {
         if (request.isInterceptResolutionHandled()) return;
-        if (request.isNavigationRequest() && request.url().startsWith(demoLaunch + '?')) {
-            const query = new URL(request.url()).search;
-            out.portalLaunch = Object.fromEntries(new URLSearchParams(query));
-            request.respond({status: 302, headers: {Location: appOrigin + '/smart-app/launch.html' + query}});
-        } else {
-            request.continue();
+        const url = request.url();
+        if (request.isNavigationRequest() && !out.portalLaunch
+                && (url.startsWith(demoLaunch) || url.startsWith(appLaunch))) {
+            const query = new URL(url).search;
+            out.portalLaunch = {...Object.fromEntries(new URLSearchParams(query)),
+                launchUrl: url.split('?')[0], redirectedToTestApp: url.startsWith(demoLaunch)};
+            if (url.startsWith(demoLaunch)) {
+                request.respond({status: 302, headers: {Location: appOrigin + '/smart-app/launch.html' + query}});
+                return;
+            }
         }
+        request.continue();
     });
 }
 

@@ -26,6 +26,7 @@ class SmartJsClientTest extends FullStackTest {
 
     static final int SMART_APP_PORT = 18931;
     static final String REDIRECT_URI = "http://127.0.0.1:18931/smart-app/callback.html";
+    static final String LAUNCH_URL = "http://127.0.0.1:18931/smart-app/launch.html";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeEach
@@ -70,8 +71,10 @@ class SmartJsClientTest extends FullStackTest {
     /**
      * The provider portal's Launch button (dr.okafor, for Alice) creates a launch context and sends the browser to
      * the launch URL of {@code caregate-public-app} with {@code iss} and {@code launch}; fhirclient completes the EHR
-     * launch with them. By default the portal's launch URL for that client is the built-in demo app, so
-     * {@code smart-launch.js} sends that navigation to this test app instead (same client, same query).
+     * launch with them. The portal's default launch URL for that client is its built-in demo app
+     * ({@code caregate.portal.apps} unset), so {@code smart-launch.js} sends that one navigation to this test app
+     * instead, with the same {@code iss} and {@code launch}; if the portal is configured with this app's launch URL
+     * ({@value #LAUNCH_URL}), nothing is redirected.
      */
     @Test
     void ehrLaunchFromTheProviderPortalWhenDrOkaforLaunchesForAliceThenTheAppGetsHerAsPatientContext() {
