@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.caregate.consent.Decision;
 import org.caregate.smart.scope.Interaction;
@@ -35,6 +36,8 @@ import org.hl7.fhir.r4.model.IdType;
  * <p>A denial names the consent rule that refused the patient, in the caller's language, where one did.
  */
 public final class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
+
+    private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final FhirContext fhirContext;
     private final PermittedPatients permittedPatients;
@@ -155,8 +158,11 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         for (String parameter : List.of("patient", "subject", "beneficiary")) {
             String[] values = request.getParameters().get(parameter);
             if (values != null && values.length == 1) {
-                String value = values[0];
-                return value.startsWith("Patient/") ? value.substring("Patient/".length()) : value;
+                String value = values[0].startsWith("Patient/") ? values[0].substring("Patient/".length()) : values[0];
+                // one logical id only: search narrowing leaves a comma list of the permitted patients here
+                if (LOGICAL_ID.matcher(value).matches()) {
+                    return value;
+                }
             }
         }
         return null;
