@@ -72,6 +72,26 @@ class PostmanCollectionTest extends FullStackTest {
                 .as("the bad-PKCE request ran its assertions (it is skipped only without a code)").isEqualTo(3);
     }
 
+    /**
+     * What a tester runs by hand (postman/README.md): {@code run-collection.js} gets the tokens itself, over HTTP, and
+     * runs newman. A second run of the collection against the same server also shows it can run any number of times.
+     */
+    @Test
+    void runCollectionScriptWhenATesterRunsItAgainstTheServerThenEveryAssertionPasses() throws Exception {
+        NodeScripts.requireNodePackages();
+        Path report = NodeScripts.OUTPUT.resolve("newman/run-collection.xml");
+        Files.deleteIfExists(report);
+
+        NodeScripts.Result run = NodeScripts.node("run-collection", Duration.ofMinutes(5), "run-collection.js",
+                "--base-url", BASE_URL, "--data-dir", dataDir.toAbsolutePath().toString(), "--junit", report.toString());
+
+        NodeScripts.assertExitedNormally("node run-collection.js", run);
+        Map<String, int[]> suites = suites(report);
+        assertThat(suites.values().stream().mapToInt(counts -> counts[1]).sum()).as("failed assertions").isZero();
+        assertThat(suites.values().stream().mapToInt(counts -> counts[0]).sum()).as("assertions run")
+                .isGreaterThan(150);
+    }
+
     /** Two single-use client assertions of the north clinic's backend client, from the collection's own script. */
     private List<String> backendClientAssertions() {
         NodeScripts.Result result = NodeScripts.node("backend-assertion", Duration.ofSeconds(30), "backend-assertion.js",
