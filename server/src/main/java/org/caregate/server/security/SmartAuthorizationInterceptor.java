@@ -2,13 +2,18 @@ package org.caregate.server.security;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationFlagsEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
+import ca.uhn.fhir.rest.server.interceptor.auth.IRuleApplier;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -17,6 +22,7 @@ import java.util.stream.Collectors;
 import org.caregate.consent.Decision;
 import org.caregate.smart.scope.Interaction;
 import org.caregate.smart.scope.ResourceScope;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
 
@@ -37,6 +43,8 @@ import org.hl7.fhir.r4.model.IdType;
  */
 public final class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
+    /** The name of a CareGate rule that denied, for the denial's text (HAPI keeps a verdict's rule to itself). */
+    private static final String DENYING_RULE = SmartAuthorizationInterceptor.class.getName() + ".denyingRule";
     private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final FhirContext fhirContext;
@@ -70,7 +78,33 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
                     .onInstances(compartments).andRequireExplicitResponseAuthorization();
         }
         rules.denyAll("deny by default");
-        return rules.build();
+        List<IAuthRule> built = new ArrayList<>(rules.build());
+        built.add(1, new HistoryAcrossPatientsRule());
+        return built;
+    }
+
+    /**
+     * History at type and system level ({@code Observation/_history}, {@code /_history}) cannot be narrowed to the
+     * permitted patients: its {@code total} counts every patient's versions and a first page that happens to hold
+     * only permitted resources would be shown. Instance history is checked like a read.
+     */
+    private static final class HistoryAcrossPatientsRule implements IAuthRule {
+
+        @Override
+        public Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
+                IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
+                Pointcut pointcut) {
+            if (operation != RestOperationTypeEnum.HISTORY_TYPE && operation != RestOperationTypeEnum.HISTORY_SYSTEM) {
+                return null;
+            }
+            request.getUserData().put(DENYING_RULE, getName());
+            return new Verdict(PolicyEnum.DENY, this);
+        }
+
+        @Override
+        public String getName() {
+            return "history across patients";
+        }
     }
 
     private static org.caregate.smart.scope.ScopeContext scopeContextOf(AccessContext context) {
@@ -147,7 +181,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             }
             throw new ForbiddenOperationException(Messages.patientNotPermitted(locale));
         }
-        throw new ForbiddenOperationException(Messages.deniedByDefault(locale, "deny by default"));
+        Object rule = request.getUserData().getOrDefault(DENYING_RULE, "deny by default");
+        throw new ForbiddenOperationException(Messages.deniedByDefault(locale, rule.toString()));
     }
 
     /** The patient a request is about, when its URL says so (Patient/x, or a compartment search parameter). */
