@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
 import org.caregate.consent.Decision;
 import org.caregate.smart.scope.Interaction;
 import org.caregate.smart.scope.ResourceScope;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseParameters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
@@ -80,7 +82,46 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         rules.denyAll("deny by default");
         List<IAuthRule> built = new ArrayList<>(rules.build());
         built.add(1, new HistoryAcrossPatientsRule());
+        built.add(2, new EveryOwnerPermittedRule(permittedPatients.of(context)));
         return built;
+    }
+
+    /**
+     * A resource in several Patient compartments is shown or written only if every one of those patients is
+     * permitted. HAPI's compartment rules allow it as soon as one is: a Coverage whose subscriber is a parent and
+     * whose beneficiary is her 13-year-old is in both compartments, and {@code Patient?_revinclude=Coverage:subscriber}
+     * showed the teenager's Coverage to the parent.
+     */
+    private final class EveryOwnerPermittedRule implements IAuthRule {
+
+        private final Set<String> permitted;
+
+        EveryOwnerPermittedRule(Set<String> permitted) {
+            this.permitted = permitted;
+        }
+
+        @Override
+        public Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
+                IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
+                Pointcut pointcut) {
+            IBaseResource resource = output != null ? output : input;
+            if (resource == null || resource instanceof IBaseBundle || resource instanceof IBaseParameters
+                    || !inPatientCompartment(fhirContext.getResourceType(resource))) {
+                return null;
+            }
+            boolean foreign = fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of())
+                    .stream().anyMatch(owner -> !permitted.contains(owner.getIdPart()));
+            if (!foreign) {
+                return null;
+            }
+            request.getUserData().put(DENYING_RULE, getName());
+            return new Verdict(PolicyEnum.DENY, this);
+        }
+
+        @Override
+        public String getName() {
+            return "every patient permitted";
+        }
     }
 
     /**
