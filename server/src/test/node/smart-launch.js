@@ -9,7 +9,8 @@
 // http://127.0.0.1:<appPort>/smart-app/callback.html must be registered), mode ("standalone" or "ehr"), username,
 // password, pick (patient id to choose on the picker), scope (optional), ehrPatient (ehr mode: whose Launch button
 // to press in the provider portal), ehrApp (ehr mode: the portal app's client id, default caregate-public-app).
-// Prints one JSON document: {ok, steps, picker, approvalScopes, result (the app's own report), errors}.
+// Prints one JSON document: {ok, steps, picker, approvalScopes, portalLaunch (ehr mode: iss, launch, launchUrl),
+// result (the app's own report), errors}.
 const {launchChromium, report} = require('./chromium');
 const {startSmartAppServer} = require('./serve-smart-app');
 
