@@ -1,5 +1,6 @@
 package org.caregate.server.security;
 
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -7,6 +8,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
 
 /**
  * Spring Security chains of the server module. The FHIR API authenticates bearer tokens itself, inside HAPI
@@ -23,12 +25,29 @@ public class WebSecurityConfig {
         // an explicit Ant matcher: HAPI's servlet, not Spring MVC's, serves /fhir/*
         return http.securityMatcher(new AntPathRequestMatcher("/fhir/**"))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .cors(cors -> cors.configurationSource(request -> fhirCors()))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .securityContext(context -> context.disable())
                 .anonymous(anonymous -> anonymous.disable())
                 .build();
+    }
+
+    /**
+     * Browser apps (the SMART JavaScript client) call the FHIR API from their own origin with an Authorization
+     * header: any origin may, without cookies (the API never uses them).
+     */
+    private static CorsConfiguration fhirCors() {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.addAllowedOriginPattern("*");
+        cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Accept-Language", "Prefer",
+                "If-Match", "If-None-Match", "If-None-Exist", "If-Modified-Since", "X-Requested-With"));
+        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
+        cors.setAllowCredentials(false);
+        cors.setMaxAge(3600L);
+        return cors;
     }
 
     @Bean

@@ -65,8 +65,9 @@ class AuthorizationRequestTest extends SmartAuthServerTestSupport {
 
     @Test
     void authorizeWhenScopeIsNotRegisteredForClientThenInvalidScope() {
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("scope", "patient/*.cruds")), REDIRECT_URI,
-                "invalid_scope", "st-1");
+        // the confidential example app is registered read-only
+        OAuthErrorAssert.assertRedirectError(authorize(Map.of("client_id", CONFIDENTIAL_APP, "scope", "patient/*.cruds")),
+                REDIRECT_URI, "invalid_scope", "st-1");
     }
 
     @Test

@@ -65,6 +65,10 @@ public class ExampleClients {
     public static final List<String> USER_APP_SCOPES = List.of("openid", "fhirUser", "profile", "launch",
             "launch/patient", "launch/encounter", "offline_access", "online_access", "patient/*.cruds", "user/*.cruds",
             "patient/*.read", "user/*.read", "patient/*.write", "user/*.write");
+    /** The confidential example apps are read-only third-party apps: they may not ask to write. */
+    public static final List<String> READ_ONLY_APP_SCOPES = List.of("openid", "fhirUser", "profile", "launch",
+            "launch/patient", "launch/encounter", "offline_access", "online_access", "patient/*.rs", "user/*.rs",
+            "patient/*.read", "user/*.read");
     public static final List<String> BACKEND_SCOPES = List.of("system/*.rs", "system/*.read");
 
     private static final Logger log = LoggerFactory.getLogger(ExampleClients.class);
@@ -131,6 +135,7 @@ public class ExampleClients {
         String secret = randomSecret();
         writeCredential(CONFIDENTIAL_APP + ".secret", secret + "\n");
         return userApp(CONFIDENTIAL_APP, "CareGate example confidential app (client secret)", redirectUris)
+                .scopes(scopes -> scopes.retainAll(READ_ONLY_APP_SCOPES))
                 .clientSecret(passwordEncoder.encode(secret))
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
@@ -142,6 +147,7 @@ public class ExampleClients {
         JWK key = generateKey(JWSAlgorithm.RS384);
         writeCredential(ASYMMETRIC_APP + ".jwk.json", key.toJSONString() + "\n");
         return userApp(ASYMMETRIC_APP, "CareGate example confidential app (private_key_jwt)", redirectUris)
+                .scopes(scopes -> scopes.retainAll(READ_ONLY_APP_SCOPES))
                 .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
                 .clientSettings(userAppSettings()
                         .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384)
