@@ -109,8 +109,10 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
                     || !inPatientCompartment(fhirContext.getResourceType(resource))) {
                 return null;
             }
+            // the compartment's search parameters also reach other types (Observation.performer: a Practitioner)
             boolean foreign = fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of())
-                    .stream().anyMatch(owner -> !permitted.contains(owner.getIdPart()));
+                    .stream().filter(owner -> "Patient".equals(owner.getResourceType()))
+                    .anyMatch(owner -> !permitted.contains(owner.getIdPart()));
             if (!foreign) {
                 return null;
             }
