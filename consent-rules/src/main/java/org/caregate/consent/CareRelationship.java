@@ -3,7 +3,10 @@ package org.caregate.consent;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneId;
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A care relationship between a patient and a practitioner or organization, as the server resolves it from FHIR:
@@ -56,6 +59,20 @@ public record CareRelationship(String patientId, Kind kind, CareProvider provide
     /** An encounter with the patient over the given period (its end may be {@code null} if it is in progress). */
     public static CareRelationship encounter(String patientId, CareProvider provider, TimeRange encounterPeriod) {
         return new CareRelationship(patientId, Kind.ENCOUNTER, provider, encounterPeriod);
+    }
+
+    /**
+     * The first of {@code relationships} that is about {@code request}'s patient, held by a provider that
+     * {@code heldBy} accepts, and active at the request's instant.
+     */
+    public static Optional<CareRelationship> firstActive(Collection<CareRelationship> relationships,
+            AccessRequest request, Predicate<CareProvider> heldBy, Period encounterWindow) {
+        String patientId = request.patient().id();
+        return relationships.stream()
+                .filter(r -> r.patientId().equals(patientId))
+                .filter(r -> heldBy.test(r.provider()))
+                .filter(r -> r.isActiveAt(request.at(), request.zone(), encounterWindow))
+                .findFirst();
     }
 
     /**

@@ -10,7 +10,6 @@ import org.caregate.consent.LocalizedText;
 
 import java.time.Period;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A backend client of an organization and the organization's patients. Applies to every
@@ -41,12 +40,7 @@ public final class BackendClientRule implements AccessRule {
             return Decision.notApplicable(NAME);
         }
         CareProvider organization = CareProvider.organization(client.organizationId());
-        Optional<CareRelationship> relationship = client.careRelationships().stream()
-                .filter(r -> r.patientId().equals(request.patient().id()))
-                .filter(r -> r.provider().equals(organization))
-                .filter(r -> r.isActiveAt(request.at(), request.zone(), encounterWindow))
-                .findFirst();
-        return relationship
+        return CareRelationship.firstActive(client.careRelationships(), request, organization::equals, encounterWindow)
                 .map(r -> Decision.permit(NAME, permitReason(r)))
                 .orElseGet(() -> Decision.deny(NAME, NO_RELATIONSHIP));
     }

@@ -10,7 +10,6 @@ import org.caregate.consent.PractitionerRequester.AccessStatus;
 
 import java.time.Period;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A practitioner or office staff member and the patients of their care relationships. Applies to every
@@ -69,12 +68,8 @@ public final class CareRelationshipRule implements AccessRule {
         if (practitioner.ownPatientIds().contains(patientId)) {
             return Decision.deny(NAME, OWN_RECORD);
         }
-        Optional<CareRelationship> relationship = practitioner.careRelationships().stream()
-                .filter(r -> r.patientId().equals(patientId))
-                .filter(r -> practitioner.isOrWorksFor(r.provider()))
-                .filter(r -> r.isActiveAt(request.at(), request.zone(), encounterWindow))
-                .findFirst();
-        return relationship
+        return CareRelationship.firstActive(practitioner.careRelationships(), request, practitioner::isOrWorksFor,
+                        encounterWindow)
                 .map(r -> Decision.permit(NAME, permitReason(r)))
                 .orElseGet(() -> Decision.deny(NAME, NO_RELATIONSHIP));
     }
