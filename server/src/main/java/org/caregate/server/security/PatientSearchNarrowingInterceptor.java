@@ -1,15 +1,37 @@
 package org.caregate.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.QualifiedParamList;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizedList;
 import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.IdType;
 
 /**
  * Narrows every search on a Patient-compartment type to the permitted patients inside the query itself, so that
  * paging and {@code total} only ever count what the caller may see (filtering afterwards would leak through both).
+ *
+ * <p>A search that names only patients the caller may not see ({@code Observation?patient=<not permitted>}), or a
+ * caller who may see nobody, gets an empty result rather than a refusal: searches return what is permitted. The
+ * query is then narrowed to {@link #NO_PATIENT}, a compartment nobody is in (HAPI's own narrowing would answer 403
+ * with a message of its own).
  */
 public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
+
+    /** The id of a Patient compartment nobody is in; read rules allow it, so that a search for it finds nothing. */
+    public static final String NO_PATIENT = "caregate-no-permitted-patient";
 
     private final PermittedPatients permittedPatients;
 
@@ -24,11 +46,53 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
             return null;
         }
         Set<String> patients = permittedPatients.of(context);
-        AuthorizedList list = new AuthorizedList();
-        if (patients.isEmpty()) {
-            // no patient at all: a compartment nobody is in, so searches come back empty rather than unrestricted
-            return list.addCompartment("Patient/caregate-no-permitted-patient");
+        return new AuthorizedList().addCompartments(Stream.concat(patients.stream(), Stream.of(NO_PATIENT))
+                .map(id -> "Patient/" + id).toArray(String[]::new));
+    }
+
+    @Override
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    public void hookIncomingRequestPostProcessed(RequestDetails request, HttpServletRequest servletRequest,
+            HttpServletResponse servletResponse) {
+        AccessContext context = AccessContext.find(request).orElse(null);
+        if (context != null && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE) {
+            request.setParameters(withoutOtherPatients(request.getFhirContext(), request.getResourceName(),
+                    request.getParameters(), permittedPatients.of(context)));
         }
-        return list.addCompartments(patients.stream().map(id -> "Patient/" + id).toArray(String[]::new));
+        super.hookIncomingRequestPostProcessed(request, servletRequest, servletResponse);
+    }
+
+    /**
+     * The search's own Patient-compartment parameters ({@code _id} of a Patient search, {@code patient},
+     * {@code subject}, ...) with only the permitted patients left in them, or {@link #NO_PATIENT} where none is.
+     */
+    private static Map<String, String[]> withoutOtherPatients(FhirContext fhirContext, String resourceType,
+            Map<String, String[]> query, Set<String> permitted) {
+        List<String> names = "Patient".equals(resourceType) ? List.of("_id")
+                : fhirContext.getResourceDefinition(resourceType).getSearchParamsForCompartmentName("Patient").stream()
+                        .map(RuntimeSearchParam::getName).toList();
+        Map<String, String[]> parameters = new LinkedHashMap<>(query);
+        for (String name : names) {
+            String[] values = parameters.get(name);
+            if (values == null) {
+                continue;
+            }
+            String[] kept = new String[values.length];
+            for (int i = 0; i < values.length; i++) {
+                List<String> ids = new ArrayList<>();
+                for (String value : QualifiedParamList.splitQueryStringByCommasIgnoreEscape(null, values[i])) {
+                    String id = new IdType(value).getIdPart();
+                    if (id != null && permitted.contains(id)) {
+                        ids.add(id);
+                    }
+                }
+                if (ids.isEmpty()) {
+                    ids.add(NO_PATIENT);
+                }
+                kept[i] = String.join(",", "_id".equals(name) ? ids : ids.stream().map(id -> "Patient/" + id).toList());
+            }
+            parameters.put(name, kept);
+        }
+        return parameters;
     }
 }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.caregate.consent.Decision;
 import org.caregate.smart.scope.Interaction;
 import org.caregate.smart.scope.ResourceScope;
@@ -70,8 +71,11 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         List<IIdType> compartments = permittedPatients.of(context).stream()
                 .map(id -> (IIdType) new IdType("Patient", id))
                 .toList();
+        // reads also reach the compartment nobody is in: a search narrowed to it finds nothing instead of a 403
+        List<IIdType> readable = Stream.concat(compartments.stream(),
+                Stream.of(new IdType("Patient", PatientSearchNarrowingInterceptor.NO_PATIENT))).toList();
         for (ResourceScope scope : context.token().scopes().resourceScopes()) {
-            addRules(rules, scope, compartments);
+            addRules(rules, scope, readable, compartments);
         }
         rules.allow("transaction and batch: each entry by the rules above").transaction().withAnyOperation()
                 .andApplyNormalRules();
@@ -155,11 +159,11 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
                 .orElse(org.caregate.smart.scope.ScopeContext.PATIENT);
     }
 
-    private void addRules(RuleBuilder rules, ResourceScope scope, List<IIdType> compartments) {
+    private void addRules(RuleBuilder rules, ResourceScope scope, List<IIdType> readable, List<IIdType> compartments) {
         String name = "scope " + scope.value();
         Set<Interaction> interactions = scope.interactions();
         if (interactions.contains(Interaction.READ) || interactions.contains(Interaction.SEARCH)) {
-            addRule(rules.allow(name).read(), scope.resourceType(), compartments, rules, name, RuleKind.READ);
+            addRule(rules.allow(name).read(), scope.resourceType(), readable, rules, name, RuleKind.READ);
         }
         if (interactions.contains(Interaction.CREATE)) {
             addRule(rules.allow(name).create(), scope.resourceType(), compartments, rules, name, RuleKind.WRITE);
