@@ -9,14 +9,18 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizedList;
 import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import ca.uhn.fhir.util.UrlUtil;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 
 /**
@@ -60,6 +64,59 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
                     request.getParameters(), permittedPatients.of(context)));
         }
         super.hookIncomingRequestPostProcessed(request, servletRequest, servletResponse);
+    }
+
+    /**
+     * Batch and transaction entries: HAPI narrows {@code GET} entries by rewriting their URL into a search, which
+     * turns a read ({@code GET Patient/x}) into a search of every permitted patient and answers it with their
+     * Bundle. Reads are left as they are (the authorization rules check them as reads), and searches are narrowed
+     * as above.
+     */
+    @Override
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void hookIncomingRequestPreHandled(ServletRequestDetails request, HttpServletRequest servletRequest,
+            HttpServletResponse servletResponse) {
+        AccessContext context = AccessContext.find(request).orElse(null);
+        RestOperationTypeEnum operation = request.getRestOperationType();
+        if (context == null || !(request.getResource() instanceof Bundle bundle)
+                || (operation != RestOperationTypeEnum.TRANSACTION && operation != RestOperationTypeEnum.BATCH)) {
+            super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
+            return;
+        }
+        Map<Bundle.BundleEntryRequestComponent, String> reads = new IdentityHashMap<>();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            Bundle.BundleEntryRequestComponent entryRequest = entry.getRequest();
+            if (entryRequest.getMethod() != Bundle.HTTPVerb.GET || !entryRequest.hasUrl()) {
+                continue;
+            }
+            if (!entryRequest.getUrl().contains("?")) { // a read, vread, history or operation without parameters
+                reads.put(entryRequest, entryRequest.getUrl());
+                entryRequest.setUrl(null); // HAPI's narrowing skips entries without a URL
+                continue;
+            }
+            UrlUtil.UrlParts url = UrlUtil.parseUrl(entryRequest.getUrl());
+            if (url.getResourceId() == null && url.getResourceType() != null
+                    && request.getFhirContext().getResourceTypes().contains(url.getResourceType())) {
+                Map<String, String[]> narrowed = withoutOtherPatients(request.getFhirContext(), url.getResourceType(),
+                        UrlUtil.parseQueryString(url.getParams()), permittedPatients.of(context));
+                entryRequest.setUrl(url.getResourceType() + "?" + queryString(narrowed));
+            }
+        }
+        try {
+            super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
+        } finally {
+            reads.forEach(Bundle.BundleEntryRequestComponent::setUrl);
+        }
+    }
+
+    private static String queryString(Map<String, String[]> parameters) {
+        List<String> pairs = new ArrayList<>();
+        parameters.forEach((name, values) -> {
+            for (String value : values) {
+                pairs.add(UrlUtil.escapeUrlParam(name) + "=" + UrlUtil.escapeUrlParam(value));
+            }
+        });
+        return String.join("&", pairs);
     }
 
     /**

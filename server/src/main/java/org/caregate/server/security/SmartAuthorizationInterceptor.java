@@ -27,6 +27,7 @@ import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseParameters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 
 /**
@@ -61,6 +62,7 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
 
     @Override
     public List<IAuthRule> buildRuleList(RequestDetails request) {
+        request.getUserData().remove(DENYING_RULE); // a new decision: forget the rule that refused an earlier one
         RuleBuilder rules = new RuleBuilder();
         rules.allow("metadata").metadata();
         AccessContext context = AccessContext.find(request).orElse(null);
@@ -79,6 +81,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
         rules.allow("transaction and batch: each entry by the rules above").transaction().withAnyOperation()
                 .andApplyNormalRules();
+        // a batch response carries the outcome of each refused entry; without this the whole batch was refused
+        rules.allow("outcomes of batch entries").read().resourcesOfType("OperationOutcome").withAnyId();
         if (!compartments.isEmpty() && context.token().scopes().permits(scopeContextOf(context), "Patient", Interaction.READ)) {
             rules.allow("Patient $everything of a permitted patient").operation().named("$everything")
                     .onInstances(compartments).andRequireExplicitResponseAuthorization();
@@ -87,7 +91,28 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         List<IAuthRule> built = new ArrayList<>(rules.build());
         built.add(1, new HistoryAcrossPatientsRule());
         built.add(2, new EveryOwnerPermittedRule(permittedPatients.of(context)));
+        built.add(3, new EmptySearchResultRule());
         return built;
+    }
+
+    /**
+     * A search entry of a batch that finds nothing answers with an empty searchset, which HAPI then checks as a
+     * resource of type Bundle (no rule allows that type: the whole batch was refused). It holds no data.
+     */
+    private static final class EmptySearchResultRule implements IAuthRule {
+
+        @Override
+        public Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
+                IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
+                Pointcut pointcut) {
+            return output instanceof Bundle bundle && bundle.getType() == Bundle.BundleType.SEARCHSET
+                    && bundle.getEntry().isEmpty() ? new Verdict(PolicyEnum.ALLOW, this) : null;
+        }
+
+        @Override
+        public String getName() {
+            return "empty search result";
+        }
     }
 
     /**
