@@ -46,6 +46,8 @@ public abstract class FullStackTest {
         registry.add("caregate.public-base-url", () -> BASE_URL);
         registry.add("caregate.data-dir", () -> DATA.toString());
         registry.add("caregate.database.embedded.data-directory", () -> DATA.resolve("postgres").toString());
+        // the SMART JavaScript client's test app (e2e.SmartJsClientTest) is served on this fixed loopback address
+        registry.add("caregate.smart.extra-redirect-uris", () -> "http://127.0.0.1:18931/smart-app/callback.html");
     }
 
     @AfterEach
