@@ -195,6 +195,9 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
         if (interactions.contains(Interaction.UPDATE)) {
             addRule(rules.allow(name).write(), scope.resourceType(), compartments, rules, name, RuleKind.WRITE);
+            // a PATCH request may proceed; the patched resource is then checked against the write rules above
+            // before it is stored (HAPI checks every update at STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+            rules.allow(name).patch().allRequests();
         }
         if (interactions.contains(Interaction.DELETE)) {
             if (!compartments.isEmpty()) {
