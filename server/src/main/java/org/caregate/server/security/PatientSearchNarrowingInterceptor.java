@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 
@@ -64,6 +65,20 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
                     request.getParameters(), permittedPatients.of(context)));
         }
         super.hookIncomingRequestPostProcessed(request, servletRequest, servletResponse);
+    }
+
+    /**
+     * HAPI's {@code $everything} counts its {@code total} with a query that is not the one it pages through (HAPI
+     * 8.8: {@code Patient/x/$everything?_count=3} said 1115, the number of resources on the server, while 22 were
+     * there to page through), so that total, repeated on every {@code _getpages} page, is left out. Clients page
+     * by the {@code next} links; a search's own total is on its first page.
+     */
+    @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+    public void withoutUnnarrowedTotal(RequestDetails request, IBaseResource response) {
+        if (response instanceof Bundle bundle && ("$everything".equals(request.getOperation())
+                || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
+            bundle.setTotalElement(null);
+        }
     }
 
     /**
