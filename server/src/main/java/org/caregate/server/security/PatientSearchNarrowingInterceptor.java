@@ -6,10 +6,12 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.QualifiedParamList;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizedList;
 import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -78,6 +80,31 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
         if (response instanceof Bundle bundle && ("$everything".equals(request.getOperation())
                 || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
             bundle.setTotalElement(null);
+        }
+    }
+
+    /**
+     * {@code $everything} gathers every resource in the patient's compartment, also those that are in another
+     * patient's compartment too (the AuditEvent of this patient's own refused attempt at someone else's record, a
+     * family Coverage whose beneficiary is a teenager): those are left out of it and of its pages, instead of the
+     * authorization rules refusing the whole record. Neither carries a total (above), so nothing counts them.
+     */
+    @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -500)
+    public void withoutOtherPatientsResources(RequestDetails request, IPreResourceShowDetails details) {
+        AccessContext context = AccessContext.find(request).orElse(null);
+        if (context == null || !("$everything".equals(request.getOperation())
+                || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
+            return;
+        }
+        Set<String> permitted = permittedPatients.of(context);
+        FhirTerser terser = request.getFhirContext().newTerser();
+        for (int i = 0; i < details.size(); i++) {
+            IBaseResource resource = details.getResource(i);
+            if (resource != null && terser.getCompartmentOwnersForResource("Patient", resource, Set.of()).stream()
+                    .anyMatch(owner -> "Patient".equals(owner.getResourceType())
+                            && !permitted.contains(owner.getIdPart()))) {
+                details.setResource(i, null);
+            }
         }
     }
 
