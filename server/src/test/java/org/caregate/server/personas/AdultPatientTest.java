@@ -77,7 +77,7 @@ class AdultPatientTest extends PersonaTest {
     @Test
     void everythingWhenOwnRecordThenHerDataOnlyAndNotThePreliminaryLab() {
         Bundle everything = alice().search()
-                .byUrl("Patient/" + ALICE + "/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/" + ALICE + "/$everything?_count=200").returnBundle(Bundle.class).execute();
 
         assertThat(patientsIn(everything)).containsExactly(ALICE);
         assertThat(ids(everything)).contains("Condition/cond-alice-anemia", "DiagnosticReport/dr-alice-anemia-labs")
@@ -87,7 +87,7 @@ class AdultPatientTest extends PersonaTest {
     @Test
     void everythingWhenAnotherPatientThenForbidden() {
         assertThatThrownBy(() -> alice().search()
-                .byUrl("Patient/pat-adult-bob/$everything?_count=200").returnBundle(Bundle.class).execute())
+                .byUrl(FHIR_BASE + "/Patient/pat-adult-bob/$everything?_count=200").returnBundle(Bundle.class).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 

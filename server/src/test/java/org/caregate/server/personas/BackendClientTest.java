@@ -76,9 +76,10 @@ class BackendClientTest extends PersonaTest {
     @Test
     void everythingWhenClinicsPatientThenHisRecordIncludingHeldResults() {
         Bundle everything = clinic().search()
-                .byUrl("Patient/pat-adult-alice/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/pat-adult-alice/$everything?_count=200").returnBundle(Bundle.class).execute();
 
-        assertThat(patientsIn(everything)).containsExactly("pat-adult-alice");
+        assertThat(patientsIn(everything)).contains("pat-adult-alice").doesNotContain("pat-adult-carol")
+                .allSatisfy(patient -> assertThat(CommunityPractitionerTest.NORTH_CLINIC).contains("Patient/" + patient));
         assertThat(ids(everything)).contains("Observation/obs-alice-hgb-followup");
     }
 

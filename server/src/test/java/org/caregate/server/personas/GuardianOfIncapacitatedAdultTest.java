@@ -47,7 +47,7 @@ class GuardianOfIncapacitatedAdultTest extends PersonaTest {
     @Test
     void everythingWhenActiveGuardianThenKevinsRecordWithTheReleasedXray() {
         Bundle everything = susan().search()
-                .byUrl("Patient/" + KEVIN + "/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/" + KEVIN + "/$everything?_count=200").returnBundle(Bundle.class).execute();
 
         assertThat(ids(everything)).contains("Condition/cond-kevin-tbi", "DiagnosticReport/dr-kevin-cxr",
                 "CareTeam/ct-kevin-care");

@@ -108,7 +108,7 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
     @Test
     void everythingWhenFourYearOldThenHerWholeRecord() {
         Bundle everything = maria().search()
-                .byUrl("Patient/" + SOFIA + "/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/" + SOFIA + "/$everything?_count=200").returnBundle(Bundle.class).execute();
 
         assertThat(ids(everything)).contains("Immunization/imm-sofia-mmr", "AllergyIntolerance/alg-sofia-peanut",
                 "Condition/cond-sofia-otitis");
@@ -118,7 +118,7 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
     @Test
     void everythingWhenThirteenYearOldThenForbidden() {
         assertThatThrownBy(() -> maria().search()
-                .byUrl("Patient/" + LUCIA + "/$everything?_count=200").returnBundle(Bundle.class).execute())
+                .byUrl(FHIR_BASE + "/Patient/" + LUCIA + "/$everything?_count=200").returnBundle(Bundle.class).execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("guardian");
     }
@@ -132,6 +132,8 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
         Bundle response = maria().transaction().withBundle(batch).execute();
 
         assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("200");
+        assertThat(response.getEntry().get(0).getResource()).isInstanceOf(Patient.class);
+        assertThat(response.getEntry().get(0).getResource().getIdElement().getIdPart()).isEqualTo(SOFIA);
         assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("403");
         assertThat(response.getEntry().get(1).hasResource()).isFalse();
     }

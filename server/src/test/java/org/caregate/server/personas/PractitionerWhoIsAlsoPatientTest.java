@@ -64,7 +64,7 @@ class PractitionerWhoIsAlsoPatientTest extends PersonaTest {
     @Test
     void everythingWhenOwnRecordThenForbidden() {
         assertThatThrownBy(() -> haddad().search()
-                .byUrl("Patient/" + OWN_RECORD + "/$everything?_count=200").returnBundle(Bundle.class).execute())
+                .byUrl(FHIR_BASE + "/Patient/" + OWN_RECORD + "/$everything?_count=200").returnBundle(Bundle.class).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 

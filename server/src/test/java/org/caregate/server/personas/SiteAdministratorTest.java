@@ -50,7 +50,7 @@ class SiteAdministratorTest extends PersonaTest {
     @Test
     void everythingWhenOwnClinicsPatientThenForbidden() {
         assertThatThrownBy(() -> priya().search()
-                .byUrl("Patient/pat-family-4/$everything?_count=200").returnBundle(Bundle.class).execute())
+                .byUrl(FHIR_BASE + "/Patient/pat-family-4/$everything?_count=200").returnBundle(Bundle.class).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
