@@ -49,7 +49,7 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
         AccessContext context = AccessContext.find(request).orElse(null);
-        if (context == null) {
+        if (context == null || SiteAdministratorAuditTrail.appliesTo(context, request.getResourceName())) {
             return null;
         }
         Set<String> patients = permittedPatients.of(context);
@@ -62,7 +62,8 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     public void hookIncomingRequestPostProcessed(RequestDetails request, HttpServletRequest servletRequest,
             HttpServletResponse servletResponse) {
         AccessContext context = AccessContext.find(request).orElse(null);
-        if (context != null && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE) {
+        if (context != null && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
+                && !SiteAdministratorAuditTrail.appliesTo(context, request.getResourceName())) {
             request.setParameters(withoutOtherPatients(request.getFhirContext(), request.getResourceName(),
                     request.getParameters(), permittedPatients.of(context)));
         }

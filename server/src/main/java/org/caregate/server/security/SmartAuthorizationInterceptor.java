@@ -89,6 +89,7 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
         rules.denyAll("deny by default");
         List<IAuthRule> built = new ArrayList<>(rules.build());
+        SiteAdministratorAuditTrail.rule(context).ifPresent(rule -> built.add(0, rule));
         built.add(1, new HistoryAcrossPatientsRule());
         built.add(2, new EveryOwnerPermittedRule(permittedPatients.of(context)));
         built.add(3, new EmptySearchResultRule());
