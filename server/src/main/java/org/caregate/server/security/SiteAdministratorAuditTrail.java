@@ -1,8 +1,11 @@
 package org.caregate.server.security;
 
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.Optional;
+import java.util.Set;
 import org.caregate.server.audit.OrganisationAuditTrail;
 import org.caregate.smart.authserver.user.UserAccount;
 
@@ -23,14 +26,35 @@ final class SiteAdministratorAuditTrail {
         return "AuditEvent".equals(resourceType) && organizationOf(context).isPresent();
     }
 
-    /** The rule, first in the list, for a site administrator's token; empty for everyone else. */
+    /**
+     * The rule for a site administrator's token, placed after the refusal of history across patients; empty for
+     * everyone else. It covers reads, searches and their pages only (not history, which lists what every patient's
+     * records went through).
+     */
     static Optional<IAuthRule> rule(AccessContext context) {
         return organizationOf(context).map(organization -> new RuleBuilder()
                 .allow("site-admin: audit trail of Organization/" + organization)
                 .read().resourcesOfType("AuditEvent").withAnyId()
-                .withTester(OrganisationAuditTrail.tester(organization))
+                .withTester(readsAndSearchesOnly(OrganisationAuditTrail.tester(organization)))
                 .build().get(0));
     }
+
+    private static IAuthRuleTester readsAndSearchesOnly(IAuthRuleTester organisationTrail) {
+        return new IAuthRuleTester() {
+            @Override
+            public boolean matches(RuleTestRequest request) {
+                return READS.contains(request.operation) && organisationTrail.matches(request);
+            }
+
+            @Override
+            public boolean matchesOutput(RuleTestRequest request) {
+                return READS.contains(request.operation) && organisationTrail.matchesOutput(request);
+            }
+        };
+    }
+
+    private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ,
+            RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.GET_PAGE);
 
     private static Optional<String> organizationOf(AccessContext context) {
         return context.user()

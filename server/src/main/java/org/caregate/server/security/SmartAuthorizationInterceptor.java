@@ -89,10 +89,11 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
         rules.denyAll("deny by default");
         List<IAuthRule> built = new ArrayList<>(rules.build());
-        SiteAdministratorAuditTrail.rule(context).ifPresent(rule -> built.add(0, rule));
         built.add(1, new HistoryAcrossPatientsRule());
         built.add(2, new EveryOwnerPermittedRule(permittedPatients.of(context)));
         built.add(3, new EmptySearchResultRule());
+        // before "every patient permitted": the trail names the patients looked at, which is what it is for
+        SiteAdministratorAuditTrail.rule(context).ifPresent(rule -> built.add(2, rule));
         return built;
     }
 
