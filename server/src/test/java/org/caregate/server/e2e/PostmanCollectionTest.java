@@ -25,6 +25,9 @@ import org.w3c.dom.NodeList;
  */
 class PostmanCollectionTest extends FullStackTest {
 
+    /** Postman's OAuth 2.0 callback, registered for the example public app. */
+    private static final String POSTMAN_CALLBACK = "https://oauth.pstmn.io/v1/callback";
+
     private static final String PATIENT_APP_SCOPE = "openid fhirUser launch/patient patient/*.rs";
     private static final String PRACTITIONER_SCOPE = "openid fhirUser user/*.cruds";
 
@@ -47,8 +50,8 @@ class PostmanCollectionTest extends FullStackTest {
                 "--env-var", "okaforToken=" + tokens().userToken("dr.okafor", PRACTITIONER_SCOPE, null),
                 "--env-var", "backendClientAssertion=" + assertions.get(0),
                 "--env-var", "backendClientAssertionForInvalidScope=" + assertions.get(1),
-                "--env-var", "authorizationCode=" + new AuthorizationCodes(BASE_URL)
-                        .issue("alice", PATIENT_APP_SCOPE, AuthorizationCodes.POSTMAN_CALLBACK).code(),
+                "--env-var", "authorizationCode=" + tokens()
+                        .authorizationCode("alice", PATIENT_APP_SCOPE, null, POSTMAN_CALLBACK).code(),
                 "--reporters", "cli,junit", "--reporter-junit-export", report.toString(),
                 "--color", "off", "--timeout-request", "30000"));
         NodeScripts.Result newman = NodeScripts.run("newman", Duration.ofMinutes(5), command);

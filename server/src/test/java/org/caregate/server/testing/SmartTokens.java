@@ -58,20 +58,23 @@ public final class SmartTokens {
         return baseUrl + "/portal/demo-app/callback";
     }
 
+    /** An authorization code issued to the example public app, not yet exchanged, with its PKCE pair. */
+    public record IssuedCode(String code, Pkce pkce, String redirectUri) {
+    }
+
     /**
      * A standalone launch as {@code username} (password {@code <username>-dev-password}), picking {@code patientId}
-     * if the picker is shown, approving every requested scope.
-     *
-     * @return the token response
+     * if the picker is shown, approving every requested scope, stopped at the redirect to {@code redirectUri} (a
+     * redirect URI registered for the public app): for tests that drive the token endpoint themselves.
      */
-    public Map<String, Object> standaloneLaunch(String username, String scope, String patientId) {
+    public IssuedCode authorizationCode(String username, String scope, String patientId, String redirectUri) {
         Browser browser = new Browser(baseUrl);
         Pkce pkce = Pkce.create();
         String state = UUID.randomUUID().toString();
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("response_type", "code");
         parameters.put("client_id", PUBLIC_APP);
-        parameters.put("redirect_uri", redirectUri());
+        parameters.put("redirect_uri", redirectUri);
         parameters.put("scope", scope);
         parameters.put("state", state);
         parameters.put("aud", baseUrl + "/fhir");
@@ -89,11 +92,24 @@ public final class SmartTokens {
         approval.put("client_id", PUBLIC_APP);
         approval.put("state", field(STATE_FIELD, page));
         approval.put("scope", offeredScopes(page));
-        HttpResponse<String> redirect = browser.post(baseUrl + "/auth/authorize", approval);
-        Map<String, String> query = Browser.query(Browser.location(redirect));
-        assertThat(query).as("redirect to the app: %s", Browser.location(redirect)).containsKey("code");
-        return tokenRequest(Map.of("grant_type", "authorization_code", "code", query.get("code"),
-                "redirect_uri", redirectUri(), "client_id", PUBLIC_APP, "code_verifier", pkce.verifier()));
+        String location = Browser.location(browser.post(baseUrl + "/auth/authorize", approval));
+        assertThat(location).as("redirect to the app").startsWith(redirectUri + "?");
+        Map<String, String> query = Browser.query(location);
+        assertThat(query).as("redirect to the app: %s", location).containsKey("code").doesNotContainKey("error");
+        assertThat(query.get("state")).isEqualTo(state);
+        return new IssuedCode(query.get("code"), pkce, redirectUri);
+    }
+
+    /**
+     * A standalone launch as {@code username}, picking {@code patientId} if the picker is shown, approving every
+     * requested scope, and the code exchanged with PKCE.
+     *
+     * @return the token response
+     */
+    public Map<String, Object> standaloneLaunch(String username, String scope, String patientId) {
+        IssuedCode issued = authorizationCode(username, scope, patientId, redirectUri());
+        return tokenRequest(Map.of("grant_type", "authorization_code", "code", issued.code(),
+                "redirect_uri", issued.redirectUri(), "client_id", PUBLIC_APP, "code_verifier", issued.pkce().verifier()));
     }
 
     /** The access token of a standalone launch. */
