@@ -3,7 +3,7 @@ package org.caregate.server.security;
 import java.util.Locale;
 
 /** What a refused caller reads, in English and Spanish. Each message names the rule or scope that decided. */
-final class Messages {
+public final class Messages {
 
     private Messages() {
     }
@@ -12,7 +12,7 @@ final class Messages {
         return "es".equals(locale.getLanguage());
     }
 
-    static String deniedByRule(Locale locale, String rule, String reason) {
+    public static String deniedByRule(Locale locale, String rule, String reason) {
         return spanish(locale)
                 ? "Acceso denegado por la regla '" + rule + "': " + reason
                 : "Access denied by rule '" + rule + "': " + reason;

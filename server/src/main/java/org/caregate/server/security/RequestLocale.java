@@ -4,14 +4,14 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Locale;
 
 /** The language of denials: Spanish when the caller's {@code Accept-Language} prefers it, otherwise English. */
-final class RequestLocale {
+public final class RequestLocale {
 
     static final Locale SPANISH = Locale.forLanguageTag("es");
 
     private RequestLocale() {
     }
 
-    static Locale of(RequestDetails request) {
+    public static Locale of(RequestDetails request) {
         String header = request.getHeader("Accept-Language");
         if (header == null) {
             return Locale.ENGLISH;

@@ -10,6 +10,8 @@ import java.util.Locale;
 import org.caregate.consent.LocalizedText;
 import org.caregate.consent.rules.ReleaseHoldRule;
 import org.caregate.server.security.AccessContext;
+import org.caregate.server.security.Messages;
+import org.caregate.server.security.RequestLocale;
 import org.caregate.smart.authserver.user.UserKind;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -52,9 +54,7 @@ public final class ReleaseHoldInterceptor {
     }
 
     private static String message(RequestDetails request, LocalizedText reason) {
-        String language = request.getHeader("Accept-Language");
-        boolean spanish = language != null && language.trim().toLowerCase(Locale.ROOT).startsWith("es");
-        return (spanish ? "Acceso denegado por la regla '" : "Access denied by rule '") + ReleaseHoldRule.NAME + "': "
-                + reason.in(spanish ? Locale.forLanguageTag("es") : Locale.ENGLISH);
+        Locale locale = RequestLocale.of(request);
+        return Messages.deniedByRule(locale, ReleaseHoldRule.NAME, reason.in(locale));
     }
 }
