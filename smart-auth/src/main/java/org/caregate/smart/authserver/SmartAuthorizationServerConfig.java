@@ -22,6 +22,7 @@ import org.caregate.smart.authserver.client.ExampleClients;
 import org.caregate.smart.authserver.client.SmartClientAssertionDecoderFactory;
 import org.caregate.smart.authserver.context.LaunchContextService;
 import org.caregate.smart.authserver.context.PatientAccessDirectory;
+import org.caregate.smart.authserver.discovery.AdvertisedMetadata;
 import org.caregate.smart.authserver.discovery.SmartConfiguration;
 import org.caregate.smart.authserver.discovery.SmartConfigurationFilter;
 import org.caregate.smart.authserver.key.SigningKeyStore;
@@ -273,6 +274,8 @@ public class SmartAuthorizationServerConfig {
                         .authorizationConsentService(smartAuthorizationConsentService)
                         .authorizationServerSettings(settings)
                         .tokenGenerator(tokenGenerator)
+                        .authorizationServerMetadataEndpoint(metadata -> metadata.authorizationServerMetadataCustomizer(
+                                builder -> builder.claims(AdvertisedMetadata.customizer(null))))
                         .clientAuthentication(clientAuthentication -> clientAuthentication
                                 .authenticationConverter(new ClientAssertionAuthenticationConverter())
                                 .authenticationConverter(new PublicClientAuthenticationConverter(SmartAuthPaths.REVOKE))
@@ -304,7 +307,10 @@ public class SmartAuthorizationServerConfig {
                         .tokenRevocationEndpoint(revocation -> revocation.revocationResponseHandler(
                                 new RevocationResponseHandler(smartAuthorizationService, accessTokenDecoder,
                                         revokedAccessTokens)))
-                        .oidc(oidc -> oidc.userInfoEndpoint(userInfo -> userInfo.userInfoMapper(context -> {
+                        .oidc(oidc -> oidc.providerConfigurationEndpoint(provider -> provider
+                                .providerConfigurationCustomizer(builder -> builder.claims(
+                                        AdvertisedMetadata.customizer(null))))
+                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(context -> {
                             String username = context.getAuthorization().getPrincipalName();
                             Map<String, Object> claims = new LinkedHashMap<>();
                             claims.put("sub", username);

@@ -68,6 +68,28 @@ class DiscoveryTest extends SmartAuthServerTestSupport {
     }
 
     @Test
+    void discoveryDocumentsWhenRequestedThenAdvertiseOnlyWhatCareGateSupports() {
+        for (String path : List.of("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
+                "/fhir/.well-known/smart-configuration")) {
+            Map<String, Object> config = OAuthErrorAssert.json(get(path, Map.of()));
+
+            assertThat((List<Object>) config.get("grant_types_supported")).as(path)
+                    .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
+            assertThat((List<Object>) config.get("token_endpoint_auth_methods_supported")).as(path)
+                    .containsExactlyInAnyOrder("none", "client_secret_basic", "client_secret_post", "private_key_jwt");
+            assertThat((List<Object>) config.get("token_endpoint_auth_signing_alg_values_supported")).as(path)
+                    .containsExactlyInAnyOrder("RS384", "ES384");
+            assertThat(config).as(path).doesNotContainKeys("device_authorization_endpoint",
+                    "tls_client_certificate_bound_access_tokens");
+            for (Object methods : List.of(config.getOrDefault("revocation_endpoint_auth_methods_supported", List.of()),
+                    config.getOrDefault("introspection_endpoint_auth_methods_supported", List.of()))) {
+                assertThat((List<Object>) methods).as(path)
+                        .doesNotContain("tls_client_auth", "self_signed_tls_client_auth", "client_secret_jwt");
+            }
+        }
+    }
+
+    @Test
     void jwksWhenRequestedThenPublishesPublicRs256KeysOnly() {
         HttpResponse<String> response = get("/auth/jwks", Map.of());
 

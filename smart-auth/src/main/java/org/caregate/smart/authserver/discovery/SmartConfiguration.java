@@ -40,11 +40,10 @@ public final class SmartConfiguration {
         doc.put("introspection_endpoint", urls.url(SmartAuthPaths.INTROSPECT));
         doc.put("revocation_endpoint", urls.url(SmartAuthPaths.REVOKE));
         doc.put("userinfo_endpoint", urls.url(SmartAuthPaths.USERINFO));
-        doc.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+        doc.put("grant_types_supported", AdvertisedMetadata.GRANT_TYPES);
         doc.put("response_types_supported", List.of("code"));
-        doc.put("token_endpoint_auth_methods_supported",
-                List.of("none", "client_secret_basic", "client_secret_post", "private_key_jwt"));
-        doc.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
+        doc.put("token_endpoint_auth_methods_supported", AdvertisedMetadata.TOKEN_ENDPOINT_AUTH_METHODS);
+        doc.put("token_endpoint_auth_signing_alg_values_supported", AdvertisedMetadata.CLIENT_ASSERTION_ALGORITHMS);
         doc.put("code_challenge_methods_supported", List.of("S256"));
         doc.put("scopes_supported", scopesSupported());
         doc.put("capabilities", CAPABILITIES);
