@@ -28,6 +28,7 @@ import org.caregate.smart.authserver.discovery.SmartConfigurationFilter;
 import org.caregate.smart.authserver.key.SigningKeyStore;
 import org.caregate.smart.authserver.storage.SmartAuthDatabase;
 import org.caregate.smart.authserver.token.AccessTokenDecoders;
+import org.caregate.smart.authserver.token.RevocationRecordingAuthorizationService;
 import org.caregate.smart.authserver.token.RevocationResponseHandler;
 import org.caregate.smart.authserver.token.RevokedAccessTokens;
 import org.caregate.smart.authserver.token.SmartClaimNames;
@@ -162,8 +163,10 @@ public class SmartAuthorizationServerConfig {
 
     @Bean
     OAuth2AuthorizationService smartAuthorizationService(SmartAuthDatabase database,
-            RegisteredClientRepository smartRegisteredClientRepository) {
-        return new JdbcOAuth2AuthorizationService(database.jdbc(), smartRegisteredClientRepository);
+            RegisteredClientRepository smartRegisteredClientRepository, RevokedAccessTokens revokedAccessTokens) {
+        return new RevocationRecordingAuthorizationService(
+                new JdbcOAuth2AuthorizationService(database.jdbc(), smartRegisteredClientRepository),
+                revokedAccessTokens);
     }
 
     @Bean
