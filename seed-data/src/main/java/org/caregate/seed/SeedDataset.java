@@ -41,7 +41,7 @@ import org.hl7.fhir.r4.model.Bundle;
 public final class SeedDataset {
 
     /** Version of the dataset, to be recorded by the loader; change it whenever the content changes. */
-    public static final String VERSION = "2026-11-a";
+    public static final String VERSION = "2026-12-a";
 
     /** The facility time zone used when none is given ({@code caregate.facility-zone}'s default). */
     public static final ZoneId DEFAULT_FACILITY_ZONE = ZoneId.of("America/Los_Angeles");

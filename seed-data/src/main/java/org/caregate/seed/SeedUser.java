@@ -30,7 +30,8 @@ import java.util.Set;
  * @param organizationId for practitioners and staff, the id of the Organization they work for (e.g.
  *                       {@code org-clinic-north}); {@code null} for patients and related persons
  * @param roles          CareGate account roles: {@value #ROLE_CLINICIAN}, {@value #ROLE_OFFICE_STAFF},
- *                       {@value #ROLE_SITE_ADMIN}; empty for patients and related persons
+ *                       {@value #ROLE_SITE_ADMIN}, {@value #ROLE_CAREGATE_ADMIN}; empty for patients and related
+ *                       persons
  * @param status         {@link Status#TERMINATED} for an account whose access has ended (the account exists, so the
  *                       login can be refused with a reason, but it must grant nothing)
  */
@@ -53,6 +54,11 @@ public record SeedUser(
     public static final String ROLE_OFFICE_STAFF = "office-staff";
     /** Administers the accounts of the staff of their organisation. */
     public static final String ROLE_SITE_ADMIN = "site-admin";
+    /**
+     * A CareGate administrator (hospital IT): registers, reviews, approves and disables clients. Such an account has
+     * no organisation and no PractitionerRole: it is given no patient data.
+     */
+    public static final String ROLE_CAREGATE_ADMIN = "caregate-admin";
 
     /** What kind of FHIR resource {@link #fhirUser()} is. */
     public enum Kind {

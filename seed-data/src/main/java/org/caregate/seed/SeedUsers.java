@@ -1,5 +1,6 @@
 package org.caregate.seed;
 
+import static org.caregate.seed.SeedUser.ROLE_CAREGATE_ADMIN;
 import static org.caregate.seed.SeedUser.ROLE_CLINICIAN;
 import static org.caregate.seed.SeedUser.ROLE_OFFICE_STAFF;
 import static org.caregate.seed.SeedUser.ROLE_SITE_ADMIN;
@@ -40,7 +41,10 @@ final class SeedUsers {
             new SeedUser("dr.becker", password("dr.becker"), "Dr. Thomas Becker", "Practitioner/prac-south-former",
                     Kind.PRACTITIONER, "org-clinic-south", Set.of(ROLE_CLINICIAN), Status.TERMINATED),
             practitioner("dr.park", "Dr. Helen Park", "prac-hosp-internal", "org-hospital", ROLE_CLINICIAN),
-            practitioner("dr.iyer", "Dr. Rajesh Iyer", "prac-hosp-radiology", "org-hospital", ROLE_CLINICIAN));
+            practitioner("dr.iyer", "Dr. Rajesh Iyer", "prac-hosp-radiology", "org-hospital", ROLE_CLINICIAN),
+            // hospital IT: reviews the registered clients; no PractitionerRole and no organisation, so no patient data
+            new SeedUser("grace", password("grace"), "Grace Liu (CareGate administrator)", "Practitioner/prac-hosp-it",
+                    Kind.PRACTITIONER, null, Set.of(ROLE_CAREGATE_ADMIN), Status.ACTIVE));
 
     private SeedUsers() {
     }

@@ -1,13 +1,8 @@
 package org.caregate.server.portal;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.caregate.smart.authserver.user.UserAccount;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Organization;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,10 +13,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 @Controller
 class PortalHomeController {
 
-    private final DaoRegistry daoRegistry;
+    private final OrganizationNames organizations;
 
-    PortalHomeController(DaoRegistry daoRegistry) {
-        this.daoRegistry = daoRegistry;
+    PortalHomeController(OrganizationNames organizations) {
+        this.organizations = organizations;
     }
 
     @GetMapping("/portal")
@@ -32,9 +27,11 @@ class PortalHomeController {
     @GetMapping("/portal/")
     String home(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account, Model model) {
         model.addAttribute("account", account);
-        model.addAttribute("organizationName", organizationName(account.organizationId()));
+        model.addAttribute("organizationName", organizations.find(account.organizationId())
+                .orElse(account.organizationId()));
         model.addAttribute("careStaff", PortalRoles.isCareStaff(account));
         model.addAttribute("siteAdmin", PortalRoles.isSiteAdmin(account));
+        model.addAttribute("careGateAdmin", PortalRoles.isCareGateAdmin(account));
         return "portal/home";
     }
 
@@ -48,18 +45,5 @@ class PortalHomeController {
         model.addAttribute("reason", "Your account's roles do not open this page, or the form had expired"
                 + " (reload the page and try again).");
         return "portal/error";
-    }
-
-    private String organizationName(String organizationId) {
-        if (organizationId == null) {
-            return null;
-        }
-        try {
-            Organization organization = daoRegistry.getResourceDao(Organization.class)
-                    .read(new IdType("Organization", organizationId), new SystemRequestDetails());
-            return organization.hasName() ? organization.getName() : organizationId;
-        } catch (BaseServerResponseException e) {
-            return organizationId;
-        }
     }
 }

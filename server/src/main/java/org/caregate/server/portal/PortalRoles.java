@@ -12,6 +12,8 @@ public final class PortalRoles {
     public static final String CLINICIAN = "clinician";
     public static final String OFFICE_STAFF = "office-staff";
     public static final String SITE_ADMIN = "site-admin";
+    /** Hospital IT: registers, reviews, approves and disables the clients (apps and backend services). */
+    public static final String CAREGATE_ADMIN = "caregate-admin";
 
     private PortalRoles() {
     }
@@ -26,5 +28,10 @@ public final class PortalRoles {
     public static boolean isSiteAdmin(UserAccount account) {
         return account.isActive() && account.kind() == UserKind.PRACTITIONER && account.organizationId() != null
                 && account.roles().contains(SITE_ADMIN);
+    }
+
+    /** CareGate administrators: the registered clients ({@code /portal/admin/clients}). */
+    public static boolean isCareGateAdmin(UserAccount account) {
+        return account.isActive() && account.roles().contains(CAREGATE_ADMIN);
     }
 }

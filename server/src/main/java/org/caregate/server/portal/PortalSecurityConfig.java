@@ -41,6 +41,8 @@ public class PortalSecurityConfig {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(path("/portal/demo-app/**")).permitAll()
                         .requestMatchers(path("/portal/patients/**")).access(accountWhere(PortalRoles::isCareStaff))
+                        .requestMatchers(path("/portal/admin/clients/**"), path("/portal/admin/clients"))
+                        .access(accountWhere(PortalRoles::isCareGateAdmin))
                         .requestMatchers(path("/portal/admin/**")).access(accountWhere(PortalRoles::isSiteAdmin))
                         .anyRequest().access(accountWhere(account -> true)))
                 .exceptionHandling(exceptions -> exceptions

@@ -21,6 +21,8 @@ public final class SmartAuthPaths {
     public static final String USERINFO = "/auth/userinfo";
     public static final String OIDC_LOGOUT = "/auth/connect/logout";
     public static final String OIDC_CLIENT_REGISTRATION = "/auth/connect/register";
+    /** OAuth 2.0 Dynamic Client Registration (RFC 7591); {@code /auth/register/{client_id}} is RFC 7592's. */
+    public static final String REGISTER = "/auth/register";
     public static final String DEVICE_AUTHORIZATION = "/auth/device_authorization";
     public static final String DEVICE_VERIFICATION = "/auth/device_verification";
 

@@ -21,8 +21,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param signingKeyRotation           age after which the signing key is replaced by a new one (default 90 days);
  *                                     the old key stays in the JWKS until tokens it signed have expired
  * @param keyCacheRefresh              how often each node reloads the signing keys from the database
- * @param revocationCacheRefresh       how often each node reloads the set of revoked access-token ids; a revocation
- *                                     made on another node is seen within this time
+ * @param revocationCacheRefresh       how often each node reloads the set of revoked access-token ids and of
+ *                                     disabled clients; a revocation or a disabling made on another node is seen
+ *                                     within this time
+ * @param initialAccessTokenTimeToLive how long an RFC 7591 initial access token issued by an administrator may be
+ *                                     used (default 7 days; single use)
  */
 @ConfigurationProperties("caregate.smart")
 public record SmartAuthProperties(
@@ -34,7 +37,8 @@ public record SmartAuthProperties(
         @DefaultValue({}) List<String> extraRedirectUris,
         @DefaultValue("P90D") Duration signingKeyRotation,
         @DefaultValue("PT5M") Duration keyCacheRefresh,
-        @DefaultValue("PT5S") Duration revocationCacheRefresh) {
+        @DefaultValue("PT5S") Duration revocationCacheRefresh,
+        @DefaultValue("P7D") Duration initialAccessTokenTimeToLive) {
 
     /** SMART App Launch 2.2, Backend Services: "access token ... lifetime no longer than five minutes". */
     public static final Duration BACKEND_ACCESS_TOKEN_MAX = Duration.ofMinutes(5);

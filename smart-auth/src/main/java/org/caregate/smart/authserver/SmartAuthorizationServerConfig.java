@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import javax.sql.DataSource;
 
@@ -17,7 +18,12 @@ import org.caregate.smart.authserver.authentication.PublicClientAuthenticationPr
 import org.caregate.smart.authserver.authentication.SmartAuthorizationConsentService;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationRequestValidators;
 import org.caregate.smart.authserver.authentication.SmartClientCredentialsValidators;
+import org.caregate.smart.authserver.authentication.AuthorizationErrorResponseHandler;
 import org.caregate.smart.authserver.client.ClientAssertionReplayGuard;
+import org.caregate.smart.authserver.client.ClientRegistry;
+import org.caregate.smart.authserver.registration.ClientRegistrar;
+import org.caregate.smart.authserver.registration.InitialAccessTokens;
+import org.caregate.smart.authserver.registration.RegistrationController;
 import org.caregate.smart.authserver.client.ExampleClients;
 import org.caregate.smart.authserver.client.SmartClientAssertionDecoderFactory;
 import org.caregate.smart.authserver.context.LaunchContextService;
@@ -57,6 +63,9 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -106,7 +115,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableConfigurationProperties(SmartAuthProperties.class)
-@Import({LoginController.class, AuthorizationApprovalController.class, SmartStyleController.class})
+@Import({LoginController.class, AuthorizationApprovalController.class, SmartStyleController.class,
+        RegistrationController.class})
 public class SmartAuthorizationServerConfig {
 
     /** The login page; the server's {@code /portal/**} chain sends unauthenticated browsers here. */
@@ -115,6 +125,8 @@ public class SmartAuthorizationServerConfig {
     /** Order of the protocol-endpoint chain; the server's chains should come after {@link #AUTH_PAGES_CHAIN_ORDER}. */
     public static final int AUTHORIZATION_SERVER_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
     public static final int AUTH_PAGES_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 11;
+    /** The registration API's chain, before the pages' chain that covers the rest of {@code /auth/**}. */
+    public static final int REGISTRATION_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 9;
 
     private static final PasswordEncoder PASSWORD_ENCODER = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
@@ -218,11 +230,37 @@ public class SmartAuthorizationServerConfig {
         return new ClientAssertionReplayGuard(database.jdbc(), clock(clock));
     }
 
+    /** Every registered client and its review status; approving and disabling go through it. */
+    @Bean
+    public ClientRegistry clientRegistry(SmartAuthDatabase database,
+            RegisteredClientRepository smartRegisteredClientRepository, RevokedAccessTokens revokedAccessTokens,
+            ObjectProvider<Clock> clock, OAuth2AuthorizationService smartAuthorizationService) {
+        TransactionTemplate transactions = new TransactionTemplate(
+                new DataSourceTransactionManager(Objects.requireNonNull(database.jdbc().getDataSource())));
+        return new ClientRegistry(database.jdbc(), smartRegisteredClientRepository, revokedAccessTokens, clock(clock),
+                transactions, smartAuthorizationService);
+    }
+
+    /** Registration of clients by developers (RFC 7591) and on the administration page. */
+    @Bean
+    public ClientRegistrar clientRegistrar(ClientRegistry clientRegistry, SmartAuthProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new ClientRegistrar(clientRegistry, PASSWORD_ENCODER, properties, clock(clock));
+    }
+
+    /** RFC 7591 initial access tokens, issued by administrators. */
+    @Bean
+    public InitialAccessTokens initialAccessTokens(SmartAuthDatabase database, SmartAuthProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new InitialAccessTokens(database.jdbc(), clock(clock), properties.initialAccessTokenTimeToLive());
+    }
+
     @Bean
     ExampleClients exampleClients(RegisteredClientRepository smartRegisteredClientRepository,
-            SmartAuthProperties properties, SmartAuthUrls urls, Environment environment) {
-        ExampleClients clients = new ExampleClients(smartRegisteredClientRepository, PASSWORD_ENCODER, properties, urls,
-                Path.of(environment.getProperty("caregate.data-dir", "./data")));
+            ClientRegistry clientRegistry, SmartAuthProperties properties, SmartAuthUrls urls,
+            Environment environment) {
+        ExampleClients clients = new ExampleClients(smartRegisteredClientRepository, clientRegistry, PASSWORD_ENCODER,
+                properties, urls, Path.of(environment.getProperty("caregate.data-dir", "./data")));
         if (properties.registerExampleClients()) {
             clients.registerMissing();
         }
@@ -259,7 +297,11 @@ public class SmartAuthorizationServerConfig {
             SmartAuthorizationConsentService smartAuthorizationConsentService, SigningKeyStore signingKeyStore,
             UserAccountService users, PatientAccessDirectory directory, LaunchContextService launchContexts,
             RevokedAccessTokens revokedAccessTokens, ClientAssertionReplayGuard replayGuard,
-            ObjectProvider<Clock> clockProvider, ExampleClients exampleClients) throws Exception {
+            ObjectProvider<Clock> clockProvider, ExampleClients exampleClients, ClientRegistry clientRegistry)
+            throws Exception {
+        // the endpoints know approved clients only (pending, disabled and deleted ones are invalid_client)
+        RegisteredClientRepository approvedClients = clientRegistry.approvedClients();
+        String registrationEndpoint = urls.url(SmartAuthPaths.REGISTER);
         Clock clock = clock(clockProvider);
         JwtDecoder accessTokenDecoder = AccessTokenDecoders.create(signingKeyStore, urls.issuer(), urls.fhirBaseUrl(),
                 clock);
@@ -272,18 +314,18 @@ public class SmartAuthorizationServerConfig {
         http.setSharedObject(com.nimbusds.jose.jwk.source.JWKSource.class, signingKeyStore);
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, server -> server
-                        .registeredClientRepository(smartRegisteredClientRepository)
+                        .registeredClientRepository(approvedClients)
                         .authorizationService(smartAuthorizationService)
                         .authorizationConsentService(smartAuthorizationConsentService)
                         .authorizationServerSettings(settings)
                         .tokenGenerator(tokenGenerator)
                         .authorizationServerMetadataEndpoint(metadata -> metadata.authorizationServerMetadataCustomizer(
-                                builder -> builder.claims(AdvertisedMetadata.customizer(null))))
+                                builder -> builder.claims(AdvertisedMetadata.customizer(registrationEndpoint))))
                         .clientAuthentication(clientAuthentication -> clientAuthentication
                                 .authenticationConverter(new ClientAssertionAuthenticationConverter())
                                 .authenticationConverter(new PublicClientAuthenticationConverter(SmartAuthPaths.REVOKE))
                                 .authenticationProvider(
-                                        new PublicClientAuthenticationProvider(smartRegisteredClientRepository))
+                                        new PublicClientAuthenticationProvider(approvedClients))
                                 .authenticationProviders(providers -> providers.forEach(provider -> {
                                     if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
                                         assertions.setJwtDecoderFactory(assertionDecoders);
@@ -291,6 +333,7 @@ public class SmartAuthorizationServerConfig {
                                 })))
                         .authorizationEndpoint(authorization -> authorization
                                 .consentPage(SmartAuthPaths.CONSENT)
+                                .errorResponseHandler(new AuthorizationErrorResponseHandler(clientRegistry))
                                 .authenticationProviders(providers -> providers.forEach(provider -> {
                                     if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
                                         requests.setAuthenticationValidator(SmartAuthorizationRequestValidators
@@ -312,7 +355,7 @@ public class SmartAuthorizationServerConfig {
                                         revokedAccessTokens)))
                         .oidc(oidc -> oidc.providerConfigurationEndpoint(provider -> provider
                                 .providerConfigurationCustomizer(builder -> builder.claims(
-                                        AdvertisedMetadata.customizer(null))))
+                                        AdvertisedMetadata.customizer(registrationEndpoint))))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(context -> {
                             String username = context.getAuthorization().getPrincipalName();
                             Map<String, Object> claims = new LinkedHashMap<>();
@@ -331,6 +374,21 @@ public class SmartAuthorizationServerConfig {
                 .cors(cors -> cors.configurationSource(corsConfigurationSource()))
                 .addFilterBefore(new AuthorizePostRequestFilter(SmartAuthPaths.AUTHORIZE),
                         SecurityContextHolderFilter.class);
+        return http.build();
+    }
+
+    /**
+     * RFC 7591/7592 registration: a JSON API with its own bearer tokens (checked by the controller), so no session,
+     * no CSRF token and no login.
+     */
+    @Bean
+    @Order(REGISTRATION_CHAIN_ORDER)
+    SecurityFilterChain smartRegistrationFilterChain(HttpSecurity http) throws Exception {
+        http.securityMatcher(SmartAuthPaths.REGISTER, SmartAuthPaths.REGISTER + "/**")
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable());
         return http.build();
     }
 

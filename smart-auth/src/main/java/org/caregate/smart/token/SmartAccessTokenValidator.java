@@ -151,8 +151,9 @@ public final class SmartAccessTokenValidator {
                 optionalString(claims, "encounter"), scopes, issuedAt, expiresAt, issuer.issuer(),
                 optionalString(claims, "organization"));
 
-        if (revocation.isRevoked(tokenId)) {
-            throw new InvalidTokenException(REVOKED, "the token has been revoked");
+        if (revocation.isRevoked(token)) {
+            throw new InvalidTokenException(REVOKED, "the token has been revoked, or its client " + clientId
+                    + " has been disabled");
         }
         return token;
     }

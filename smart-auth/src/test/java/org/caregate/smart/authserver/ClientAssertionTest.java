@@ -34,6 +34,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 
 import org.caregate.smart.authserver.client.ClientAssertionReplayGuard;
+import org.caregate.smart.authserver.client.ClientRegistry;
 import org.caregate.smart.authserver.client.SmartClientSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +44,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 
 /**
@@ -60,7 +60,7 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
     @Autowired
     private JdbcTemplate jdbc;
     @Autowired
-    private RegisteredClientRepository clients;
+    private ClientRegistry registry;
 
     private HttpServer jwksServer;
     private final AtomicInteger jwksFetches = new AtomicInteger();
@@ -185,7 +185,7 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
                         .setting(SmartClientSettings.ORGANIZATION, "org-clinic-north")
                         .build())
                 .build();
-        clients.save(client);
+        registry.saveApproved(client, java.util.Set.of(), null);
         return clientId;
     }
 

@@ -61,9 +61,9 @@ class SmartAccessTokenValidatorTest {
     private final SmartAccessTokenValidator validator = validatorAt(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private SmartAccessTokenValidator validatorAt(Clock clock) {
-        return new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, tokenId -> {
-            revocationLookups.add(tokenId);
-            return revoked.contains(tokenId);
+        return new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, token -> {
+            revocationLookups.add(token.tokenId());
+            return revoked.contains(token.tokenId());
         }, clock, SKEW);
     }
 
@@ -388,7 +388,7 @@ class SmartAccessTokenValidatorTest {
 
     @Test
     void validateWhenRevocationCheckFailsThenFailureNotSwallowed() {
-        SmartAccessTokenValidator failing = new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, tokenId -> {
+        SmartAccessTokenValidator failing = new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, token -> {
             throw new IllegalStateException("database down");
         }, Clock.fixed(NOW, ZoneOffset.UTC), SKEW);
 

@@ -70,19 +70,22 @@ public class ExampleClients {
             "launch/patient", "launch/encounter", "offline_access", "online_access", "patient/*.rs", "user/*.rs",
             "patient/*.read", "user/*.read");
     public static final List<String> BACKEND_SCOPES = List.of("system/*.rs", "system/*.read");
+    private static final Set<LaunchType> USER_APP_LAUNCH_TYPES = Set.of(LaunchType.EHR, LaunchType.STANDALONE);
 
     private static final Logger log = LoggerFactory.getLogger(ExampleClients.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RegisteredClientRepository clients;
+    private final ClientRegistry registry;
     private final PasswordEncoder passwordEncoder;
     private final SmartAuthProperties properties;
     private final SmartAuthUrls urls;
     private final Path credentialsDirectory;
 
-    public ExampleClients(RegisteredClientRepository clients, PasswordEncoder passwordEncoder,
+    public ExampleClients(RegisteredClientRepository clients, ClientRegistry registry, PasswordEncoder passwordEncoder,
             SmartAuthProperties properties, SmartAuthUrls urls, Path dataDirectory) {
         this.clients = clients;
+        this.registry = registry;
         this.passwordEncoder = passwordEncoder;
         this.properties = properties;
         this.urls = urls;
@@ -101,7 +104,7 @@ public class ExampleClients {
         registerOrUpdate(CONFIDENTIAL_APP, redirectUris, this::confidentialApp);
         registerOrUpdate(ASYMMETRIC_APP, redirectUris, this::asymmetricApp);
         if (clients.findByClientId(BACKEND_NORTH) == null) {
-            clients.save(backendNorth());
+            registry.saveApproved(backendNorth(), Set.of(), null);
         }
     }
 
@@ -118,7 +121,7 @@ public class ExampleClients {
             java.util.function.Function<Set<String>, RegisteredClient> factory) {
         RegisteredClient existing = clients.findByClientId(clientId);
         if (existing == null) {
-            clients.save(factory.apply(redirectUris));
+            registry.saveApproved(factory.apply(redirectUris), USER_APP_LAUNCH_TYPES, null);
         } else if (!existing.getRedirectUris().containsAll(redirectUris)) {
             clients.save(RegisteredClient.from(existing).redirectUris(uris -> uris.addAll(redirectUris)).build());
         }
@@ -171,10 +174,15 @@ public class ExampleClients {
                         .setting(SmartClientSettings.JWKS, new JWKSet(key.toPublicJWK()).toString())
                         .setting(SmartClientSettings.ORGANIZATION, BACKEND_NORTH_ORGANIZATION)
                         .build())
-                .tokenSettings(TokenSettings.builder()
-                        .accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
-                        .accessTokenTimeToLive(properties.backendAccessTokenTimeToLive())
-                        .build())
+                .tokenSettings(backendTokenSettings(properties))
+                .build();
+    }
+
+    /** Token settings of backend services: JWT access tokens of at most five minutes, no refresh token. */
+    public static TokenSettings backendTokenSettings(SmartAuthProperties properties) {
+        return TokenSettings.builder()
+                .accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
+                .accessTokenTimeToLive(properties.backendAccessTokenTimeToLive())
                 .build();
     }
 

@@ -40,6 +40,7 @@ public final class SmartConfiguration {
         doc.put("introspection_endpoint", urls.url(SmartAuthPaths.INTROSPECT));
         doc.put("revocation_endpoint", urls.url(SmartAuthPaths.REVOKE));
         doc.put("userinfo_endpoint", urls.url(SmartAuthPaths.USERINFO));
+        doc.put("registration_endpoint", urls.url(SmartAuthPaths.REGISTER));
         doc.put("grant_types_supported", AdvertisedMetadata.GRANT_TYPES);
         doc.put("response_types_supported", List.of("code"));
         doc.put("token_endpoint_auth_methods_supported", AdvertisedMetadata.TOKEN_ENDPOINT_AUTH_METHODS);
