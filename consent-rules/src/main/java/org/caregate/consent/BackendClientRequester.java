@@ -2,7 +2,6 @@ package org.caregate.consent;
 
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * A backend (system) client acting for an organization, e.g. for Bulk Data export with {@code system/} scopes.
@@ -19,11 +18,11 @@ public record BackendClientRequester(String clientId, String organizationId,
     public BackendClientRequester {
         java.util.Objects.requireNonNull(clientId, "clientId");
         LogicalIds.require(organizationId, "organizationId");
-        careRelationships = List.copyOf(careRelationships);
+        careRelationships = CareRelationshipList.of(careRelationships);
     }
 
     @Override
     public Set<String> candidatePatientIds() {
-        return careRelationships.stream().map(CareRelationship::patientId).collect(Collectors.toUnmodifiableSet());
+        return ((CareRelationshipList) careRelationships).patientIds();
     }
 }

@@ -68,7 +68,9 @@ public record CareRelationship(String patientId, Kind kind, CareProvider provide
     public static Optional<CareRelationship> firstActive(Collection<CareRelationship> relationships,
             AccessRequest request, Predicate<CareProvider> heldBy, Period encounterWindow) {
         String patientId = request.patient().id();
-        return relationships.stream()
+        Collection<CareRelationship> about = relationships instanceof CareRelationshipList list
+                ? list.of(patientId) : relationships;
+        return about.stream()
                 .filter(r -> r.patientId().equals(patientId))
                 .filter(r -> heldBy.test(r.provider()))
                 .filter(r -> r.isActiveAt(request.at(), request.zone(), encounterWindow))

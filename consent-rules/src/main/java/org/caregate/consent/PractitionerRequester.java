@@ -32,7 +32,7 @@ public record PractitionerRequester(String practitionerId, String organizationId
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(status, "status");
         ownPatientIds = Set.copyOf(ownPatientIds);
-        careRelationships = List.copyOf(careRelationships);
+        careRelationships = CareRelationshipList.of(careRelationships);
     }
 
     /** An active practitioner of the organization with the given care relationships and no patient record. */
@@ -64,8 +64,10 @@ public record PractitionerRequester(String practitionerId, String organizationId
 
     @Override
     public Set<String> candidatePatientIds() {
-        return careRelationships.stream().map(CareRelationship::patientId)
-                .filter(id -> !ownPatientIds.contains(id))
-                .collect(Collectors.toUnmodifiableSet());
+        Set<String> panel = ((CareRelationshipList) careRelationships).patientIds();
+        if (ownPatientIds.isEmpty()) {
+            return panel;
+        }
+        return panel.stream().filter(id -> !ownPatientIds.contains(id)).collect(Collectors.toUnmodifiableSet());
     }
 }
