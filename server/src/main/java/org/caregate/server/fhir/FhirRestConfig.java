@@ -11,11 +11,13 @@ import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.narrative.INarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.ETagSupportEnum;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import org.caregate.smart.authserver.SmartAuthUrls;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -39,12 +41,16 @@ public class FhirRestConfig {
             ResourceProviderFactory resourceProviders, IJpaSystemProvider systemProvider,
             IFhirSystemDao<?, ?> systemDao, JpaStorageSettings storageSettings,
             ISearchParamRegistry searchParamRegistry, IValidationSupport validationSupport,
-            DatabaseBackedPagingProvider pagingProvider, ObjectProvider<FhirServerCustomizer> customizers) {
+            DatabaseBackedPagingProvider pagingProvider, SmartAuthUrls urls,
+            ObjectProvider<FhirServerCustomizer> customizers) {
         daoRegistry.setSupportedResourceTypes(new ArrayList<>(properties.resourceTypes()));
         fhirContext.setNarrativeGenerator((INarrativeGenerator) null);
 
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("CareGate");
+        // Every absolute URL HAPI writes (paging links, Location, Bundle fullUrl, export manifests) starts with the
+        // configured public address, never with the request's Host or X-Forwarded-* headers.
+        server.setServerAddressStrategy(new HardcodedServerAddressStrategy(urls.fhirBaseUrl()));
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.setPagingProvider(pagingProvider);

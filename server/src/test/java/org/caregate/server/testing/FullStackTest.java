@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.caregate.server.CareGateApplication;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -26,12 +27,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * configuration), so the application starts once per test run.
  */
 @SpringBootTest(classes = CareGateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+// metrics are exported as in production (Spring Boot's tests switch the Prometheus registry off otherwise)
+@AutoConfigureObservability(tracing = false)
 @Import(FullStackTest.TestClock.class)
 public abstract class FullStackTest {
 
     protected static final int PORT = freePort();
     protected static final String BASE_URL = "http://localhost:" + PORT;
     protected static final String FHIR_BASE = BASE_URL + "/fhir";
+    /** The management endpoints' operator account of the tests (caregate.management.*). */
+    protected static final String OPERATOR = "operator";
+    protected static final String OPERATOR_PASSWORD = "test-operator-password";
     private static final Path DATA = createDataDirectory();
 
     @Autowired
@@ -46,6 +52,8 @@ public abstract class FullStackTest {
         registry.add("caregate.public-base-url", () -> BASE_URL);
         registry.add("caregate.data-dir", () -> DATA.toString());
         registry.add("caregate.database.embedded.data-directory", () -> DATA.resolve("postgres").toString());
+        registry.add("caregate.management.username", () -> OPERATOR);
+        registry.add("caregate.management.password", () -> OPERATOR_PASSWORD);
         // the SMART JavaScript client's test app (e2e.SmartJsClientTest) is served on this fixed loopback address
         registry.add("caregate.smart.extra-redirect-uris", () -> "http://127.0.0.1:18931/smart-app/callback.html");
     }
