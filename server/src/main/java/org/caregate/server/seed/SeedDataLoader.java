@@ -117,6 +117,9 @@ public class SeedDataLoader implements ApplicationRunner {
         userAccounts.createOrUpdate(user.username(), user.devPassword(), user.displayName(), user.fhirUser(),
                 UserKind.valueOf(user.kind().name()), user.organizationId(), user.roles(),
                 UserStatus.valueOf(user.status().name()));
+        // development personas keep their documented password-only logins; every other practitioner or staff
+        // account enrols in TOTP on its first sign-in (caregate.accounts.mfa-required-kinds)
+        userAccounts.setMfaExempt(user.username(), true);
     }
 
     private static void createMarkerTable(Connection connection) throws SQLException {

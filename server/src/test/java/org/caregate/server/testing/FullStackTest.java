@@ -10,7 +10,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.caregate.server.CareGateApplication;
+import org.caregate.smart.authserver.Browser;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -56,6 +58,12 @@ public abstract class FullStackTest {
         registry.add("caregate.management.password", () -> OPERATOR_PASSWORD);
         // the SMART JavaScript client's test app (e2e.SmartJsClientTest) is served on this fixed loopback address
         registry.add("caregate.smart.extra-redirect-uris", () -> "http://127.0.0.1:18931/smart-app/callback.html");
+    }
+
+    /** Sign-ins that pass a TOTP step ({@code Browser.follow}) compute the code on the server's clock. */
+    @BeforeEach
+    void totpCodesOnTheServersClock() {
+        Browser.totpClock = clock::instant;
     }
 
     @AfterEach

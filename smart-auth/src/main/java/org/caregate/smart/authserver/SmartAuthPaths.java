@@ -33,6 +33,12 @@ public final class SmartAuthPaths {
     public static final String PICKER = "/auth/picker";
     /** The approval (consent) page. */
     public static final String CONSENT = "/auth/consent";
+    /** Password reset: ask for a link (GET form, POST {@code identifier}). */
+    public static final String PASSWORD_RESET = "/auth/account/reset";
+    /** Password reset: the e-mailed link ({@code ?code=}), a form for the new password. */
+    public static final String PASSWORD_RESET_NEW = "/auth/account/reset/new";
+    /** Second step of the sign-in: the TOTP code, or enrolment in TOTP. */
+    public static final String MFA = "/auth/mfa";
     public static final String SMART_STYLE = "/auth/smart-style.json";
     public static final String STATIC = "/auth/static/**";
 

@@ -41,11 +41,25 @@ import org.caregate.smart.authserver.token.SmartClaimNames;
 import org.caregate.smart.authserver.token.SmartRefreshTokenGenerator;
 import org.caregate.smart.authserver.token.SmartTokenCustomizer;
 import org.caregate.smart.authserver.token.SmartTokenResponseHandler;
+import org.caregate.smart.authserver.account.AccountAuthorizations;
+import org.caregate.smart.authserver.account.AccountCodes;
+import org.caregate.smart.authserver.account.AccountMail;
+import org.caregate.smart.authserver.account.AccountProperties;
+import org.caregate.smart.authserver.account.LockoutAuthenticationProvider;
+import org.caregate.smart.authserver.account.LoginAttempts;
+import org.caregate.smart.authserver.account.LoginLockedException;
+import org.caregate.smart.authserver.account.MfaLogin;
+import org.caregate.smart.authserver.account.PasswordRules;
+import org.caregate.smart.authserver.account.SessionGuardFilter;
 import org.caregate.smart.authserver.user.UserAccountDetailsService;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.caregate.smart.authserver.web.AuthorizationApprovalController;
 import org.caregate.smart.authserver.web.AuthorizePostRequestFilter;
+import org.caregate.smart.authserver.web.LanguageConfig;
+import org.caregate.smart.authserver.web.LanguageLinksAdvice;
 import org.caregate.smart.authserver.web.LoginController;
+import org.caregate.smart.authserver.web.MfaController;
+import org.caregate.smart.authserver.web.PasswordResetController;
 import org.caregate.smart.authserver.web.SmartStyleController;
 import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.ObjectProvider;
@@ -56,7 +70,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.context.MessageSource;
 import org.springframework.core.env.Environment;
+import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
@@ -86,6 +102,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtGenerat
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
@@ -114,9 +131,10 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
-@EnableConfigurationProperties(SmartAuthProperties.class)
+@EnableConfigurationProperties({SmartAuthProperties.class, AccountProperties.class})
 @Import({LoginController.class, AuthorizationApprovalController.class, SmartStyleController.class,
-        RegistrationController.class})
+        RegistrationController.class, PasswordResetController.class, MfaController.class, LanguageConfig.class,
+        LanguageLinksAdvice.class})
 public class SmartAuthorizationServerConfig {
 
     /** The login page; the server's {@code /portal/**} chain sends unauthenticated browsers here. */
@@ -199,6 +217,47 @@ public class SmartAuthorizationServerConfig {
     @Bean
     public UserDetailsService smartAuthUserDetailsService(UserAccountService userAccountService) {
         return new UserAccountDetailsService(userAccountService);
+    }
+
+    /** Failed sign-ins and lockout, by user name. */
+    @Bean
+    public LoginAttempts loginAttempts(SmartAuthDatabase database, ObjectProvider<Clock> clock,
+            AccountProperties accountProperties) {
+        return new LoginAttempts(database.jdbc(), clock(clock), accountProperties.maxFailedLogins(),
+                accountProperties.lockoutDuration());
+    }
+
+    /** One-time codes: activation codes, guardian invitations, password-reset links. */
+    @Bean
+    public AccountCodes accountCodes(SmartAuthDatabase database, ObjectProvider<Clock> clock) {
+        return new AccountCodes(database.jdbc(), clock(clock));
+    }
+
+    /** The apps a person has allowed, and revoking them (connected apps page, involuntary termination). */
+    @Bean
+    public AccountAuthorizations accountAuthorizations(SmartAuthDatabase database,
+            OAuth2AuthorizationService smartAuthorizationService, RevokedAccessTokens revokedAccessTokens,
+            ObjectProvider<Clock> clock) {
+        return new AccountAuthorizations(database.jdbc(), smartAuthorizationService, revokedAccessTokens,
+                clock(clock));
+    }
+
+    /** E-mails about accounts, over SMTP ({@code spring.mail.*}), in the reader's language. */
+    @Bean
+    public AccountMail accountMail(ObjectProvider<JavaMailSender> mailSender, MessageSource messageSource,
+            AccountProperties accountProperties) {
+        return new AccountMail(mailSender, messageSource, accountProperties.mailFrom());
+    }
+
+    @Bean
+    public PasswordRules passwordRules(AccountProperties accountProperties) {
+        return new PasswordRules(accountProperties.minPasswordLength());
+    }
+
+    @Bean
+    public MfaLogin mfaLogin(UserAccountService userAccountService, ObjectProvider<Clock> clock,
+            AccountProperties accountProperties) {
+        return new MfaLogin(userAccountService, clock(clock), accountProperties.mfaRequiredKinds());
     }
 
     @Bean
@@ -297,8 +356,8 @@ public class SmartAuthorizationServerConfig {
             SmartAuthorizationConsentService smartAuthorizationConsentService, SigningKeyStore signingKeyStore,
             UserAccountService users, PatientAccessDirectory directory, LaunchContextService launchContexts,
             RevokedAccessTokens revokedAccessTokens, ClientAssertionReplayGuard replayGuard,
-            ObjectProvider<Clock> clockProvider, ExampleClients exampleClients, ClientRegistry clientRegistry)
-            throws Exception {
+            ObjectProvider<Clock> clockProvider, ExampleClients exampleClients, ClientRegistry clientRegistry,
+            AccountProperties accountProperties) throws Exception {
         // the endpoints know approved clients only (pending, disabled and deleted ones are invalid_client)
         RegisteredClientRepository approvedClients = clientRegistry.approvedClients();
         String registrationEndpoint = urls.url(SmartAuthPaths.REGISTER);
@@ -373,6 +432,8 @@ public class SmartAuthorizationServerConfig {
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
                 .cors(cors -> cors.configurationSource(corsConfigurationSource()))
                 .addFilterBefore(new AuthorizePostRequestFilter(SmartAuthPaths.AUTHORIZE),
+                        SecurityContextHolderFilter.class)
+                .addFilterAfter(new SessionGuardFilter(users, clock, accountProperties.idleTimeout()),
                         SecurityContextHolderFilter.class);
         return http.build();
     }
@@ -394,20 +455,29 @@ public class SmartAuthorizationServerConfig {
 
     @Bean
     @Order(AUTH_PAGES_CHAIN_ORDER)
-    SecurityFilterChain smartAuthPagesFilterChain(HttpSecurity http, UserDetailsService smartAuthUserDetailsService)
-            throws Exception {
+    SecurityFilterChain smartAuthPagesFilterChain(HttpSecurity http, UserDetailsService smartAuthUserDetailsService,
+            LoginAttempts loginAttempts, UserAccountService users, ObjectProvider<Clock> clock,
+            AccountProperties accountProperties, MfaLogin mfaLogin) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(PASSWORD_ENCODER);
         passwords.setUserDetailsService(smartAuthUserDetailsService);
-        AuthenticationManager authenticationManager = new ProviderManager(passwords);
+        AuthenticationManager authenticationManager = new ProviderManager(
+                new LockoutAuthenticationProvider(passwords, loginAttempts));
+        ExceptionMappingAuthenticationFailureHandler failures = new ExceptionMappingAuthenticationFailureHandler();
+        failures.setDefaultFailureUrl(SmartAuthPaths.LOGIN + "?error");
+        failures.setExceptionMappings(Map.of(LoginLockedException.class.getName(), SmartAuthPaths.LOGIN + "?locked"));
         http.securityMatcher(SmartAuthPaths.PREFIX + "/**", SmartAuthPaths.OIDC_DISCOVERY,
                         SmartAuthPaths.OAUTH_METADATA + "/**")
                 .authenticationManager(authenticationManager)
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.OPTIONS).permitAll()
                         .requestMatchers(SmartAuthPaths.LOGIN, SmartAuthPaths.SMART_STYLE, SmartAuthPaths.STATIC,
+                                SmartAuthPaths.PASSWORD_RESET, SmartAuthPaths.PASSWORD_RESET_NEW, SmartAuthPaths.MFA,
                                 "/error").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage(SmartAuthPaths.LOGIN).permitAll())
+                .formLogin(form -> form.loginPage(SmartAuthPaths.LOGIN).permitAll().failureHandler(failures)
+                        .successHandler(mfaLogin.successHandler()))
+                .addFilterAfter(new SessionGuardFilter(users, clock(clock), accountProperties.idleTimeout()),
+                        SecurityContextHolderFilter.class)
                 .logout(logout -> logout.logoutUrl(SmartAuthPaths.LOGOUT)
                         .logoutSuccessUrl(SmartAuthPaths.LOGIN + "?logout"))
                 .cors(cors -> cors.configurationSource(corsConfigurationSource()));

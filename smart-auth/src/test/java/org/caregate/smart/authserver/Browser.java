@@ -27,7 +27,28 @@ public final class Browser {
             .cookieHandler(new CookieManager())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    private static final Pattern TOTP_SECRET = Pattern.compile("id=\"totp-secret\">([A-Z2-7 ]+)<");
+    private static final Pattern RECOVERY_CODE = Pattern.compile("<li>([0-9A-Z]{5}-[0-9A-Z]{5})</li>");
+    private static final Pattern CONTINUE = Pattern.compile("href=\"([^\"]*)\" id=\"continue\"");
+    /** The authenticator apps of the people these browsers signed in as: username → secret and recovery codes. */
+    private static final Map<String, Authenticator> AUTHENTICATORS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The server's clock, for TOTP codes (tests that move the server's clock set this to it). */
+    public static volatile java.util.function.Supplier<java.time.Instant> totpClock = java.time.Instant::now;
+
     private final String baseUrl;
+    private String signingIn;
+
+    private static final class Authenticator {
+        final String secret;
+        final java.util.Deque<String> recoveryCodes;
+        long lastStep;
+
+        Authenticator(String secret, List<String> recoveryCodes, long lastStep) {
+            this.secret = secret;
+            this.recoveryCodes = new java.util.ArrayDeque<>(recoveryCodes);
+            this.lastStep = lastStep;
+        }
+    }
 
     public Browser(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -45,11 +66,19 @@ public final class Browser {
                 .build());
     }
 
-    /** Follows redirects inside this server; stops at a page (200/4xx) or a redirect that leaves the server. */
+    /**
+     * Follows redirects inside this server; stops at a page (200/4xx) or a redirect that leaves the server. The
+     * second step of a sign-in ({@code /auth/mfa}) is passed as its person would, with their authenticator app:
+     * enrolling on the first sign-in (keeping the secret and the recovery codes), the app's code later.
+     */
     public HttpResponse<String> follow(HttpResponse<String> response) {
         HttpResponse<String> current = response;
         for (int hops = 0; hops < 10 && isRedirect(current); hops++) {
             String location = location(current);
+            if (location.equals(baseUrl + "/auth/mfa") && signingIn != null) {
+                current = passSecondStep(signingIn);
+                continue;
+            }
             if (!location.startsWith(baseUrl) || location.startsWith(baseUrl + "/portal/demo-app/callback")) {
                 return current;
             }
@@ -60,8 +89,47 @@ public final class Browser {
 
     /** Submits the login form of the login page {@code loginPage}. */
     public HttpResponse<String> login(HttpResponse<String> loginPage, String username, String password) {
+        signingIn = username;
         return post(baseUrl + "/auth/login", Map.of("username", username, "password", password,
                 "_csrf", csrf(loginPage)));
+    }
+
+    private HttpResponse<String> passSecondStep(String username) {
+        HttpResponse<String> page = get(baseUrl + "/auth/mfa");
+        long now = org.caregate.smart.authserver.account.Totp.step(totpClock.get());
+        Matcher secret = TOTP_SECRET.matcher(page.body());
+        if (secret.find()) {
+            String key = secret.group(1).replace(" ", "");
+            HttpResponse<String> codes = post(baseUrl + "/auth/mfa", Map.of("code", totp(key, now), "_csrf",
+                    csrf(page)));
+            List<String> recovery = RECOVERY_CODE.matcher(codes.body()).results().map(m -> m.group(1)).toList();
+            Matcher next = CONTINUE.matcher(codes.body());
+            if (recovery.isEmpty() || !next.find()) {
+                throw new AssertionError("TOTP enrolment of " + username + " failed: " + codes.body());
+            }
+            AUTHENTICATORS.put(username, new Authenticator(key, recovery, now));
+            return get(next.group(1).replace("&amp;", "&"));
+        }
+        Authenticator app = AUTHENTICATORS.get(username);
+        if (app == null) {
+            throw new AssertionError(username + " is enrolled in TOTP elsewhere: no secret known to the test");
+        }
+        String code;
+        synchronized (app) {
+            long step = Math.max(now, app.lastStep + 1);
+            if (step <= now + 1) {
+                app.lastStep = step;
+                code = totp(app.secret, step);
+            } else {
+                code = app.recoveryCodes.pop();
+            }
+        }
+        return post(baseUrl + "/auth/mfa", Map.of("code", code, "_csrf", csrf(page)));
+    }
+
+    private static String totp(String secret, long step) {
+        return org.caregate.smart.authserver.account.Totp.code(secret, step,
+                org.caregate.smart.authserver.account.Totp.DIGITS);
     }
 
     public static String csrf(HttpResponse<String> page) {

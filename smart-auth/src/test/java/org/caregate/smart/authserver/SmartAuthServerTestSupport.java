@@ -37,6 +37,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
 import org.caregate.smart.authserver.client.ExampleClients;
 import org.caregate.smart.authserver.context.LaunchContextService;
 import org.caregate.smart.authserver.context.PatientChoice;
@@ -95,8 +98,13 @@ public abstract class SmartAuthServerTestSupport {
 
     protected final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
+    /** A real SMTP server that keeps every mail the authorization server sends (password resets). */
+    protected static final GreenMail MAIL = startMailServer();
+
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
         registry.add("server.port", () -> PORT);
         registry.add("caregate.public-base-url", () -> BASE);
         registry.add("caregate.data-dir", DATA_DIR::toString);
@@ -114,6 +122,8 @@ public abstract class SmartAuthServerTestSupport {
                 UserKind.RELATED_PERSON, null, Set.of(), UserStatus.ACTIVE);
         users.createOrUpdate(DR_NORTH, "north-pw", "Dr North", "Practitioner/prac-north-gp", UserKind.PRACTITIONER,
                 "org-clinic-north", Set.of("clinician"), UserStatus.ACTIVE);
+        // a development persona: password-only, as the seed data's are (AccountLifecycleTest covers TOTP)
+        users.setMfaExempt(DR_NORTH, true);
         users.createOrUpdate(GONE, "gone-pw", "Former Staff", "Practitioner/prac-gone", UserKind.PRACTITIONER,
                 "org-clinic-north", Set.of("office-staff"), UserStatus.TERMINATED);
         users.createOrUpdate(NOBODY, "nobody-pw", "No Patients", "Patient/pat-nobody", UserKind.PATIENT, null,
@@ -360,6 +370,13 @@ public abstract class SmartAuthServerTestSupport {
         } catch (java.text.ParseException | JOSEException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static GreenMail startMailServer() {
+        GreenMail mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(mail::stop));
+        return mail;
     }
 
     private static int freePort() {

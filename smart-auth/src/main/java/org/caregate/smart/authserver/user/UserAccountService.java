@@ -118,6 +118,152 @@ public class UserAccountService {
                 status.name(), Timestamp.from(clock.instant()), username) > 0;
     }
 
+    /**
+     * Creates a new account; unlike {@link #createOrUpdate} it never touches an existing one: user names are unique
+     * and, since accounts are terminated rather than deleted, never reused.
+     *
+     * @return false when the user name is taken
+     */
+    public boolean create(String username, String rawPassword, String displayName, String fhirUser, UserKind kind,
+            String organizationId, Set<String> roles, String email) {
+        requireText(username, "username");
+        requireText(rawPassword, "rawPassword");
+        requireText(displayName, "displayName");
+        if (!fhirUser.startsWith(kind.resourceType() + "/")) {
+            throw new IllegalArgumentException("fhirUser " + fhirUser + " is not a " + kind.resourceType());
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        String[] roleArray = (roles == null ? Set.<String>of() : roles).stream().sorted().toArray(String[]::new);
+        String hash = passwordEncoder.encode(rawPassword);
+        return jdbc.update(connection -> {
+            var statement = connection.prepareStatement("""
+                    INSERT INTO smart_auth.user_account (username, password_hash, display_name, fhir_user, kind,
+                        organization_id, roles, status, created_at, updated_at, email)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?)
+                    ON CONFLICT (username) DO NOTHING
+                    """);
+            statement.setString(1, username);
+            statement.setString(2, hash);
+            statement.setString(3, displayName);
+            statement.setString(4, fhirUser);
+            statement.setString(5, kind.name());
+            statement.setString(6, organizationId);
+            statement.setArray(7, connection.createArrayOf("text", roleArray));
+            statement.setTimestamp(8, now);
+            statement.setTimestamp(9, now);
+            statement.setString(10, email);
+            return statement;
+        }) == 1;
+    }
+
+    /** Whether {@code username} is taken, in any letter case. */
+    public boolean exists(String username) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM smart_auth.user_account WHERE lower(username) = lower(?))",
+                Boolean.class, username));
+    }
+
+    public void changePassword(String username, String rawPassword) {
+        requireText(rawPassword, "rawPassword");
+        jdbc.update("UPDATE smart_auth.user_account SET password_hash = ?, updated_at = ? WHERE username = ?",
+                passwordEncoder.encode(rawPassword), Timestamp.from(clock.instant()), username);
+    }
+
+    /** Whether {@code rawPassword} is the account's password (for re-authentication on account pages). */
+    public boolean passwordMatches(String username, String rawPassword) {
+        return rawPassword != null && passwordHash(username).map(hash -> passwordEncoder.matches(rawPassword, hash))
+                .orElse(false);
+    }
+
+    public Optional<String> email(String username) {
+        return jdbc.query("SELECT email FROM smart_auth.user_account WHERE username = ?",
+                rs -> rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty(), username);
+    }
+
+    public void setEmail(String username, String email) {
+        jdbc.update("UPDATE smart_auth.user_account SET email = ?, updated_at = ? WHERE username = ?", email,
+                Timestamp.from(clock.instant()), username);
+    }
+
+    /** The accounts with this e-mail address (any letter case). */
+    public List<UserAccount> findByEmail(String email) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.user_account WHERE lower(email) = lower(?)"
+                + " ORDER BY username", UserAccountService::map, email);
+    }
+
+    /** The RFC 6238 secret (base32) of an enrolled account. */
+    public Optional<String> totpSecret(String username) {
+        return jdbc.query("SELECT totp_secret FROM smart_auth.user_account WHERE username = ?",
+                rs -> rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty(), username);
+    }
+
+    /** Enrols the account in TOTP: its secret and the hashes of its recovery codes (each usable once). */
+    public void enrolTotp(String username, String base32Secret, List<String> recoveryCodeHashes) {
+        jdbc.update(connection -> {
+            var statement = connection.prepareStatement("""
+                    UPDATE smart_auth.user_account SET totp_secret = ?, recovery_code_hashes = ?, updated_at = ?
+                    WHERE username = ?
+                    """);
+            statement.setString(1, base32Secret);
+            statement.setArray(2, connection.createArrayOf("text", recoveryCodeHashes.toArray(String[]::new)));
+            statement.setTimestamp(3, Timestamp.from(clock.instant()));
+            statement.setString(4, username);
+            return statement;
+        });
+    }
+
+    /** Accepts a TOTP time step once: false when this step (or a later one) was already used. */
+    public boolean acceptTotpStep(String username, long step) {
+        return jdbc.update("""
+                UPDATE smart_auth.user_account SET totp_last_step = ?
+                WHERE username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)
+                """, step, username, step) == 1;
+    }
+
+    public boolean isMfaExempt(String username) {
+        return Boolean.TRUE.equals(jdbc.query("SELECT mfa_exempt FROM smart_auth.user_account WHERE username = ?",
+                rs -> rs.next() && rs.getBoolean(1), username));
+    }
+
+    /** Marks a development persona as not asked for a TOTP code until it enrols (seed data only). */
+    public void setMfaExempt(String username, boolean exempt) {
+        jdbc.update("UPDATE smart_auth.user_account SET mfa_exempt = ? WHERE username = ?", exempt, username);
+    }
+
+    /** Uses one recovery code (by its hash): true once per code. */
+    public boolean useRecoveryCode(String username, String recoveryCodeHash) {
+        return jdbc.update("""
+                UPDATE smart_auth.user_account SET recovery_code_hashes = array_remove(recovery_code_hashes, ?),
+                    updated_at = ?
+                WHERE username = ? AND ? = ANY (recovery_code_hashes)
+                """, recoveryCodeHash, Timestamp.from(clock.instant()), username, recoveryCodeHash) == 1;
+    }
+
+    public int recoveryCodesLeft(String username) {
+        Integer left = jdbc.queryForObject("SELECT coalesce(array_length(recovery_code_hashes, 1), 0)"
+                + " FROM smart_auth.user_account WHERE username = ?", Integer.class, username);
+        return left == null ? 0 : left;
+    }
+
+    /** Plans a voluntary termination for {@code dueAt} (null cancels it); the account stays active until then. */
+    public void setTerminationDue(String username, Instant dueAt) {
+        jdbc.update("UPDATE smart_auth.user_account SET termination_due_at = ?, updated_at = ? WHERE username = ?",
+                dueAt == null ? null : Timestamp.from(dueAt), Timestamp.from(clock.instant()), username);
+    }
+
+    public Optional<Instant> terminationDue(String username) {
+        return jdbc.query("SELECT termination_due_at FROM smart_auth.user_account WHERE username = ?",
+                rs -> rs.next() && rs.getTimestamp(1) != null ? Optional.of(rs.getTimestamp(1).toInstant())
+                        : Optional.<Instant>empty(), username);
+    }
+
+    /** Active accounts whose planned termination is due at {@code now}. */
+    public List<String> terminationsDue(Instant now) {
+        return jdbc.queryForList("SELECT username FROM smart_auth.user_account WHERE status = 'ACTIVE'"
+                + " AND termination_due_at IS NOT NULL AND termination_due_at <= ? ORDER BY username", String.class,
+                Timestamp.from(now));
+    }
+
     /** The stored password hash, for the login only. */
     Optional<String> passwordHash(String username) {
         return jdbc.query("SELECT password_hash FROM smart_auth.user_account WHERE username = ?",

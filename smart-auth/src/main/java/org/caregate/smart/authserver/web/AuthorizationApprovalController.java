@@ -246,8 +246,7 @@ public class AuthorizationApprovalController {
 
     private static String expired(Model model, HttpServletResponse response) {
         response.setStatus(HttpStatus.BAD_REQUEST.value());
-        model.addAttribute("message", "This sign-in request is unknown or has expired. Go back to the app and start"
-                + " again.");
+        model.addAttribute("messageKey", "error.expired-request");
         return "smart-auth/error";
     }
 
