@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Step 6 of every FHIR request (DESIGN.md, "One request's way through"): every request made with a token, permitted
- * or refused, is recorded as AuditEvents (see {@link BalpAuditEvents} for their shape) and handed to the
- * {@link AuditEventWriter}, which stores them in the background. The request thread only gathers references and
- * builds the events (microseconds); it never waits for the database unless the writer's queue is full.
+ * or refused, is recorded as AuditEvents (see {@link BalpAuditEvents} for their shape) and stored by the
+ * {@link AuditEventWriter} before the answer is written: the request thread gathers references as the request
+ * passes, builds the events at the end and waits for their (group) commit.
  *
  * <p>Hooks, in request order:
  * <ol>
@@ -38,14 +38,17 @@ import org.slf4j.LoggerFactory;
  *       a refused read still says whose record it tried to reach;</li>
  *   <li>{@code STORAGE_PRECOMMIT_RESOURCE_*}: what was created, updated or deleted, batch and transaction entries
  *       included;</li>
- *   <li>{@code SERVER_OUTGOING_RESPONSE} (after every other interceptor): what the response carried;</li>
- *   <li>{@code SERVER_HANDLE_EXCEPTION}: the refusal or failure and its text;</li>
- *   <li>{@code SERVER_PROCESSING_COMPLETED} (always, in a {@code finally}): build the events and enqueue them.</li>
+ *   <li>{@code SERVER_OUTGOING_RESPONSE} (after every other interceptor): what the response carried; build the
+ *       events and store them, before the response is written;</li>
+ *   <li>{@code SERVER_HANDLE_EXCEPTION}: the refusal or failure and its text; build and store, before the
+ *       OperationOutcome is written;</li>
+ *   <li>{@code SERVER_PROCESSING_COMPLETED} (always, in a {@code finally}): store the events of a request that
+ *       passed neither (an operation that wrote its answer itself).</li>
  * </ol>
  *
  * <p>A request without a valid token (401) is not recorded: there is nobody to record. Requests for the
- * CapabilityStatement are not recorded. The writer's own storage of AuditEvents goes through the DAO with a
- * {@code SystemRequestDetails}, never through this server, so it is neither audited nor checked.
+ * CapabilityStatement are not recorded. The writer stores into CareGate's own audit table with JDBC, never
+ * through this server, so storing is neither audited nor checked.
  */
 @Interceptor
 public final class AccessAuditInterceptor {
@@ -115,43 +118,69 @@ public final class AccessAuditInterceptor {
         }
     }
 
+    /** Success: the answer is about to be written. Its records are stored first (see {@link AuditEventWriter}). */
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = LATE_ORDER)
     public boolean captureResponse(RequestDetails request, ResponseDetails response) {
         AuditedRequest audited = AuditedRequest.find(request);
-        if (audited != null && response != null) {
-            BalpAuditEvents.addResponseResources(response.getResponseResource(), audited.returned);
+        if (audited != null && audited.isRequest(request)) {
+            if (response != null) {
+                BalpAuditEvents.addResponseResources(response.getResponseResource(), audited.returned);
+            }
+            store(request, audited, true);
         }
         return true;
     }
 
+    /** Refusal or failure: the OperationOutcome is about to be written; its records are stored first. */
     @Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = LATE_ORDER)
     public boolean captureFailure(RequestDetails request, BaseServerResponseException exception) {
         AuditedRequest audited = AuditedRequest.find(request);
-        if (audited != null) {
+        if (audited != null && audited.isRequest(request)) {
             audited.failed(exception);
+            store(request, audited, false);
         }
         return true;
     }
 
+    /**
+     * Always, last: stores the records of a request that passed neither hook above (an answer written by an
+     * operation itself), and closes the request for {@link AuditEventWriter#flush()}.
+     */
     @Hook(value = Pointcut.SERVER_PROCESSING_COMPLETED, order = LATE_ORDER)
     public void record(RequestDetails request) {
         AuditedRequest audited = AuditedRequest.find(request);
-        AccessContext context = AccessContext.find(request).orElse(null);
-        if (audited == null) {
+        if (audited == null || !audited.isRequest(request)) {
             return;
         }
+        try {
+            store(request, audited, false);
+        } finally {
+            writer.requestClosed();
+        }
+    }
+
+    /**
+     * Builds the request's events and stores them, once per request. Before a successful answer a failure to
+     * store refuses the request (503); before a refusal, or after the answer, it can only be logged.
+     */
+    private void store(RequestDetails request, AuditedRequest audited, boolean refuseIfNotStored) {
+        if (!audited.markRecorded()) {
+            return;
+        }
+        AccessContext context = AccessContext.find(request).orElse(null);
         long start = System.nanoTime();
         long cpuStart = THREADS.getCurrentThreadCpuTime();
         try {
-            for (AuditEvent event : events.eventsFor(request, context, audited)) {
-                writer.submit(event);
+            writer.store(events.eventsFor(request, context, audited));
+        } catch (AuditUnavailableException e) {
+            if (refuseIfNotStored) {
+                throw e;
             }
         } catch (RuntimeException e) {
-            // never fail a request that has been answered already; but say loudly that its record is missing
+            // never fail a request because its events could not be built; but say loudly that its record is missing
             log.error("AUDIT RECORD MISSING: could not record {} {} by client {}: {}", request.getRequestType(),
                     audited.url, context == null ? "?" : context.token().clientId(), e.toString(), e);
         } finally {
-            writer.requestClosed();
             recordingNanos.add(System.nanoTime() - start);
             recordingCpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
             requests.increment();
@@ -165,8 +194,9 @@ public final class AccessAuditInterceptor {
 
     /**
      * @param requests requests recorded
-     * @param nanos request-thread wall time spent on them at completion (building the events and enqueueing them)
-     * @param cpuNanos the CPU time of the same work (wall time also counts waiting for a core)
+     * @param nanos request-thread wall time spent on them (building the events, turning them into rows, and waiting
+     *     for their commit)
+     * @param cpuNanos the CPU time of the same work (wall time also counts waiting for the commit and for a core)
      */
     public record RecordingCost(long requests, long nanos, long cpuNanos) {
     }

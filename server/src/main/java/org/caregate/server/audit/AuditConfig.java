@@ -1,26 +1,31 @@
 package org.caregate.server.audit;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
+import javax.sql.DataSource;
+import org.caregate.server.fhir.FhirProperties;
 import org.caregate.server.fhir.FhirServerCustomizer;
 import org.caregate.smart.authserver.SmartAuthUrls;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The audit trail of the FHIR API: every request made with a token is recorded as IHE BALP AuditEvents in the FHIR
- * database by a background writer, and AuditEvents are read-only through the API.
+ * The audit trail of the FHIR API: every request made with a token is recorded as IHE BALP AuditEvents in CareGate's
+ * own audit store (schema {@value AuditStore#SCHEMA}) before it is answered, and served read-only as FHIR AuditEvent.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuditConfig {
 
     @Bean
-    AuditEventWriter auditEventWriter(DaoRegistry daoRegistry, PlatformTransactionManager transactionManager,
-            FhirContext fhirContext, SmartAuthUrls urls, AuditProperties properties) {
-        return new AuditEventWriter(daoRegistry, transactionManager, fhirContext, urls.fhirBaseUrl(), properties);
+    AuditStore auditStore(DataSource dataSource) {
+        return AuditStore.migrate(dataSource);
+    }
+
+    @Bean
+    AuditEventWriter auditEventWriter(AuditStore store, FhirContext fhirContext, AuditProperties properties) {
+        return new AuditEventWriter(store, fhirContext, properties);
     }
 
     @Bean
@@ -32,13 +37,22 @@ public class AuditConfig {
         return new AccessAuditInterceptor(events, writer, owners);
     }
 
+    /** Who reads the trail comes from the security chain; without it (security switched off) nobody reads it. */
+    @Bean
+    AuditEventProvider auditEventProvider(AuditStore store, ObjectProvider<AuditReaders> readers,
+            FhirContext fhirContext, FhirProperties fhirProperties) {
+        return new AuditEventProvider(store, readers.getIfAvailable(() -> request -> AuditReader.NOBODY), fhirContext,
+                fhirProperties);
+    }
+
     /** After the security chain's customizer (order 0); the hooks' own orders place them within the request. */
     @Bean
     @Order(100)
-    FhirServerCustomizer fhirAudit(AccessAuditInterceptor auditInterceptor) {
+    FhirServerCustomizer fhirAudit(AccessAuditInterceptor auditInterceptor, AuditEventProvider provider) {
         return (server, capabilityStatement) -> {
             server.registerInterceptor(auditInterceptor);
             server.registerInterceptor(new ReadOnlyAuditEventInterceptor());
+            server.registerProvider(provider);
         };
     }
 }

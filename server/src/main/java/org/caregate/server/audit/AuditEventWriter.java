@@ -1,11 +1,7 @@
 package org.caregate.server.audit;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.parser.IParser;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -13,111 +9,136 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores AuditEvents in the FHIR database off the request thread: a bounded queue, drained by one background
- * thread that stores up to {@code batchSize} events per database transaction through HAPI's AuditEvent DAO with a
- * {@link SystemRequestDetails} (so the writes pass no REST interceptor: they are neither audited nor refused as
- * writes of AuditEvents).
+ * Stores AuditEvents in the {@link AuditStore} <em>before</em> the request they record is answered, by group commit:
+ * the request thread turns its events into rows (the JSON and the search columns, on its own core), hands them to
+ * one writer thread and waits; the writer stores everything that is waiting in one JDBC batch and one durable
+ * commit, then releases every request of that batch. Under load, each commit carries the records of every request
+ * that finished meanwhile, so the cost per record falls as the load rises; alone, a request waits for one commit
+ * (about a millisecond).
  *
- * <p><b>Nothing is dropped silently.</b>
- * <ul>
- *   <li>Queue full: the request thread waits up to {@code offerTimeout} for room, then stores its events itself
- *       (synchronously, slower, logged as a warning at most once a minute): back-pressure, never loss.</li>
- *   <li>A batch that fails is retried one event at a time; an event whose references point at resources that do not
- *       exist (a read of an unknown id, a deleted patient) is stored with those references made logical (the full URL
- *       as identifier); an event that still cannot be stored is logged as an error with its full JSON.</li>
- *   <li>Shutdown: stops after the web server (no more requests) and drains the queue before the database goes;
- *       anything submitted after that is stored synchronously.</li>
- * </ul>
+ * <p><b>Nothing answered goes unrecorded.</b> A request's answer leaves only after its records are committed
+ * ({@link AccessAuditInterceptor} stores them in the last hook before the response is written), so neither a
+ * graceful stop nor {@code kill -9} of CareGate or of PostgreSQL can lose the record of an answered request. If the
+ * records cannot be stored (the database is gone, or the commit takes longer than {@code commitTimeout}), the
+ * request fails with 503 instead of being answered without a record. A batch that fails is retried request by
+ * request, so one bad record fails only its own request.
  *
- * <p>{@link #flush()} blocks until everything recorded so far is stored, for tests and for an orderly hand-over.
+ * <p>Stop (graceful shutdown, after the web server has stopped taking requests): the writer stores what is waiting
+ * and ends; a record handed over after that is stored on the caller's thread.
  */
 public final class AuditEventWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditEventWriter.class);
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private final DaoRegistry daoRegistry;
-    private final TransactionTemplate transactions;
+    private final AuditStore store;
     private final FhirContext fhirContext;
-    private final String fhirBaseUrl;
-    private final BlockingQueue<AuditEvent> queue;
+    private final ThreadLocal<IParser> parsers;
+    private final BlockingQueue<Pending> queue;
     private final int batchSize;
-    private final Duration offerTimeout;
+    private final Duration commitTimeout;
     private final Duration shutdownTimeout;
 
     private final Object progress = new Object();
-    private final AtomicLong queued = new AtomicLong();
-    private long stored; // guarded by progress: events taken from the queue and stored (or logged as lost)
-    private int openRequests; // guarded by progress: requests being recorded whose events are not yet queued
-    private final AtomicLong writtenSynchronously = new AtomicLong();
+    private int openRequests; // guarded by progress: requests being recorded whose records are not stored yet
+
+    private final AtomicLong storedInBackground = new AtomicLong();
+    private final AtomicLong storedSynchronously = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
     private final AtomicLong storeNanos = new AtomicLong();
     private final AtomicLong storeCpuNanos = new AtomicLong();
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private volatile long lastFullWarning = System.nanoTime() - WARN_INTERVAL_NANOS;
+    private final AtomicLong prepareCpuNanos = new AtomicLong();
 
-    private volatile IFhirResourceDao<AuditEvent> dao;
     private volatile boolean running;
     private Thread thread;
 
-    public AuditEventWriter(DaoRegistry daoRegistry, PlatformTransactionManager transactionManager,
-            FhirContext fhirContext, String fhirBaseUrl, AuditProperties properties) {
-        this.daoRegistry = daoRegistry;
-        this.transactions = new TransactionTemplate(transactionManager);
+    /** Records of one request, and the request waiting for them to be committed. */
+    private record Pending(List<AuditRecord> records, CompletableFuture<Void> committed) {
+    }
+
+    AuditEventWriter(AuditStore store, FhirContext fhirContext, AuditProperties properties) {
+        this.store = store;
         this.fhirContext = fhirContext;
-        this.fhirBaseUrl = fhirBaseUrl;
+        this.parsers = ThreadLocal.withInitial(() -> fhirContext.newJsonParser().setPrettyPrint(false));
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
         this.batchSize = properties.batchSize();
-        this.offerTimeout = properties.offerTimeout();
+        this.commitTimeout = properties.commitTimeout();
         this.shutdownTimeout = properties.shutdownTimeout();
     }
 
-    /** Hands one event over for storage; returns at once unless the queue is full (see the class comment). */
-    public void submit(AuditEvent event) {
-        if (running) {
-            queued.incrementAndGet();
-            if (queue.offer(event)) {
+    /**
+     * Stores the events durably and returns once they are committed.
+     *
+     * @throws AuditUnavailableException if they could not be stored within {@code commitTimeout}
+     */
+    public void store(List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        List<AuditRecord> records = new ArrayList<>(events.size());
+        IParser json = parsers.get();
+        for (AuditEvent event : events) {
+            records.add(AuditRecord.of(event, json));
+        }
+        prepareCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
+        Pending pending = new Pending(records, new CompletableFuture<>());
+        long deadline = System.nanoTime() + commitTimeout.toNanos();
+        try {
+            if (running && queue.offer(pending, commitTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                pending.committed().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 return;
             }
-            try {
-                if (queue.offer(event, offerTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (running) {
+                throw new TimeoutException("the audit queue stayed full");
             }
-            queued.decrementAndGet();
-            long now = System.nanoTime();
-            if (now - lastFullWarning >= WARN_INTERVAL_NANOS) {
-                lastFullWarning = now;
-                log.warn("The audit queue is full ({} events): requests now store their AuditEvents themselves "
-                        + "until the writer catches up", queue.size());
-            }
+            storeNow(records); // stopped: nobody else will store them
+            storedSynchronously.addAndGet(records.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(records, e);
+        } catch (ExecutionException e) {
+            throw unavailable(records, e.getCause());
+        } catch (TimeoutException | RuntimeException e) {
+            throw unavailable(records, e);
         }
-        writtenSynchronously.incrementAndGet();
-        storeOne(event);
     }
 
-    /** A request whose events will be submitted soon (so that {@link #flush()} waits for them too). */
+    private AuditUnavailableException unavailable(List<AuditRecord> records, Throwable cause) {
+        lost.addAndGet(records.size());
+        log.error("AUDIT RECORD NOT STORED, the request is refused with 503 ({}): {}", cause.toString(),
+                records.get(0).json());
+        return new AuditUnavailableException(cause);
+    }
+
+    private void storeNow(List<AuditRecord> records) {
+        try {
+            store.insert(records);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** A request whose records will be stored soon (so that {@link #flush()} waits for them too). */
     void requestOpened() {
         synchronized (progress) {
             openRequests++;
         }
     }
 
-    /** The request announced by {@link #requestOpened()} has submitted its events (or has none). */
+    /** The request announced by {@link #requestOpened()} has stored its records (or has none). */
     void requestClosed() {
         synchronized (progress) {
             openRequests--;
@@ -126,52 +147,52 @@ public final class AuditEventWriter implements SmartLifecycle {
     }
 
     /**
-     * Blocks until every request being recorded has submitted its events and every event submitted so far is stored.
+     * Blocks until every request being recorded has stored its records. Requests store theirs before they are
+     * answered; this is for work that looks at the store right after a request whose answer it did not wait for.
      *
      * @throws IllegalStateException if that takes longer than a minute
      */
     public void flush() {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         synchronized (progress) {
-            while (openRequests > 0 || stored < queued.get()) {
+            while (openRequests > 0 || !queue.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IllegalStateException("audit queue not drained within a minute: " + openRequests
-                            + " requests open, " + (queued.get() - stored) + " events pending");
+                    throw new IllegalStateException("audit records not stored within a minute: " + openRequests
+                            + " requests open, " + queue.size() + " waiting");
                 }
                 try {
-                    progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+                    progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 20)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while flushing the audit queue", e);
+                    throw new IllegalStateException("interrupted while flushing the audit records", e);
                 }
             }
         }
     }
 
-    /** Counters since start: events stored in the background, stored on a request thread, lost, and store time. */
+    /** Counters since start. */
     public Statistics statistics() {
-        synchronized (progress) {
-            return new Statistics(stored, writtenSynchronously.get(), lost.get(), storeNanos.get(), storeCpuNanos.get(),
-                    queue.size());
-        }
+        return new Statistics(storedInBackground.get(), storedSynchronously.get(), lost.get(), storeNanos.get(),
+                storeCpuNanos.get(), queue.size(), batches.get(), prepareCpuNanos.get());
     }
 
     /**
-     * @param storedInBackground events stored by the background thread (including those logged as lost)
-     * @param storedSynchronously events a request thread stored itself (queue full or writer stopped)
-     * @param lost events that could not be stored at all (each logged as an error with its JSON)
-     * @param storeNanos wall time spent storing batches in the background
-     * @param storeCpuNanos CPU time of the same (this JVM only; PostgreSQL's own work is not in it)
-     * @param queueSize events waiting now
+     * @param storedInBackground records stored by the writer thread
+     * @param storedSynchronously records a request thread stored itself (after the writer stopped)
+     * @param lost records that could not be stored (their requests were refused with 503; each logged)
+     * @param storeNanos wall time the writer spent storing batches
+     * @param storeCpuNanos this JVM's CPU time of the same (PostgreSQL's own work is not in it)
+     * @param queueSize requests waiting for the writer now
+     * @param batches batches (transactions) the writer committed
+     * @param prepareCpuNanos request threads' CPU time turning events into rows (JSON, search columns)
      */
     public record Statistics(long storedInBackground, long storedSynchronously, long lost, long storeNanos,
-            long storeCpuNanos, int queueSize) {
+            long storeCpuNanos, int queueSize, long batches, long prepareCpuNanos) {
     }
 
     @Override
     public void start() {
-        dao = daoRegistry.getResourceDao(AuditEvent.class);
         running = true;
         thread = new Thread(this::drain, "audit-event-writer");
         thread.setDaemon(true);
@@ -191,14 +212,13 @@ public final class AuditEventWriter implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         if (drainer.isAlive()) {
-            log.error("AUDIT RECORDS MAY BE LOST: the audit writer did not drain its queue within {} ({} events left)",
+            log.error("The audit writer did not finish within {} ({} requests still waiting: they fail with 503)",
                     shutdownTimeout, queue.size());
         }
-        // anything that slipped in between the last poll and running = false
-        List<AuditEvent> rest = new ArrayList<>();
+        // anything handed over between the writer's last look and running = false
+        List<Pending> rest = new ArrayList<>();
         queue.drainTo(rest);
-        rest.forEach(this::storeOne);
-        markStored(rest.size());
+        storeGroup(rest);
     }
 
     @Override
@@ -206,139 +226,81 @@ public final class AuditEventWriter implements SmartLifecycle {
         return running;
     }
 
-    /** Stop after the web server has stopped taking requests, start before it. */
+    /** Stop after the web server has stopped taking requests and finished those in flight; start before it. */
     @Override
     public int getPhase() {
         return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
     private void drain() {
-        List<AuditEvent> batch = new ArrayList<>(batchSize);
+        List<Pending> group = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
-                storeBatch(batch);
+                group.add(first);
+                int rows = first.records().size();
+                Pending next;
+                while (rows < batchSize && (next = queue.poll()) != null) {
+                    group.add(next);
+                    rows += next.records().size();
+                }
+                storeGroup(group);
             } catch (InterruptedException e) {
                 if (!running) {
                     Thread.currentThread().interrupt();
                 }
             } catch (RuntimeException e) {
                 log.error("The audit writer failed unexpectedly; continuing", e);
+                group.forEach(pending -> pending.committed().completeExceptionally(e));
             } finally {
-                markStored(batch.size());
-                batch.clear();
+                group.clear();
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
             }
         }
     }
 
-    private void markStored(int count) {
-        if (count == 0) {
+    /** One transaction for the whole group; if it fails, one per request, so that only the bad one fails. */
+    private void storeGroup(List<Pending> group) {
+        if (group.isEmpty()) {
             return;
         }
-        synchronized (progress) {
-            stored += count;
-            progress.notifyAll();
-        }
-    }
-
-    private void storeBatch(List<AuditEvent> batch) {
         long start = System.nanoTime();
         long cpuStart = THREADS.getCurrentThreadCpuTime();
         try {
-            SystemRequestDetails request = new SystemRequestDetails();
-            transactions.executeWithoutResult(status -> {
-                for (AuditEvent event : batch) {
-                    dao.create(event, request);
+            List<AuditRecord> rows = new ArrayList<>();
+            group.forEach(pending -> rows.addAll(pending.records()));
+            try {
+                store.insert(rows);
+                batches.incrementAndGet();
+                storedInBackground.addAndGet(rows.size());
+                group.forEach(pending -> pending.committed().complete(null));
+                return;
+            } catch (java.sql.SQLException | RuntimeException batchFailure) {
+                if (group.size() == 1) {
+                    group.get(0).committed().completeExceptionally(batchFailure);
+                    return;
                 }
-            });
-        } catch (RuntimeException batchFailure) {
-            log.debug("An audit batch of {} failed ({}); storing its events one by one", batch.size(),
-                    batchFailure.toString());
-            for (AuditEvent event : batch) {
-                clearStorageFields(event);
-                storeOne(event);
+                log.warn("An audit batch of {} records failed ({}); storing them request by request", rows.size(),
+                        batchFailure.toString());
+            }
+            for (Pending pending : group) {
+                try {
+                    store.insert(pending.records());
+                    batches.incrementAndGet();
+                    storedInBackground.addAndGet(pending.records().size());
+                    pending.committed().complete(null);
+                } catch (java.sql.SQLException | RuntimeException failure) {
+                    pending.committed().completeExceptionally(failure);
+                }
             }
         } finally {
             storeNanos.addAndGet(System.nanoTime() - start);
             storeCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
-        }
-    }
-
-    /** Stores one event in its own transaction, making dangling references logical if it has to. */
-    private void storeOne(AuditEvent event) {
-        try {
-            create(event);
-            return;
-        } catch (RuntimeException first) {
-            clearStorageFields(event);
-            if (makeDanglingReferencesLogical(event) == 0) {
-                lose(event, first);
-                return;
-            }
-        }
-        try {
-            create(event);
-        } catch (RuntimeException second) {
-            lose(event, second);
-        }
-    }
-
-    private void create(AuditEvent event) {
-        IFhirResourceDao<AuditEvent> auditDao = dao != null ? dao : daoRegistry.getResourceDao(AuditEvent.class);
-        transactions.executeWithoutResult(status -> auditDao.create(event, new SystemRequestDetails()));
-    }
-
-    private void lose(AuditEvent event, RuntimeException cause) {
-        lost.incrementAndGet();
-        log.error("AUDIT RECORD NOT STORED ({}): {}", cause.toString(),
-                fhirContext.newJsonParser().encodeResourceToString(event), cause);
-    }
-
-    private static void clearStorageFields(AuditEvent event) {
-        event.setIdElement(null);
-        event.getMeta().setVersionId(null).setLastUpdatedElement(null);
-    }
-
-    /** Replaces literal references to resources that do not exist by logical ones; returns how many it replaced. */
-    private int makeDanglingReferencesLogical(AuditEvent event) {
-        int replaced = 0;
-        List<Reference> references = new ArrayList<>();
-        event.getAgent().forEach(agent -> references.add(agent.getWho()));
-        event.getEntity().forEach(entity -> references.add(entity.getWhat()));
-        for (Reference reference : references) {
-            if (reference == null || !reference.hasReference() || exists(reference.getReferenceElement())) {
-                continue;
-            }
-            String literal = reference.getReferenceElement().toUnqualifiedVersionless().getValue();
-            Reference logical = BalpAuditEvents.logicalReference(literal, fhirBaseUrl);
-            reference.setReference(null);
-            reference.setType(logical.getType());
-            reference.setIdentifier(logical.getIdentifier());
-            if (!reference.hasDisplay()) {
-                reference.setDisplay(logical.getDisplay());
-            }
-            replaced++;
-        }
-        return replaced;
-    }
-
-    private boolean exists(org.hl7.fhir.instance.model.api.IIdType id) {
-        if (!id.hasResourceType() || !id.hasIdPart() || !daoRegistry.isResourceTypeSupported(id.getResourceType())) {
-            return false;
-        }
-        try {
-            transactions.executeWithoutResult(status -> daoRegistry.getResourceDao(id.getResourceType())
-                    .read(new IdType(id.getResourceType(), id.getIdPart()), new SystemRequestDetails()));
-            return true;
-        } catch (ResourceNotFoundException | ResourceGoneException e) {
-            return false;
-        } catch (RuntimeException e) {
-            return false;
         }
     }
 }

@@ -31,19 +31,23 @@ final class AuditedRequest {
     /** Resources created, updated or deleted, with the change made to each. */
     final List<Written> written = new ArrayList<>();
     private BaseServerResponseException failure;
+    /** The request itself (batch entries are sub-requests that may share its user data). */
+    private final RequestDetails request;
+    private boolean recorded;
 
     record Written(IBaseResource resource, Change change) {
     }
 
     enum Change { CREATED, UPDATED, DELETED }
 
-    private AuditedRequest(String url, Set<String> namedPatients) {
+    private AuditedRequest(RequestDetails request, String url, Set<String> namedPatients) {
+        this.request = request;
         this.url = url;
         this.namedPatients = namedPatients;
     }
 
     static AuditedRequest start(RequestDetails request, String url, Set<String> namedPatients) {
-        AuditedRequest audited = new AuditedRequest(url, new LinkedHashSet<>(namedPatients));
+        AuditedRequest audited = new AuditedRequest(request, url, new LinkedHashSet<>(namedPatients));
         request.getUserData().put(KEY, audited);
         return audited;
     }
@@ -72,5 +76,19 @@ final class AuditedRequest {
 
     BaseServerResponseException failure() {
         return failure;
+    }
+
+    /** Whether {@code candidate} is the request itself, not a batch entry's sub-request. */
+    boolean isRequest(RequestDetails candidate) {
+        return candidate == request;
+    }
+
+    /** Marks the request as recorded; false if it was already (its records are stored once). */
+    boolean markRecorded() {
+        if (recorded) {
+            return false;
+        }
+        recorded = true;
+        return true;
     }
 }

@@ -56,8 +56,8 @@ import org.hl7.fhir.r4.model.Reference;
  * <p><b>One event per patient.</b> A request that touches several patients (a practitioner's search, a transaction)
  * yields one event per patient, each naming that patient only, as BALP recommends for patient-centric audit logs:
  * a patient who reads "who looked at my record" must not learn which other patients were looked at alongside. At
- * most {@code maxPatients} patients are recorded individually; any further ones are listed in one more event that
- * is in no patient's compartment. A request that touches no patient yields one event without a patient.
+ * most {@code maxPatients} patients are recorded individually; any further ones are named together in one more event
+ * (each reader is shown only the patients they may see of it, see {@link AuditReaderView}). A request that touches no patient yields one event without a patient.
  */
 final class BalpAuditEvents {
 
@@ -114,11 +114,11 @@ final class BalpAuditEvents {
             }
             if (patients.size() > recorded) {
                 List<String> rest = patients.subList(recorded, patients.size());
-                event.addEntity()
-                        .setType(coding(CS_ENTITY_TYPE, "1", "Person"))
-                        .setRole(coding(CS_OBJECT_ROLE, "1", "Patient"))
-                        .setDescription(rest.size() + " further patients, beyond the " + maxPatients
-                                + " recorded individually: " + String.join(", ", rest.subList(0, Math.min(rest.size(), 1000))));
+                for (String patient : rest) {
+                    event.addEntity(patientEntity(patient, involvement.deleted.contains("Patient/" + patient))
+                            .setDescription("one of " + rest.size() + " further patients, beyond the " + maxPatients
+                                    + " recorded individually"));
+                }
             }
             events.add(event);
         }

@@ -20,9 +20,8 @@ import org.hl7.fhir.r4.model.Bundle;
  *
  * <p>Two checks: the URL and the batch/transaction entries before anything runs (a clear refusal, before the scope
  * check and the authorization rules), and the storage layer itself ({@code STORAGE_PRESTORAGE_RESOURCE_*}) as a
- * backstop for any path the first one does not foresee. Interceptors registered on the REST server receive storage
- * hooks only for REST requests; {@link AuditEventWriter} stores through the DAO with a {@link SystemRequestDetails}
- * and is therefore never refused.
+ * backstop for any path the first one does not foresee ({@link AuditEventProvider} refuses writes too). The audit
+ * trail itself is stored with JDBC by {@link AuditEventWriter}, never through the API.
  */
 @Interceptor
 public final class ReadOnlyAuditEventInterceptor {
@@ -100,7 +99,7 @@ public final class ReadOnlyAuditEventInterceptor {
         return "$validate".equals(request.getOperation());
     }
 
-    private static ForbiddenOperationException readOnly(RequestDetails request) {
+    static ForbiddenOperationException readOnly(RequestDetails request) {
         String language = request == null ? null : request.getHeader("Accept-Language");
         boolean spanish = language != null && language.trim().toLowerCase().startsWith("es");
         return new ForbiddenOperationException(spanish

@@ -12,6 +12,7 @@ import ca.uhn.fhir.narrative.INarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.ETagSupportEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -35,6 +36,8 @@ import org.springframework.core.Ordered;
 public class FhirRestConfig {
 
     public static final String FHIR_PATH = "/fhir";
+    /** Resource types served by providers of CareGate's own, not by HAPI's JPA storage. */
+    static final List<String> SERVED_OUTSIDE_JPA = List.of("AuditEvent");
 
     @Bean
     RestfulServer fhirServer(FhirContext fhirContext, FhirProperties properties, DaoRegistry daoRegistry,
@@ -43,7 +46,10 @@ public class FhirRestConfig {
             ISearchParamRegistry searchParamRegistry, IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider, SmartAuthUrls urls,
             ObjectProvider<FhirServerCustomizer> customizers) {
-        daoRegistry.setSupportedResourceTypes(new ArrayList<>(properties.resourceTypes()));
+        // AuditEvent is stored and served by CareGate's own audit store (org.caregate.server.audit), not by HAPI's JPA
+        List<String> jpaTypes = new ArrayList<>(properties.resourceTypes());
+        jpaTypes.removeAll(SERVED_OUTSIDE_JPA);
+        daoRegistry.setSupportedResourceTypes(jpaTypes);
         fhirContext.setNarrativeGenerator((INarrativeGenerator) null);
 
         RestfulServer server = new RestfulServer(fhirContext);
@@ -51,7 +57,10 @@ public class FhirRestConfig {
         // Every absolute URL HAPI writes (paging links, Location, Bundle fullUrl, export manifests) starts with the
         // configured public address, never with the request's Host or X-Forwarded-* headers.
         server.setServerAddressStrategy(new HardcodedServerAddressStrategy(urls.fhirBaseUrl()));
-        server.registerProviders(resourceProviders.createProviders());
+        server.registerProviders(resourceProviders.createProviders().stream()
+                .filter(provider -> !(provider instanceof IResourceProvider typed)
+                        || !SERVED_OUTSIDE_JPA.contains(typed.getResourceType().getSimpleName()))
+                .toList());
         server.registerProvider(systemProvider);
         server.setPagingProvider(pagingProvider);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);

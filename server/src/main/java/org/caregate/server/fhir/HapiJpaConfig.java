@@ -31,7 +31,6 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -62,8 +61,6 @@ public class HapiJpaConfig {
         settings.setAllowExternalReferences(false);
         settings.setEnforceReferentialIntegrityOnWrite(true);
         settings.setEnforceReferentialIntegrityOnDelete(true);
-        // the audit trail refers to patients and practitioners; it must not make them impossible to delete
-        settings.setEnforceReferentialIntegrityOnDeleteDisableForPaths(Set.of("AuditEvent.entity.what", "AuditEvent.agent.who"));
         settings.setDefaultTotalMode(SearchTotalModeEnum.ACCURATE);
         settings.setAllowContainsSearches(false);
         settings.setAdvancedHSearchIndexing(false);

@@ -6,6 +6,8 @@ import org.caregate.server.security.release.ReleaseHoldInterceptor;
 import org.caregate.server.security.release.ReleaseHoldSearchNarrowing;
 import org.caregate.server.security.release.ReleaseStateTagger;
 import java.time.Clock;
+import org.caregate.server.audit.AuditReader;
+import org.caregate.server.audit.AuditReaders;
 import org.caregate.server.fhir.FhirServerCustomizer;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.key.SigningKeyStore;
@@ -63,6 +65,18 @@ public class FhirSecurityConfig {
             server.registerInterceptor(new ReleaseHoldInterceptor());
             capabilityStatement.add(statement -> addSmartSecurity(statement, urls));
         };
+    }
+
+    /**
+     * Who reads the audit trail on a request: the patients consent permits now, and a site administrator's
+     * organisation. The audit provider shows each reader only that part of the trail.
+     */
+    @Bean
+    AuditReaders auditReaders(PermittedPatients permittedPatients) {
+        return request -> AccessContext.find(request)
+                .map(context -> new AuditReader(permittedPatients.of(context),
+                        SiteAdministratorAuditTrail.organizationOf(context)))
+                .orElse(AuditReader.NOBODY);
     }
 
     /** Tags held results on every write, whatever the path (REST, transaction, seed load). */

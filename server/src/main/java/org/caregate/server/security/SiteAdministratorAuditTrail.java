@@ -56,7 +56,8 @@ final class SiteAdministratorAuditTrail {
     private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ,
             RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.GET_PAGE);
 
-    private static Optional<String> organizationOf(AccessContext context) {
+    /** The organisation whose audit trail the caller reads as its site administrator; empty for everyone else. */
+    static Optional<String> organizationOf(AccessContext context) {
         return context.user()
                 .filter(user -> user.roles().contains(ROLE))
                 .map(UserAccount::organizationId);
