@@ -15,6 +15,13 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -22,7 +29,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses a FHIR request whose body is larger than {@code caregate.fhir.max-request-body-size} with
  * 413 and an OperationOutcome, before HAPI parses anything. A declared {@code Content-Length} is checked
- * up front; a chunked body is read up to the limit and refused as soon as it passes it.
+ * up front; a chunked body is read up to the limit and refused as soon as it passes it. A compressed body
+ * ({@code Content-Encoding: gzip} or {@code deflate}) is decoded here, and the limit applies to the decoded
+ * body: 61 KB of gzip expand to 60 MB. Other content codings are refused with 415.
  */
 final class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -42,6 +51,11 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
             refuse(response);
             return;
         }
+        String coding = request.getHeader("Content-Encoding");
+        if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+            decodeThenFilter(coding.trim().toLowerCase(java.util.Locale.ROOT), request, response, chain);
+            return;
+        }
         boolean chunked = declared < 0 && "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
         if (!chunked) {
             chain.doFilter(request, response);
@@ -52,17 +66,51 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
             refuse(response);
             return;
         }
-        chain.doFilter(new BufferedBodyRequest(request, body), response);
+        chain.doFilter(new BufferedBodyRequest(request, body, false), response);
+    }
+
+    private void decodeThenFilter(String coding, HttpServletRequest request, HttpServletResponse response,
+            FilterChain chain) throws IOException, ServletException {
+        byte[] decoded;
+        try (InputStream compressed = request.getInputStream()) {
+            InputStream in = switch (coding) {
+                case "gzip", "x-gzip" -> new GZIPInputStream(compressed);
+                case "deflate" -> new InflaterInputStream(compressed);
+                default -> null;
+            };
+            if (in == null) {
+                send(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, OperationOutcome.IssueType.NOTSUPPORTED,
+                        "Content-Encoding '" + coding.replaceAll("[^\\x20-\\x7e]", "?") + "' is not supported;"
+                                + " send the body as it is, or with gzip or deflate.");
+                return;
+            }
+            decoded = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        } catch (ZipException | java.io.EOFException e) {
+            send(response, HttpServletResponse.SC_BAD_REQUEST, OperationOutcome.IssueType.STRUCTURE,
+                    "The request body is not valid " + coding + " data, as its Content-Encoding says it is.");
+            return;
+        }
+        if (decoded.length > limit) {
+            refuse(response);
+            return;
+        }
+        chain.doFilter(new BufferedBodyRequest(request, decoded, true), response);
     }
 
     private void refuse(HttpServletResponse response) throws IOException {
+        send(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, OperationOutcome.IssueType.TOOLONG,
+                "The request body is larger than this server accepts (" + limit
+                        + " bytes, after decoding its Content-Encoding). Split the data into smaller requests.");
+    }
+
+    private void send(HttpServletResponse response, int status, OperationOutcome.IssueType type, String message)
+            throws IOException {
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue()
                 .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                .setCode(OperationOutcome.IssueType.TOOLONG)
-                .setDiagnostics("The request body is larger than this server accepts (" + limit
-                        + " bytes). Split the data into smaller requests.");
-        response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+                .setCode(type)
+                .setDiagnostics(message);
+        response.setStatus(status);
         response.setContentType("application/fhir+json;charset=UTF-8");
         response.setHeader("Connection", "close");
         response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(outcome)
@@ -71,10 +119,45 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
         private final byte[] body;
+        private final boolean decoded;
 
-        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+        /** @param decoded the body was decoded from its Content-Encoding, which the request then no longer has */
+        BufferedBodyRequest(HttpServletRequest request, byte[] body, boolean decoded) {
             super(request);
             this.body = body;
+            this.decoded = decoded;
+        }
+
+        private boolean hidden(String name) {
+            return decoded && ("Content-Encoding".equalsIgnoreCase(name) || "Content-Length".equalsIgnoreCase(name));
+        }
+
+        @Override
+        public String getHeader(String name) {
+            if ("Content-Length".equalsIgnoreCase(name) && decoded) {
+                return Integer.toString(body.length);
+            }
+            return hidden(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            if ("Content-Length".equalsIgnoreCase(name) && decoded) {
+                return Collections.enumeration(List.of(Integer.toString(body.length)));
+            }
+            return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new ArrayList<>();
+            for (Enumeration<String> all = super.getHeaderNames(); all.hasMoreElements(); ) {
+                String name = all.nextElement();
+                if (!decoded || !"Content-Encoding".equalsIgnoreCase(name)) {
+                    names.add(name);
+                }
+            }
+            return Collections.enumeration(names);
         }
 
         @Override

@@ -78,7 +78,7 @@ class BadInputTest extends FullStackTest {
         HttpResponse<String> response = post("/Patient", "application/fhir+json", "{\"resourceType\":\"Patient\",");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("Failed to parse");
+        assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("not valid JSON");
     }
 
     @Test
@@ -87,7 +87,7 @@ class BadInputTest extends FullStackTest {
                 post("/Patient", "application/fhir+xml", "<Patient xmlns=\"http://hl7.org/fhir\"><name>");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("Failed to parse");
+        assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("not well-formed XML");
     }
 
     @Test
