@@ -34,10 +34,20 @@ import org.caregate.server.CareGateApplication;
 import org.caregate.server.audit.AccessAuditInterceptor;
 import org.caregate.server.audit.AuditEventWriter;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.caregate.server.testing.SmartTokens;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -46,22 +56,37 @@ import org.springframework.context.ConfigurableApplicationContext;
  * PostgreSQL, node A with the full FHIR security chain (bearer token, scopes, consent, search narrowing, release
  * hold, audit) and node B with {@code caregate.security.enabled=false}, and drives the same requests at both
  * (A with real tokens from the real SMART flows, B without), alternating A and B within each scenario so both share
- * the machine's noise. It prints, per scenario and node, throughput, p50/p90/p99 latency, errors, and CPU-ms per
- * request (JVM, load-generator share, PostgreSQL), then the A/B ratios.
+ * the machine's noise. It prints, per scenario and node, throughput, p50/p90/p95/p99 latency, errors, and CPU-ms
+ * per request (JVM, load-generator share, PostgreSQL), then the A/B ratios.
+ *
+ * <p>Two phases: first the scenarios whose cost may depend on the size of a provider's panel (dr.okafor's and the
+ * north clinic's backend client's) on the seed data alone (14 patients); then the command loads
+ * {@code benchmark.panel} generated Patients of dr.okafor ({@code generalPractitioner} {@code prac-north-gp}), each
+ * with a few Observations, through node A's DAO in transaction bundles (below the REST security chain, through
+ * HAPI's storage pointcuts), and runs every scenario again. The summary puts the panel-sized searches of both phases
+ * side by side.
  *
  * <pre>
- * ./mvnw -B -q -pl server -am install -DskipTests
- * ./mvnw -B -q -pl server exec:java -Dexec.mainClass=org.caregate.server.benchmark.SecurityOverheadBenchmark \
- *     -Dexec.classpathScope=test [-Dbenchmark.workers=4 -Dbenchmark.warmup=60s -Dbenchmark.measure=20s ...]
+ * ./mvnw -B -q -pl server -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=$PWD/server/target/benchmark.classpath
+ * java -cp server/target/test-classes:server/target/classes:$(cat server/target/benchmark.classpath) \
+ *     [-Dbenchmark.panel=10000 -Dbenchmark.measure=20s ...] org.caregate.server.benchmark.SecurityOverheadBenchmark
  * </pre>
  *
  * System properties (durations as {@code 20s}, {@code 2m}, {@code 500ms} or ISO-8601):
  * <ul>
  *   <li>{@code benchmark.workers} concurrent clients per node (default 4)</li>
- *   <li>{@code benchmark.warmup} warm-up in total, spread over the scenarios and both nodes (default 60s)</li>
+ *   <li>{@code benchmark.warmup} warm-up per phase, spread over the scenarios and both nodes (default 60s)</li>
  *   <li>{@code benchmark.measure} measured time per scenario per node (default 20s)</li>
  *   <li>{@code benchmark.rounds} A/B alternations per scenario, in ABBA order (default 2: A B B A)</li>
  *   <li>{@code benchmark.scenarios} comma-separated scenario names to run (default all)</li>
+ *   <li>{@code benchmark.panel} generated patients of dr.okafor to load before the second phase (default 10000;
+ *       0: no loading and a single phase)</li>
+ *   <li>{@code benchmark.panel-observations} Observations per generated patient (default 3: vital signs and
+ *       laboratory, alternating)</li>
+ *   <li>{@code benchmark.panel-batch} resources per transaction bundle when loading (default 500)</li>
+ *   <li>{@code benchmark.seed-phase} run the panel-sized scenarios on the seed data before loading (default true)</li>
+ *   <li>{@code benchmark.without-audit} also run node A with the audit interceptor unregistered (default true)</li>
  *   <li>{@code benchmark.data-dir} where the temporary database goes (default a new directory under the system
  *       temp directory, deleted at the end unless {@code benchmark.keep-data=true})</li>
  * </ul>
@@ -84,6 +109,10 @@ public final class SecurityOverheadBenchmark {
     private final List<String> only = csv(System.getProperty("benchmark.scenarios", ""));
     private final boolean withoutAuditVariant =
             Boolean.parseBoolean(System.getProperty("benchmark.without-audit", "true"));
+    private final int panel = Integer.getInteger("benchmark.panel", 10_000);
+    private final int panelObservations = Integer.getInteger("benchmark.panel-observations", 3);
+    private final int panelBatch = Integer.getInteger("benchmark.panel-batch", 500);
+    private final boolean seedPhase = Boolean.parseBoolean(System.getProperty("benchmark.seed-phase", "true"));
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
@@ -166,39 +195,77 @@ public final class SecurityOverheadBenchmark {
         log("node B (security OFF) started on %s against node A's database %s in %.1f s", baseB, jdbcUrl,
                 (System.nanoTime() - startedB) / 1e9);
 
-        nodeA = new Node("A", baseA + "/fhir");
-        nodeB = new Node("B", baseB + "/fhir");
-        secured = new Variant("A", "security on (with audit)", nodeA, true, true);
-        securedWithoutAudit = new Variant("A-audit", "security on, audit interceptor unregistered", nodeA, true, false);
-        open = new Variant("B", "security off", nodeB, false, false);
-        List<Variant> variants = withoutAuditVariant ? List.of(secured, securedWithoutAudit, open)
-                : List.of(secured, open);
-        log("Tomcat request threads: node A http-nio-%d-exec-*, node B http-nio-%d-exec-*", portA, portB);
+        try {
+            nodeA = new Node("A", baseA + "/fhir");
+            nodeB = new Node("B", baseB + "/fhir");
+            secured = new Variant("A", "security on (with audit)", nodeA, true, true);
+            securedWithoutAudit = new Variant("A-audit", "security on, audit interceptor unregistered", nodeA, true,
+                    false);
+            open = new Variant("B", "security off", nodeB, false, false);
+            List<Variant> variants = withoutAuditVariant ? List.of(secured, securedWithoutAudit, open)
+                    : List.of(secured, open);
+            log("Tomcat request threads: node A http-nio-%d-exec-*, node B http-nio-%d-exec-*", portA, portB);
 
-        SmartTokens smart = new SmartTokens(baseA, data);
-        Map<String, Persona> personas = new LinkedHashMap<>();
-        personas.put("alice", new Persona("alice (patient/*.rs, launch/patient)",
-                () -> smart.userToken("alice", ALICE_SCOPES, null), USER_TOKEN_RENEWAL));
-        personas.put("maria", new Persona("maria (user/*.rs, guardian)",
-                () -> smart.userToken("maria", USER_SCOPES, null), USER_TOKEN_RENEWAL));
-        personas.put("okafor", new Persona("dr.okafor (user/*.rs, practitioner)",
-                () -> smart.userToken("dr.okafor", USER_SCOPES, null), USER_TOKEN_RENEWAL));
-        personas.put("north", new Persona("backend north (system/*.rs)",
-                () -> smart.backendToken(BACKEND_SCOPES), BACKEND_TOKEN_RENEWAL));
-        for (Persona persona : personas.values()) {
-            persona.token(); // through the real flows, now: a failure shows before any measuring
-            log("token: %s", persona.label);
-        }
+            SmartTokens smart = new SmartTokens(baseA, data);
+            Map<String, Persona> personas = new LinkedHashMap<>();
+            personas.put("alice", new Persona("alice (patient/*.rs, launch/patient)",
+                    () -> smart.userToken("alice", ALICE_SCOPES, null), USER_TOKEN_RENEWAL));
+            personas.put("maria", new Persona("maria (user/*.rs, guardian)",
+                    () -> smart.userToken("maria", USER_SCOPES, null), USER_TOKEN_RENEWAL));
+            personas.put("okafor", new Persona("dr.okafor (user/*.rs, practitioner)",
+                    () -> smart.userToken("dr.okafor", USER_SCOPES, null), USER_TOKEN_RENEWAL));
+            personas.put("north", new Persona("backend north (system/*.rs)",
+                    () -> smart.backendToken(BACKEND_SCOPES), BACKEND_TOKEN_RENEWAL));
+            for (Persona persona : personas.values()) {
+                persona.token(); // through the real flows, now: a failure shows before any measuring
+                log("token: %s", persona.label);
+            }
 
-        List<Scenario> scenarios = scenarios(personas);
-        if (scenarios.isEmpty()) {
-            throw new IllegalArgumentException("no scenario matches benchmark.scenarios=" + only);
+            List<Scenario> scenarios = scenarios(personas);
+            if (scenarios.isEmpty()) {
+                throw new IllegalArgumentException("no scenario matches benchmark.scenarios=" + only);
+            }
+            List<Result> results = new ArrayList<>();
+            List<Scenario> panelSized = scenarios.stream().filter(scenario -> scenario.panelSized).toList();
+            if (panel > 0 && seedPhase && !panelSized.isEmpty()) {
+                results.addAll(phase("seed", panelSized, variants));
+            }
+            if (panel > 0) {
+                loadPanel(contextA.getBean(IFhirSystemDao.class));
+            }
+            results.addAll(phase(panel > 0 ? "panel" : "seed", scenarios, variants));
+
+            String endLoad = loadAverage();
+            summary(results, startLoad, endLoad);
+            if (!failures.isEmpty()) {
+                System.out.println();
+                System.out.println("!!!!! BENCHMARK INVALID: requests failed (every request must answer 2xx) !!!!!");
+                failures.forEach(failure -> System.out.println("!!!!! " + failure));
+                return 1;
+            }
+            return 0;
+        } finally {
+            stop(contextB, contextA, data);
         }
+    }
+
+    /** Describes, warms up and measures the scenarios on the data as it is now; {@code name} labels the results. */
+    private List<Result> phase(String name, List<Scenario> scenarios, List<Variant> variants) throws Exception {
+        int patients = patientCount();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "==== phase '%s': %,d Patients in the database, %d scenarios ====%n", name, patients,
+                scenarios.size());
         System.out.println();
         System.out.println("== Responses (one request per scenario and node, before warm-up) ==");
+        Map<Scenario, String[]> entries = new LinkedHashMap<>();
         for (Scenario scenario : scenarios) {
-            describe(scenario);
+            try {
+                entries.put(scenario, describe(scenario));
+            } catch (NoSecondPage e) {
+                System.out.printf(Locale.ROOT, "%-19s skipped in this phase: %s%n", scenario.name, e.getMessage());
+            }
         }
+        scenarios = List.copyOf(entries.keySet());
 
         Duration warmupSlice = warmup.dividedBy(Math.max(1, scenarios.size() * 2L));
         if (!warmupSlice.isZero()) {
@@ -231,21 +298,125 @@ public final class SecurityOverheadBenchmark {
                 }
             }
             check("measured", scenario, totals);
-            Result result = new Result(scenario, totals);
+            String[] described = entries.get(scenario);
+            Result result = new Result(name, patients, scenario, described[0], described[1], totals);
             results.add(result);
             result.print();
         }
+        return results;
+    }
 
-        String endLoad = loadAverage();
-        summary(results, startLoad, endLoad);
-        if (!failures.isEmpty()) {
-            System.out.println();
-            System.out.println("!!!!! BENCHMARK INVALID: requests failed (every request must answer 2xx) !!!!!");
-            failures.forEach(failure -> System.out.println("!!!!! " + failure));
-            return 1;
+    /** How many Patients the database holds (node B, which counts them all). */
+    private int patientCount() throws IOException, InterruptedException {
+        Response response = nodeB.once("Patient?_summary=count", null);
+        if (response.status != 200 || !(response.resource instanceof Bundle bundle) || !bundle.hasTotal()) {
+            throw new IllegalStateException("node B did not count the Patients: " + response.status + " " + response.body);
         }
-        stop(contextB, contextA, data);
-        return 0;
+        return bundle.getTotal();
+    }
+
+    // ----- the panel -----
+
+    /**
+     * Loads {@code benchmark.panel} Patients whose general practitioner is {@code Practitioner/prac-north-gp}
+     * (dr.okafor, of the north clinic: his patients and the north backend client's), with
+     * {@code benchmark.panel-observations} Observations each, as transaction bundles of about
+     * {@code benchmark.panel-batch} resources stored through node A's system DAO with a {@link SystemRequestDetails}:
+     * below the REST security chain (no token, no audit), but through HAPI's storage pointcuts, as the seed is.
+     */
+    @SuppressWarnings("unchecked")
+    private void loadPanel(IFhirSystemDao<?, ?> dao) throws Exception {
+        IFhirSystemDao<Bundle, ?> systemDao = (IFhirSystemDao<Bundle, ?>) dao;
+        int perPatient = 1 + Math.max(0, panelObservations);
+        int patientsPerBundle = Math.max(1, panelBatch / perPatient);
+        int bundles = (panel + patientsPerBundle - 1) / patientsPerBundle;
+        System.out.println();
+        log("loading the panel: %,d Patients of Practitioner/prac-north-gp with %d Observations each (%,d resources) "
+                + "in %d transaction bundles of up to %d resources, 2 at a time, through node A's DAO", panel,
+                panelObservations, (long) panel * perPatient, bundles, patientsPerBundle * perPatient);
+        long started = System.nanoTime();
+        long cpuBefore = os.getProcessCpuTime();
+        long pgBefore = postgresCpuNanos();
+        ExecutorService loaders = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "panel-loader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicInteger done = new AtomicInteger();
+        try {
+            List<Future<?>> loading = new ArrayList<>();
+            for (int b = 0; b < bundles; b++) {
+                int first = b * patientsPerBundle;
+                int last = Math.min(panel, first + patientsPerBundle);
+                loading.add(loaders.submit(() -> {
+                    systemDao.transaction(new SystemRequestDetails(), panelBundle(first, last));
+                    int finished = done.incrementAndGet();
+                    if (finished % Math.max(1, bundles / 10) == 0 || finished == bundles) {
+                        log("  %d of %d bundles stored (%.0f s)", finished, bundles, (System.nanoTime() - started) / 1e9);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : loading) {
+                future.get();
+            }
+        } finally {
+            loaders.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log("loaded %,d resources in %.1f s (%.0f resources/s; JVM %.0f CPU-s, PostgreSQL %.0f CPU-s)",
+                (long) panel * perPatient, seconds, panel * perPatient / seconds,
+                (os.getProcessCpuTime() - cpuBefore) / 1e9, (postgresCpuNanos() - pgBefore) / 1e9);
+    }
+
+    /** Patients {@code bench-0001...} with their Observations, as one transaction of PUTs (client-assigned ids). */
+    private Bundle panelBundle(int first, int last) {
+        String[] families = {"Andersen", "Baptiste", "Chen", "Diallo", "Eriksen", "Fischer", "Garcia", "Haddad",
+            "Ivanova", "Jansen", "Kowalski", "Lopez", "Mensah", "Novak", "Okoro", "Petrov", "Quispe", "Rossi"};
+        String[] given = {"Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira",
+            "Liam", "Mia", "Noah", "Olga", "Pavel"};
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = first; i < last; i++) {
+            String id = String.format(Locale.ROOT, "bench-%05d", i + 1);
+            Patient patient = new Patient();
+            patient.setId(id);
+            patient.addIdentifier().setSystem("https://fhir.caregate.example/sid/benchmark").setValue(id);
+            patient.setActive(true);
+            patient.addName().setFamily(families[i % families.length]).addGiven(given[(i / 7) % given.length]);
+            patient.setGender(i % 2 == 0 ? Enumerations.AdministrativeGender.FEMALE
+                    : Enumerations.AdministrativeGender.MALE);
+            // adults of 20 to 79: no guardian or age rule is involved
+            patient.setBirthDateElement(new DateType(java.sql.Date.valueOf(today.minusYears(20 + i % 60)
+                    .minusDays(1 + i % 300))));
+            patient.addGeneralPractitioner(new Reference("Practitioner/prac-north-gp").setDisplay("Dr. Samuel Okafor"));
+            add(bundle, patient);
+            for (int o = 0; o < panelObservations; o++) {
+                boolean vital = o % 2 == 0;
+                Observation observation = new Observation();
+                observation.setId(id + "-obs-" + (o + 1));
+                observation.setStatus(Observation.ObservationStatus.FINAL);
+                observation.addCategory().addCoding()
+                        .setSystem("http://terminology.hl7.org/CodeSystem/observation-category")
+                        .setCode(vital ? "vital-signs" : "laboratory").setDisplay(vital ? "Vital Signs" : "Laboratory");
+                observation.getCode().addCoding().setSystem("http://loinc.org").setCode(vital ? "8867-4" : "718-7")
+                        .setDisplay(vital ? "Heart rate" : "Hemoglobin [Mass/volume] in Blood");
+                observation.setSubject(new Reference("Patient/" + id));
+                observation.setEffective(new DateTimeType(java.util.Date.from(today.minusDays(30L + 20L * o + i % 20)
+                        .atTime(9, 0).toInstant(java.time.ZoneOffset.UTC))));
+                observation.setValue(vital ? new Quantity().setValue(60 + i % 40).setUnit("beats/minute")
+                        .setSystem("http://unitsofmeasure.org").setCode("/min")
+                        : new Quantity().setValue(11 + (i % 50) / 10.0).setUnit("g/dL")
+                        .setSystem("http://unitsofmeasure.org").setCode("g/dL"));
+                add(bundle, observation);
+            }
+        }
+        return bundle;
+    }
+
+    private static void add(Bundle bundle, Resource resource) {
+        String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+        bundle.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
     }
 
     // ----- scenarios -----
@@ -260,49 +431,96 @@ public final class SecurityOverheadBenchmark {
         all.add(new Scenario("read-child", "GET Patient/{id}: guardian reads her 4-year-old", maria,
                 "Patient/pat-family-4"));
         all.add(new Scenario("read-okafor", "GET Patient/{id}: practitioner reads a panel patient", okafor,
-                "Patient/pat-adult-alice"));
+                "Patient/pat-adult-alice").panelSized());
         all.add(new Scenario("read-backend", "GET Patient/{id}: backend client of the north clinic", north,
-                "Patient/pat-adult-bob"));
-        all.add(new Scenario("obs-lab-alice", "patient search: laboratory Observations", alice,
-                "Observation?patient=pat-adult-alice&category=laboratory"));
+                "Patient/pat-adult-bob").panelSized());
         all.add(new Scenario("obs-20-alice", "patient search: 20 Observations", alice,
                 "Observation?patient=pat-adult-alice&_count=20"));
         all.add(new Scenario("obs-20-child", "guardian search: 20 Observations of the 4-year-old", maria,
                 "Observation?patient=pat-family-4&_count=20"));
+        all.add(new Scenario("obs-20-okafor", "practitioner search: 20 Observations of a panel patient", okafor,
+                "Observation?patient=pat-adult-alice&_count=20").panelSized());
+        all.add(new Scenario("obs-20-backend", "backend search: 20 Observations of a north clinic patient", north,
+                "Observation?patient=pat-adult-bob&_count=20").panelSized());
+        all.add(new Scenario("obs-lab-alice", "patient search: laboratory Observations", alice,
+                "Observation?patient=pat-adult-alice&category=laboratory"));
+        all.add(new Scenario("obs-lab-child", "guardian search: laboratory Observations of the 4-year-old", maria,
+                "Observation?patient=pat-family-4&category=laboratory"));
         all.add(new Scenario("obs-lab-okafor", "practitioner search: a panel patient's laboratory Observations",
-                okafor, "Observation?patient=pat-adult-alice&category=laboratory"));
-        all.add(new Scenario("panel-okafor", "practitioner's panel: Patient?_count=20 (B: all patients)", okafor,
-                "Patient?_count=20"));
-        all.add(new Scenario("panel-okafor-same", "practitioner's panel: Patient?_count=20 (B: the same patients by _id)",
-                okafor, "Patient?_count=20"));
-        all.add(new Scenario("panel-backend", "backend client's panel: Patient?_count=20 (B: all patients)", north,
-                "Patient?_count=20"));
+                okafor, "Observation?patient=pat-adult-alice&category=laboratory").panelSized());
+        all.add(new Scenario("obs-lab-backend", "backend search: a north clinic patient's laboratory Observations",
+                north, "Observation?patient=pat-adult-bob&category=laboratory").panelSized());
+        all.add(new Scenario("patients-okafor", "practitioner's panel: Patient?_count=20 (B: all patients)", okafor,
+                "Patient?_count=20").panelSized());
+        all.add(new Scenario("patients-okafor-p2", "practitioner's panel: page 2 of Patient?_count=20 (the next link)",
+                okafor, "Patient?_count=20").secondPage().panelSized());
+        all.add(new Scenario("obs-okafor", "practitioner's panel: Observation?_count=20 (B: all Observations)", okafor,
+                "Observation?_count=20").panelSized());
+        all.add(new Scenario("obs-okafor-p2", "practitioner's panel: page 2 of Observation?_count=20 (the next link)",
+                okafor, "Observation?_count=20").secondPage().panelSized());
+        all.add(new Scenario("patients-backend", "backend client's panel: Patient?_count=20 (B: all patients)", north,
+                "Patient?_count=20").panelSized());
+        all.add(new Scenario("patients-backend-p2", "backend client's panel: page 2 of Patient?_count=20 (the next link)",
+                north, "Patient?_count=20").secondPage().panelSized());
+        all.add(new Scenario("obs-backend", "backend client's panel: Observation?_count=20 (B: all Observations)", north,
+                "Observation?_count=20").panelSized());
+        all.add(new Scenario("obs-backend-p2", "backend client's panel: page 2 of Observation?_count=20 (the next link)",
+                north, "Observation?_count=20").secondPage().panelSized());
         return all.stream().filter(scenario -> only.isEmpty() || only.contains(scenario.name)).collect(Collectors.toList());
     }
 
-    /** One request on each node: status, entries, bytes; fixes B's query where it must return A's result set. */
-    private void describe(Scenario scenario) throws Exception {
-        Response a = nodeA.once(scenario.pathA, scenario.persona.token());
-        if (scenario.name.equals("panel-okafor-same") && a.status == 200) {
-            Bundle bundle = (Bundle) a.resource;
-            String ids = bundle.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart())
-                    .collect(Collectors.joining(","));
-            scenario.pathB = "Patient?_id=" + ids + "&_count=20";
-        }
-        Response b = nodeB.once(scenario.pathB, null);
-        System.out.printf(Locale.ROOT, "%-18s %s%n", scenario.name, scenario.description);
+    /** One request on each node: status, entries, bytes; returns A's and B's entry summaries. */
+    private String[] describe(Scenario scenario) throws Exception {
+        String pathA = path(secured, scenario);
+        String pathB = path(open, scenario);
+        Response a = nodeA.once(pathA, scenario.persona.token());
+        Response b = nodeB.once(pathB, null);
+        System.out.printf(Locale.ROOT, "%-19s %s%n", scenario.name, scenario.description);
         System.out.printf(Locale.ROOT, "  A as %-38s GET %-58s -> %d, %s, %,d bytes%n", scenario.persona.label,
-                scenario.pathA, a.status, a.summary(), a.bytes);
+                shortUrl(pathA), a.status, a.summary(), a.bytes);
         System.out.printf(Locale.ROOT, "  B %-41s GET %-58s -> %d, %s, %,d bytes%n", "without a token",
-                scenario.pathB, b.status, b.summary(), b.bytes);
+                shortUrl(pathB), b.status, b.summary(), b.bytes);
         if (a.status != 200 || b.status != 200) {
             failures.add(scenario.name + ": first request answered A " + a.status + ", B " + b.status + ": "
                     + (a.status != 200 ? a.body : b.body));
             throw new IllegalStateException("scenario " + scenario.name + " does not answer 200 on both nodes: A "
                     + a.status + " " + a.body + " / B " + b.status + " " + b.body);
         }
-        scenario.entriesA = a.summary();
-        scenario.entriesB = b.summary();
+        return new String[] {a.summary(), b.summary()};
+    }
+
+    /**
+     * The request of a scenario for a variant: its path, or for a second page the {@code next} link of a first page
+     * fetched just now on the variant's node with the variant's token (B's link has the same shape as A's: HAPI's
+     * {@code _getpages}), so that paging state never expires during a run.
+     */
+    private String path(Variant variant, Scenario scenario) throws IOException, InterruptedException {
+        if (!scenario.secondPage) {
+            return scenario.path;
+        }
+        Response first = variant.node.once(scenario.path, variant.secured ? scenario.persona.token() : null);
+        if (first.status != 200 || !(first.resource instanceof Bundle bundle)) {
+            throw new IllegalStateException(scenario.name + ": page 1 on " + variant.name + " answered " + first.status
+                    + " " + first.body);
+        }
+        Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
+        if (next == null || !next.hasUrl()) {
+            throw new NoSecondPage("page 1 on " + variant.name + " has no next link (" + first.summary() + ")");
+        }
+        return next.getUrl();
+    }
+
+    /** A first page that is the only one: on the seed data alone, a panel of 8 patients has no page 2 of 20. */
+    private static final class NoSecondPage extends IllegalStateException {
+        NoSecondPage(String message) {
+            super(message);
+        }
+    }
+
+    /** A next link without the node's base URL, shortened for the log. */
+    private static String shortUrl(String path) {
+        String relative = path.replaceFirst("^https?://[^/]+/fhir/?", "");
+        return relative.length() > 58 ? relative.substring(0, 57) + "…" : relative;
     }
 
     private void check(String phase, Scenario scenario, Map<Variant, Slice> slices) {
@@ -321,8 +539,7 @@ public final class SecurityOverheadBenchmark {
     /** {@code workers} clients send the scenario's request back to back for {@code duration}. */
     private Slice drive(Variant variant, Scenario scenario, Duration duration) throws Exception {
         Node node = variant.node;
-        HttpRequest request = node.request(variant.secured ? scenario.pathA : scenario.pathB,
-                variant.secured ? scenario.persona.token() : null);
+        HttpRequest request = node.request(path(variant, scenario), variant.secured ? scenario.persona.token() : null);
         if (variant.secured && !variant.audited) {
             fhirInterceptors.unregisterInterceptor(auditInterceptor);
         }
@@ -669,7 +886,8 @@ public final class SecurityOverheadBenchmark {
         }
 
         HttpRequest request(String path, String token) {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(fhirBase + "/" + path))
+            URI uri = URI.create(path.startsWith("http://") || path.startsWith("https://") ? path : fhirBase + "/" + path);
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(60))
                     .header("Accept", "application/fhir+json")
                     .GET();
@@ -745,28 +963,47 @@ public final class SecurityOverheadBenchmark {
         final String name;
         final String description;
         final Persona persona;
-        final String pathA;
-        String pathB;
-        String entriesA;
-        String entriesB;
+        final String path;
+        /** Page 2: the {@code next} link of {@link #path}'s first page. */
+        boolean secondPage;
+        /** A request of a provider or backend client whose panel the second phase enlarges. */
+        boolean panelSized;
 
         Scenario(String name, String description, Persona persona, String path) {
             this.name = name;
             this.description = description;
             this.persona = persona;
-            this.pathA = path;
-            this.pathB = path;
+            this.path = path;
+        }
+
+        Scenario secondPage() {
+            secondPage = true;
+            return this;
+        }
+
+        Scenario panelSized() {
+            panelSized = true;
+            return this;
         }
     }
 
     // ----- output -----
 
     private final class Result {
+        final String phase;
+        final int patients;
         final Scenario scenario;
+        final String entriesA;
+        final String entriesB;
         final Map<Variant, Slice> slices;
 
-        Result(Scenario scenario, Map<Variant, Slice> slices) {
+        Result(String phase, int patients, Scenario scenario, String entriesA, String entriesB,
+                Map<Variant, Slice> slices) {
+            this.phase = phase;
+            this.patients = patients;
             this.scenario = scenario;
+            this.entriesA = entriesA;
+            this.entriesB = entriesB;
             this.slices = slices;
         }
 
@@ -781,10 +1018,10 @@ public final class SecurityOverheadBenchmark {
 
         void print() {
             System.out.println();
-            System.out.printf(Locale.ROOT, "-- %s: %s; A as %s --%n", scenario.name, scenario.description,
-                    scenario.persona.label);
-            System.out.printf(Locale.ROOT, "   %-8s %8s %8s %7s %7s %7s %6s %8s %8s %8s %8s %8s %7s %7s %7s %7s %8s%n",
-                    "variant", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "JVM CPU", "client",
+            System.out.printf(Locale.ROOT, "-- %s [%s, %,d patients]: %s; A as %s --%n", scenario.name, phase, patients,
+                    scenario.description, scenario.persona.label);
+            System.out.printf(Locale.ROOT, "   %-8s %8s %8s %7s %7s %7s %7s %6s %8s %8s %8s %8s %8s %7s %7s %7s %7s %8s%n",
+                    "variant", "requests", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "errors", "JVM CPU", "client",
                     "server", "audit", "PG CPU", "GC ms", "events", "PG tx", "scans", "PG rows");
             slices.forEach(this::line);
             System.out.println("   (CPU columns in ms per request; server = JVM - client; audit = the audit writer's "
@@ -792,9 +1029,10 @@ public final class SecurityOverheadBenchmark {
                     + "scans, PG rows = rows read: all per request)");
             Slice a = of(secured);
             Slice b = of(open);
-            System.out.printf(Locale.ROOT, "   A/B: throughput %.2f, p50 %.2f, p99 %.2f, server CPU %.2f, PG CPU %.2f%n",
-                    a.throughput() / b.throughput(), a.percentileMillis(50) / b.percentileMillis(50),
-                    a.percentileMillis(99) / b.percentileMillis(99), serverCpu(a) / serverCpu(b),
+            System.out.printf(Locale.ROOT, "   A/B: throughput %.2f, p50 %.2f, p95 %.2f, p99 %.2f, server CPU %.2f, "
+                    + "PG CPU %.2f%n", a.throughput() / b.throughput(), a.percentileMillis(50) / b.percentileMillis(50),
+                    a.percentileMillis(95) / b.percentileMillis(95), a.percentileMillis(99) / b.percentileMillis(99),
+                    serverCpu(a) / serverCpu(b),
                     a.perRequestMillis(a.postgresCpuNanos) / b.perRequestMillis(b.postgresCpuNanos));
             Slice a0 = of(securedWithoutAudit);
             if (a0 != null) {
@@ -821,9 +1059,9 @@ public final class SecurityOverheadBenchmark {
         }
 
         private void line(Variant variant, Slice slice) {
-            System.out.printf(Locale.ROOT, "   %-8s %8d %8.1f %7.2f %7.2f %7.2f %6d %8.2f %8.2f %8.2f %8.2f %8.2f %7d %7.2f %7.1f %7.1f %8.1f%n",
+            System.out.printf(Locale.ROOT, "   %-8s %8d %8.1f %7.2f %7.2f %7.2f %7.2f %6d %8.2f %8.2f %8.2f %8.2f %8.2f %7d %7.2f %7.1f %7.1f %8.1f%n",
                     variant.name, slice.requests(), slice.throughput(), slice.percentileMillis(50),
-                    slice.percentileMillis(90), slice.percentileMillis(99), slice.errors,
+                    slice.percentileMillis(90), slice.percentileMillis(95), slice.percentileMillis(99), slice.errors,
                     slice.perRequestMillis(slice.processCpuNanos), slice.perRequestMillis(slice.clientCpuNanos),
                     serverCpu(slice), slice.perRequestMillis(slice.auditStoreCpuNanos),
                     slice.perRequestMillis(slice.postgresCpuNanos), slice.gcMillis,
@@ -840,36 +1078,98 @@ public final class SecurityOverheadBenchmark {
         boolean split = withoutAuditVariant;
         System.out.println();
         System.out.printf(Locale.ROOT, "== Summary (markdown): %s, %d workers, %s per scenario and variant after %s "
-                + "warm-up; load average %s at start, %s at end ==%n", ZonedDateTime.now().format(TIMESTAMP), workers,
-                measure, warmup, startLoad, endLoad);
+                + "warm-up per phase; load average %s at start, %s at end ==%n", ZonedDateTime.now().format(TIMESTAMP),
+                workers, measure, warmup, startLoad, endLoad);
         System.out.println();
-        System.out.println("| scenario | entries A / B | req/s A | " + (split ? "req/s A-audit | " : "") + "req/s B "
-                + "| A/B req/s | " + (split ? "(A-audit)/B req/s | " : "") + "p50 ms A / B | p99 ms A / B "
-                + "| server CPU-ms/req A / " + (split ? "A-audit / " : "") + "B | PG CPU-ms/req A / B "
-                + "| PG scans/req " + (split ? "A-audit" : "A") + " / B | errors |");
-        System.out.println("| --- | --- | ---: | " + (split ? "---: | " : "") + "---: | ---: | " + (split ? "---: | " : "")
-                + "---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| scenario | patients | entries A / B | req/s A | " + (split ? "req/s A-audit | " : "")
+                + "req/s B | A/B req/s | " + (split ? "(A-audit)/B req/s | " : "") + "p50 ms A / B | p95 ms A / B "
+                + "| p99 ms A / B | CPU-ms/req A / " + (split ? "A-audit / " : "") + "B | A/B CPU | PG CPU-ms/req A / B "
+                + "| errors |");
+        System.out.println("| --- | ---: | --- | ---: | " + (split ? "---: | " : "") + "---: | ---: | "
+                + (split ? "---: | " : "") + "---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Result r : results) {
             Slice a = r.of(secured);
             Slice a0 = r.of(securedWithoutAudit);
             Slice b = r.of(open);
             int errors = r.slices.values().stream().mapToInt(slice -> slice.errors).sum();
-            System.out.printf(Locale.ROOT, "| %s | %s / %s | %.0f | %s%.0f | %.2f | %s%.2f / %.2f | %.1f / %.1f | %.1f / %s%.1f "
-                    + "| %.2f / %.2f | %.1f / %.1f | %d |%n", r.scenario.name, shortEntries(r.scenario.entriesA),
-                    shortEntries(r.scenario.entriesB), a.throughput(),
+            System.out.printf(Locale.ROOT, "| %s | %,d | %s / %s | %.0f | %s%.0f | %.2f | %s%.1f / %.1f | %.1f / %.1f "
+                    + "| %.1f / %.1f | %.2f / %s%.2f | %.2f | %.2f / %.2f | %d |%n", r.scenario.name, r.patients,
+                    shortEntries(r.entriesA), shortEntries(r.entriesB), a.throughput(),
                     split ? String.format(Locale.ROOT, "%.0f | ", a0.throughput()) : "", b.throughput(),
                     a.throughput() / b.throughput(),
                     split ? String.format(Locale.ROOT, "%.2f | ", a0.throughput() / b.throughput()) : "",
-                    a.percentileMillis(50), b.percentileMillis(50), a.percentileMillis(99), b.percentileMillis(99),
-                    r.serverCpu(a), split ? String.format(Locale.ROOT, "%.1f / ", r.serverCpu(a0)) : "",
-                    r.serverCpu(b), a.perRequestMillis(a.postgresCpuNanos), b.perRequestMillis(b.postgresCpuNanos),
-                    r.perRequest(split ? a0 : a, (split ? a0 : a).pgScans), r.perRequest(b, b.pgScans), errors);
+                    a.percentileMillis(50), b.percentileMillis(50), a.percentileMillis(95), b.percentileMillis(95),
+                    a.percentileMillis(99), b.percentileMillis(99),
+                    r.serverCpu(a), split ? String.format(Locale.ROOT, "%.2f / ", r.serverCpu(a0)) : "",
+                    r.serverCpu(b), r.serverCpu(a) / r.serverCpu(b), a.perRequestMillis(a.postgresCpuNanos),
+                    b.perRequestMillis(b.postgresCpuNanos), errors);
         }
         System.out.println();
-        System.out.println("A = security on (token, scopes, consent, narrowing, release hold, audit); A-audit = the same "
-                + "with the audit interceptor unregistered; B = caregate.security.enabled=false, no token. server CPU = "
-                + "this JVM's CPU (the nodes take turns) minus the load generator's threads, A's including the storing "
-                + "of its AuditEvents (drained after each slice); PG CPU = the embedded PostgreSQL's processes.");
+        System.out.println("A = security on (token, scopes, consent, narrowing, release hold, audit)" + (split
+                ? "; A-audit = the same with the audit interceptor unregistered" : "") + "; B = "
+                + "caregate.security.enabled=false, no token. CPU-ms/req = this JVM's CPU (the nodes take turns) minus "
+                + "the load generator's threads, A's including the storing of its audit records (drained after each "
+                + "slice); A/B CPU = A's CPU-ms/req over B's; PG CPU = the embedded PostgreSQL's processes.");
+        panelComparison(results);
+        auditCost(results);
+    }
+
+    /** The same scenario on the seed data and with the panel loaded, node A and node B: the "within 2x" check. */
+    private void panelComparison(List<Result> results) {
+        Map<String, Result> seed = new LinkedHashMap<>();
+        results.stream().filter(r -> r.phase.equals("seed")).forEach(r -> seed.put(r.scenario.name, r));
+        List<Result[]> pairs = results.stream().filter(r -> r.phase.equals("panel") && seed.containsKey(r.scenario.name))
+                .map(r -> new Result[] {seed.get(r.scenario.name), r}).toList();
+        if (pairs.isEmpty()) {
+            return;
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "== Panel size (markdown): %,d patients (seed) against %,d (seed + panel) ==%n",
+                pairs.get(0)[0].patients, pairs.get(0)[1].patients);
+        System.out.println();
+        System.out.println("| scenario | entries A seed / panel | req/s A seed / panel | p50 ms A seed / panel "
+                + "| p95 ms A seed / panel | CPU-ms/req A seed / panel | A panel/seed p50 | A panel/seed CPU "
+                + "| A within 2x | B panel/seed p50 | B panel/seed CPU |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+        for (Result[] pair : pairs) {
+            Slice s = pair[0].of(secured);
+            Slice p = pair[1].of(secured);
+            Slice sb = pair[0].of(open);
+            Slice pb = pair[1].of(open);
+            double p50 = p.percentileMillis(50) / s.percentileMillis(50);
+            double cpu = pair[1].serverCpu(p) / pair[0].serverCpu(s);
+            System.out.printf(Locale.ROOT, "| %s | %s / %s | %.0f / %.0f | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f "
+                    + "| %.2f | %.2f | %s | %.2f | %.2f |%n", pair[0].scenario.name, shortEntries(pair[0].entriesA),
+                    shortEntries(pair[1].entriesA), s.throughput(), p.throughput(), s.percentileMillis(50),
+                    p.percentileMillis(50), s.percentileMillis(95), p.percentileMillis(95), pair[0].serverCpu(s),
+                    pair[1].serverCpu(p), p50, cpu, p50 <= 2 && cpu <= 2 ? "yes" : "NO",
+                    pb.percentileMillis(50) / sb.percentileMillis(50), pair[1].serverCpu(pb) / pair[0].serverCpu(sb));
+        }
+    }
+
+    /** What one stored audit record costs, from the audit writer's own CPU counter, over all of A's measured slices. */
+    private void auditCost(List<Result> results) {
+        long events = 0;
+        long storeCpu = 0;
+        long recordCpu = 0;
+        long requests = 0;
+        long synchronous = 0;
+        for (Result r : results) {
+            Slice a = r.of(secured);
+            events += a.auditEvents;
+            storeCpu += a.auditStoreCpuNanos;
+            recordCpu += a.auditRecordCpuNanos;
+            requests += a.requests();
+            synchronous += a.auditEventsOnRequestThreads;
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "== Audit: %,d records stored for %,d requests of A (%s); %.3f CPU-ms per stored "
+                + "record in the writer (its thread's CPU time around the store), %.3f CPU-ms per request to build and "
+                + "enqueue on the request thread; %,d stored on request threads (full queue) ==%n", events, requests,
+                auditWriter.getClass().getSimpleName(), events == 0 ? Double.NaN : storeCpu / 1e6 / events,
+                requests == 0 ? Double.NaN : recordCpu / 1e6 / requests, synchronous);
+        System.out.println("(The PostgreSQL side of storing is in A's PG CPU-ms; the difference between A and A-audit "
+                + "is the whole cost of the audit trail on the request path and in the database.)");
     }
 
     private static String shortEntries(String entries) {
@@ -894,8 +1194,10 @@ public final class SecurityOverheadBenchmark {
                 .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")) + "; max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
         System.out.printf(Locale.ROOT, "settings:      benchmark.workers=%d benchmark.warmup=%s benchmark.measure=%s "
-                + "benchmark.rounds=%d benchmark.scenarios=%s%n", workers, warmup, measure, rounds,
-                only.isEmpty() ? "(all)" : String.join(",", only));
+                + "benchmark.rounds=%d benchmark.scenarios=%s benchmark.panel=%d benchmark.panel-observations=%d "
+                + "benchmark.panel-batch=%d benchmark.seed-phase=%s benchmark.without-audit=%s%n", workers, warmup,
+                measure, rounds, only.isEmpty() ? "(all)" : String.join(",", only), panel, panelObservations,
+                panelBatch, seedPhase, withoutAuditVariant);
         System.out.println("data:          " + data);
         System.out.println();
     }
