@@ -584,6 +584,8 @@ public final class SecurityOverheadBenchmark {
                 - auditBefore.storedInBackground() - auditBefore.storedSynchronously();
         slice.auditEventsOnRequestThreads = auditAfter.storedSynchronously() - auditBefore.storedSynchronously();
         slice.auditStoreCpuNanos = auditAfter.storeCpuNanos() - auditBefore.storeCpuNanos();
+        slice.auditPrepareCpuNanos = auditAfter.prepareCpuNanos() - auditBefore.prepareCpuNanos();
+        slice.auditBatches = auditAfter.batches() - auditBefore.batches();
         slice.auditRecordCpuNanos = recordingAfter.cpuNanos() - recordingBefore.cpuNanos();
         long[] gcAfter = gc();
         slice.processCpuNanos = after.process - before.process;
@@ -657,6 +659,8 @@ public final class SecurityOverheadBenchmark {
         final Map<String, long[]> tables = new java.util.HashMap<>();
         long auditEventsOnRequestThreads;
         long auditStoreCpuNanos;
+        long auditPrepareCpuNanos;
+        long auditBatches;
         long auditRecordCpuNanos;
         long gcCount;
         long gcMillis;
@@ -696,6 +700,8 @@ public final class SecurityOverheadBenchmark {
                     (x, y) -> new long[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]}));
             auditEventsOnRequestThreads += other.auditEventsOnRequestThreads;
             auditStoreCpuNanos += other.auditStoreCpuNanos;
+            auditPrepareCpuNanos += other.auditPrepareCpuNanos;
+            auditBatches += other.auditBatches;
             auditRecordCpuNanos += other.auditRecordCpuNanos;
             gcCount += other.gcCount;
             gcMillis += other.gcMillis;
@@ -1036,9 +1042,10 @@ public final class SecurityOverheadBenchmark {
                     a.perRequestMillis(a.postgresCpuNanos) / b.perRequestMillis(b.postgresCpuNanos));
             Slice a0 = of(securedWithoutAudit);
             if (a0 != null) {
-                System.out.printf(Locale.ROOT, "   (A-audit)/B: throughput %.2f, p50 %.2f, p99 %.2f, server CPU %.2f, "
-                        + "PG CPU %.2f%n", a0.throughput() / b.throughput(),
+                System.out.printf(Locale.ROOT, "   (A-audit)/B: throughput %.2f, p50 %.2f, p95 %.2f, p99 %.2f, server "
+                        + "CPU %.2f, PG CPU %.2f%n", a0.throughput() / b.throughput(),
                         a0.percentileMillis(50) / b.percentileMillis(50),
+                        a0.percentileMillis(95) / b.percentileMillis(95),
                         a0.percentileMillis(99) / b.percentileMillis(99), serverCpu(a0) / serverCpu(b),
                         a0.perRequestMillis(a0.postgresCpuNanos) / b.perRequestMillis(b.postgresCpuNanos));
             }
@@ -1051,11 +1058,13 @@ public final class SecurityOverheadBenchmark {
                                     perRequest(slice, e.getValue()[0]), perRequest(slice, e.getValue()[1]),
                                     perRequest(slice, e.getValue()[2])))
                             .collect(Collectors.joining(", "))));
-            System.out.printf(Locale.ROOT, "   audit on A: %d events, %.2f CPU-ms per event in the writer, %.3f CPU-ms "
-                    + "per request to build and enqueue on the request thread, %d stored on request threads (full "
-                    + "queue); waited %.1f s in total after A's slices for the writer to drain%n", a.auditEvents,
+            System.out.printf(Locale.ROOT, "   audit on A: %d records in %d batches; per record %.3f CPU-ms to build "
+                    + "the row on the request thread and %.3f CPU-ms in the writer thread; %.3f CPU-ms per request in "
+                    + "the interceptor (building the AuditEvents, storing them, waiting for the commit); %d stored on "
+                    + "request threads%n", a.auditEvents, a.auditBatches,
+                    a.auditEvents == 0 ? 0 : a.auditPrepareCpuNanos / 1e6 / a.auditEvents,
                     a.auditEvents == 0 ? 0 : a.auditStoreCpuNanos / 1e6 / a.auditEvents,
-                    a.perRequestMillis(a.auditRecordCpuNanos), a.auditEventsOnRequestThreads, a.auditFlushNanos / 1e9);
+                    a.perRequestMillis(a.auditRecordCpuNanos), a.auditEventsOnRequestThreads);
         }
 
         private void line(Variant variant, Slice slice) {
@@ -1147,29 +1156,49 @@ public final class SecurityOverheadBenchmark {
         }
     }
 
-    /** What one stored audit record costs, from the audit writer's own CPU counter, over all of A's measured slices. */
+    /**
+     * What one stored audit record costs: the audit writer's own CPU counters (the request thread building the row,
+     * the writer thread's batch insert and commit) over all of A's measured slices, and, with the A-audit variant,
+     * the whole difference A minus A-audit (JVM and PostgreSQL) per record.
+     */
     private void auditCost(List<Result> results) {
         long events = 0;
+        long batches = 0;
+        long prepareCpu = 0;
         long storeCpu = 0;
-        long recordCpu = 0;
+        long interceptorCpu = 0;
         long requests = 0;
-        long synchronous = 0;
+        double differenceMillis = 0;
+        long differenceEvents = 0;
         for (Result r : results) {
             Slice a = r.of(secured);
             events += a.auditEvents;
+            batches += a.auditBatches;
+            prepareCpu += a.auditPrepareCpuNanos;
             storeCpu += a.auditStoreCpuNanos;
-            recordCpu += a.auditRecordCpuNanos;
+            interceptorCpu += a.auditRecordCpuNanos;
             requests += a.requests();
-            synchronous += a.auditEventsOnRequestThreads;
+            Slice a0 = r.of(securedWithoutAudit);
+            if (a0 != null && a.auditEvents > 0) {
+                double perRequest = r.serverCpu(a) + a.perRequestMillis(a.postgresCpuNanos)
+                        - r.serverCpu(a0) - a0.perRequestMillis(a0.postgresCpuNanos);
+                differenceMillis += perRequest * a.requests();
+                differenceEvents += a.auditEvents;
+            }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "== Audit: %,d records stored for %,d requests of A (%s); %.3f CPU-ms per stored "
-                + "record in the writer (its thread's CPU time around the store), %.3f CPU-ms per request to build and "
-                + "enqueue on the request thread; %,d stored on request threads (full queue) ==%n", events, requests,
-                auditWriter.getClass().getSimpleName(), events == 0 ? Double.NaN : storeCpu / 1e6 / events,
-                requests == 0 ? Double.NaN : recordCpu / 1e6 / requests, synchronous);
-        System.out.println("(The PostgreSQL side of storing is in A's PG CPU-ms; the difference between A and A-audit "
-                + "is the whole cost of the audit trail on the request path and in the database.)");
+        System.out.printf(Locale.ROOT, "== Audit (%s): %,d records stored for %,d requests of A in %,d batches; per "
+                + "stored record %.3f CPU-ms in this JVM (%.3f building the row on the request thread + %.3f in the "
+                + "writer thread's batch insert and commit); the interceptor as a whole %.3f CPU-ms per request ==%n",
+                auditWriter.getClass().getSimpleName(), events, requests, batches,
+                events == 0 ? Double.NaN : (prepareCpu + storeCpu) / 1e6 / events,
+                events == 0 ? Double.NaN : prepareCpu / 1e6 / events, events == 0 ? Double.NaN : storeCpu / 1e6 / events,
+                requests == 0 ? Double.NaN : interceptorCpu / 1e6 / requests);
+        if (differenceEvents > 0) {
+            System.out.printf(Locale.ROOT, "   A minus A-audit (JVM + PostgreSQL CPU, so building the AuditEvents and "
+                    + "PostgreSQL's insert and commit too): %.3f CPU-ms per stored record (noisy: a difference of two "
+                    + "measurements)%n", differenceMillis / differenceEvents);
+        }
     }
 
     private static String shortEntries(String entries) {
