@@ -21,8 +21,8 @@ import org.hl7.fhir.r4.model.Reference;
  *       their staff's accesses), one entity of type Patient without a reference says that a patient's record was
  *       involved.</li>
  *   <li>In an event that involves a patient the reader may not see, the other entities keep their resource type but
- *       lose their id, and the outcome text (a refusal's reason may be a fact about that patient, such as their
- *       opt-out) becomes a neutral one.</li>
+ *       lose their id; the outcome text (a refusal's reason may be a fact about a patient, such as their opt-out)
+ *       is shown only in events about the reader's patients alone, else it becomes a neutral one.</li>
  *   <li>An agent that is a patient the reader may not see (a patient acting for themselves) keeps only its type.</li>
  *   <li>The query text keeps its path and its parameter names; a value is kept only where it names patients the
  *       reader may see, or for parameters that cannot identify a person ({@code _count}, {@code category}, ...);
@@ -93,10 +93,20 @@ final class AuditReaderView {
                 agent.setAltId(null);
             }
         }
-        if (involvesHidden && event.hasOutcomeDesc()) {
-            event.setOutcomeDesc(HIDDEN_OUTCOME);
+        // a refusal's text may name a patient or a fact about one: shown only where every patient is the reader's
+        if (event.hasOutcomeDesc()) {
+            event.setOutcomeDesc(involvesHidden || patients.isEmpty() ? HIDDEN_OUTCOME
+                    : withoutHiddenPatientIds(event.getOutcomeDesc(), visible));
         }
         return event;
+    }
+
+    private static final java.util.regex.Pattern PATIENT_ID = java.util.regex.Pattern.compile("Patient/([A-Za-z0-9\\-.]{1,64})");
+
+    /** Text with every {@code Patient/<id>} of a patient the reader may not see redacted. */
+    static String withoutHiddenPatientIds(String text, Set<String> visible) {
+        return PATIENT_ID.matcher(text).replaceAll(match -> visible.contains(match.group(1))
+                ? java.util.regex.Matcher.quoteReplacement(match.group()) : "Patient/" + REDACTED);
     }
 
     private static Reference typeOnly(Reference reference, String what) {

@@ -168,7 +168,10 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      */
     private static Map<String, String[]> withoutOtherPatients(FhirContext fhirContext, String resourceType,
             Map<String, String[]> query, Set<String> permitted) {
+        // AuditEvent: only 'patient' names the patients an event is about (agent and entity also name practitioners,
+        // organisations, records); the audit provider restricts every search to the reader's patients itself
         List<String> names = "Patient".equals(resourceType) ? List.of("_id")
+                : "AuditEvent".equals(resourceType) ? List.of("patient")
                 : fhirContext.getResourceDefinition(resourceType).getSearchParamsForCompartmentName("Patient").stream()
                         .map(RuntimeSearchParam::getName).toList();
         Map<String, String[]> parameters = new LinkedHashMap<>(query);

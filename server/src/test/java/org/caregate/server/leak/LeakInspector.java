@@ -58,9 +58,9 @@ final class LeakInspector {
                 inspectTotal(bundle, findings);
             }
         }
-        // AuditEvents record the caller's own earlier queries (ids they typed themselves); they are checked above
-        String visibleText = body instanceof Bundle bundle ? textWithoutLinksAndAuditEvents(bundle)
-                : body instanceof AuditEvent ? "" : exchange.body();
+        // AuditEvents are checked like everything else, their queries (base64 in the JSON) decoded
+        String visibleText = (body instanceof Bundle bundle ? textWithoutLinks(bundle) : exchange.body())
+                + (body == null ? "" : auditQueries(body));
         String request = exchange.url() + " " + exchange.requestBody();
         expectation.forbiddenText().forEach((patient, texts) -> {
             for (String text : texts) {
@@ -178,13 +178,25 @@ final class LeakInspector {
         }
     }
 
-    /** The body as JSON without {@code Bundle.link} (which echoes the caller's own query) and AuditEvents. */
-    private String textWithoutLinksAndAuditEvents(Bundle bundle) {
+    /** The body as JSON without {@code Bundle.link} (which echoes the caller's own query). */
+    private String textWithoutLinks(Bundle bundle) {
         Bundle copy = bundle.copy();
         copy.setLink(List.of());
-        copy.getEntry().removeIf(entry -> entry.getResource() instanceof AuditEvent);
         copy.getEntry().forEach(entry -> entry.setLink(List.of()));
         return fhirContext.newJsonParser().encodeResourceToString(copy);
+    }
+
+    /** The query texts of every AuditEvent in the body, decoded (an AuditEvent carries them base64-encoded). */
+    private static String auditQueries(IBaseResource body) {
+        StringBuilder queries = new StringBuilder();
+        for (IBaseResource resource : allResources(body)) {
+            if (resource instanceof AuditEvent event) {
+                event.getEntity().stream().filter(AuditEvent.AuditEventEntityComponent::hasQuery)
+                        .forEach(entity -> queries.append(' ')
+                                .append(new String(entity.getQuery(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return queries.toString();
     }
 
     static String abbreviate(String text) {

@@ -149,6 +149,9 @@ class LeakTest extends PersonaTest {
             each("Coverage by subscriber", w -> w.get("Coverage?subscriber=Patient/" + w.p()
                     + "&_include=Coverage:beneficiary&_total=accurate")),
             each("AuditEvent about the patient", w -> w.get("AuditEvent?patient=" + w.p() + "&_total=accurate")),
+            each("AuditEvent by entity", w -> w.get("AuditEvent?entity=Patient/" + w.p() + "&_count=200")),
+            each("AuditEvent paged", w -> w.getAllPages("AuditEvent?patient=" + w.p() + "&subtype=vread&_count=3")),
+            each("AuditEvent by id", w -> w.get("AuditEvent/" + w.auditEventOf())),
             // chained parameters and _has
             each("chained identifier", w -> w.get("Observation?patient.identifier=" + w.mrnToken() + "&_total=accurate")),
             each("_has", w -> w.get("Patient?_has:Observation:patient:_id=" + w.obs() + "&_total=accurate")),
@@ -225,6 +228,11 @@ class LeakTest extends PersonaTest {
             once("Person", w -> w.get("Person?_include=Person:link")),
             once("RelatedPerson", w -> w.get("RelatedPerson?_include=RelatedPerson:patient")),
             once("AuditEvent", w -> w.get("AuditEvent?_total=accurate&_count=500")),
+            once("site audit trail", w -> w.get("AuditEvent?agent=Organization/org-clinic-north&_count=200")),
+            once("site audit trail paged", w -> w.getAllPages(
+                    "AuditEvent?agent=Organization/org-clinic-north&subtype=vread&_count=20")),
+            once("site audit trail count", w -> w.get("AuditEvent?agent=Organization/org-clinic-north"
+                    + "&_summary=count")),
             once("Consent", w -> w.get("Consent?_total=accurate")),
             once("paging", w -> w.getAllPages("Observation?_count=25&_total=accurate")),
             once("someone else's pages", Walk::getForeignPages),
@@ -244,6 +252,9 @@ class LeakTest extends PersonaTest {
     /** What the seed data holds per patient (read below the security chain, once). */
     record SeedPatient(String id, String mrn, String name, String observation, String encounter) {
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     private static Map<String, SeedPatient> seed;
     private static Set<String> practitionerNames;
@@ -406,6 +417,12 @@ class LeakTest extends PersonaTest {
 
         String obs() {
             return seed.get(patient).observation();
+        }
+
+        /** The id of a stored AuditEvent about this patient (read below the security chain), or one that is none. */
+        String auditEventOf() {
+            return jdbc.query("select id from caregate_audit.audit_record where patients @> array[?]::text[] limit 1",
+                    (rows, row) -> String.valueOf(rows.getLong(1)), patient).stream().findFirst().orElse("0");
         }
 
         String enc() {
