@@ -14,6 +14,8 @@ public final class PortalRoles {
     public static final String SITE_ADMIN = "site-admin";
     /** Hospital IT: registers, reviews, approves and disables the clients (apps and backend services). */
     public static final String CAREGATE_ADMIN = "caregate-admin";
+    /** Hospital staff who sponsor community providers' access requests. */
+    public static final String HOSPITAL_SPONSOR = "hospital-sponsor";
 
     private PortalRoles() {
     }
@@ -28,6 +30,11 @@ public final class PortalRoles {
     public static boolean isSiteAdmin(UserAccount account) {
         return account.isActive() && account.kind() == UserKind.PRACTITIONER && account.organizationId() != null
                 && account.roles().contains(SITE_ADMIN);
+    }
+
+    /** Hospital sponsors: the access requests naming them ({@code /portal/sponsor}). */
+    public static boolean isSponsor(UserAccount account) {
+        return account.isActive() && account.roles().contains(HOSPITAL_SPONSOR);
     }
 
     /** CareGate administrators: the registered clients ({@code /portal/admin/clients}). */

@@ -104,7 +104,7 @@ class StaffAdministrationTest extends FullStackTest {
         HttpResponse<String> refused = admin.post(page, STAFF, form);
 
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.body()).contains("already taken", "12 to 128 characters");
+        assertThat(refused.body()).contains("already taken", "14 to 128 characters");
         assertThat(accounts.find("dr.haddad")).hasValueSatisfying(
                 account -> assertThat(account.organizationId()).isEqualTo("org-clinic-south"));
     }

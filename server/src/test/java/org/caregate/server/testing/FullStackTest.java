@@ -41,6 +41,8 @@ public abstract class FullStackTest {
     protected static final String OPERATOR = "operator";
     protected static final String OPERATOR_PASSWORD = "test-operator-password";
     private static final Path DATA = createDataDirectory();
+    /** A real SMTP server that keeps every e-mail CareGate sends (activation codes, invitations, resets). */
+    protected static final Mailbox MAIL = Mailbox.start();
 
     @Autowired
     protected MutableClock clock;
@@ -51,6 +53,10 @@ public abstract class FullStackTest {
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> PORT);
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", MAIL::port);
+        // tests move the clock; the 90-day site review is checked by the tests that need it, not in the background
+        registry.add("caregate.accounts.site-review-check-interval", () -> "0");
         registry.add("caregate.public-base-url", () -> BASE_URL);
         registry.add("caregate.data-dir", () -> DATA.toString());
         registry.add("caregate.database.embedded.data-directory", () -> DATA.resolve("postgres").toString());

@@ -19,6 +19,11 @@ public final class MutableClock extends Clock {
         offset.set(Duration.between(Instant.now(), instant));
     }
 
+    /** Moves the clock forward by {@code duration} from where it is now. */
+    public void advance(Duration duration) {
+        offset.updateAndGet(current -> current.plus(duration));
+    }
+
     public void reset() {
         offset.set(Duration.ZERO);
     }

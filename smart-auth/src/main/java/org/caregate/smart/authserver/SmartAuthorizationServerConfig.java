@@ -43,6 +43,7 @@ import org.caregate.smart.authserver.token.SmartTokenCustomizer;
 import org.caregate.smart.authserver.token.SmartTokenResponseHandler;
 import org.caregate.smart.authserver.account.AccountAuthorizations;
 import org.caregate.smart.authserver.account.AccountCodes;
+import org.caregate.smart.authserver.account.AccountEvent;
 import org.caregate.smart.authserver.account.AccountMail;
 import org.caregate.smart.authserver.account.AccountProperties;
 import org.caregate.smart.authserver.account.LockoutAuthenticationProvider;
@@ -70,6 +71,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.MessageSource;
 import org.springframework.core.env.Environment;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -201,9 +203,17 @@ public class SmartAuthorizationServerConfig {
 
     @Bean
     SmartAuthorizationConsentService smartAuthorizationConsentService(SmartAuthDatabase database,
-            RegisteredClientRepository smartRegisteredClientRepository) {
+            RegisteredClientRepository smartRegisteredClientRepository, ApplicationEventPublisher events,
+            ObjectProvider<Clock> clock) {
+        Clock now = clock(clock);
         return new SmartAuthorizationConsentService(
-                new JdbcOAuth2AuthorizationConsentService(database.jdbc(), smartRegisteredClientRepository));
+                new JdbcOAuth2AuthorizationConsentService(database.jdbc(), smartRegisteredClientRepository),
+                consent -> {
+                    var client = smartRegisteredClientRepository.findById(consent.getRegisteredClientId());
+                    events.publishEvent(AccountEvent.of(AccountEvent.Type.APP_APPROVED, consent.getPrincipalName(),
+                            null, client == null ? consent.getRegisteredClientId() : client.getClientId(),
+                            now.instant()));
+                });
     }
 
     // ----- services the server calls -----
@@ -237,9 +247,9 @@ public class SmartAuthorizationServerConfig {
     @Bean
     public AccountAuthorizations accountAuthorizations(SmartAuthDatabase database,
             OAuth2AuthorizationService smartAuthorizationService, RevokedAccessTokens revokedAccessTokens,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock, ApplicationEventPublisher events) {
         return new AccountAuthorizations(database.jdbc(), smartAuthorizationService, revokedAccessTokens,
-                clock(clock));
+                clock(clock), events);
     }
 
     /** E-mails about accounts, over SMTP ({@code spring.mail.*}), in the reader's language. */
@@ -457,11 +467,12 @@ public class SmartAuthorizationServerConfig {
     @Order(AUTH_PAGES_CHAIN_ORDER)
     SecurityFilterChain smartAuthPagesFilterChain(HttpSecurity http, UserDetailsService smartAuthUserDetailsService,
             LoginAttempts loginAttempts, UserAccountService users, ObjectProvider<Clock> clock,
-            AccountProperties accountProperties, MfaLogin mfaLogin) throws Exception {
+            AccountProperties accountProperties, MfaLogin mfaLogin, ApplicationEventPublisher events)
+            throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(PASSWORD_ENCODER);
         passwords.setUserDetailsService(smartAuthUserDetailsService);
         AuthenticationManager authenticationManager = new ProviderManager(
-                new LockoutAuthenticationProvider(passwords, loginAttempts));
+                new LockoutAuthenticationProvider(passwords, loginAttempts, events, clock(clock)));
         ExceptionMappingAuthenticationFailureHandler failures = new ExceptionMappingAuthenticationFailureHandler();
         failures.setDefaultFailureUrl(SmartAuthPaths.LOGIN + "?error");
         failures.setExceptionMappings(Map.of(LoginLockedException.class.getName(), SmartAuthPaths.LOGIN + "?locked"));

@@ -18,6 +18,7 @@ import java.util.Set;
 import org.caregate.server.config.CareGateProperties;
 import org.caregate.server.portal.PortalRefusal;
 import org.caregate.server.portal.PortalRoles;
+import org.caregate.smart.authserver.account.AccountAuthorizations;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.caregate.smart.authserver.user.UserKind;
@@ -40,7 +41,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class StaffAccounts {
 
-    public static final int MIN_PASSWORD_LENGTH = 12;
+    public static final int MIN_PASSWORD_LENGTH = 14;
+    /** A voluntary termination is due within this many days. */
+    public static final int VOLUNTARY_TERMINATION_DAYS = 5;
     static final int MAX_PASSWORD_LENGTH = 128;
     /** The roles an administrator may give; a new site administrator is not made from the portal. */
     static final List<String> ASSIGNABLE_ROLES = List.of(PortalRoles.CLINICIAN, PortalRoles.OFFICE_STAFF);
@@ -48,13 +51,17 @@ public class StaffAccounts {
     private static final String FHIR_ID_PATTERN = "[A-Za-z0-9\\-.]{1,64}";
 
     private final UserAccountService accounts;
+    private final AccountAuthorizations authorizations;
     private final DaoRegistry daoRegistry;
     private final ZoneId zone;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    public StaffAccounts(UserAccountService accounts, DaoRegistry daoRegistry, CareGateProperties properties,
-            Clock clock) {
+    public StaffAccounts(org.springframework.context.ApplicationEventPublisher events, UserAccountService accounts, AccountAuthorizations authorizations, DaoRegistry daoRegistry,
+            CareGateProperties properties, Clock clock) {
+        this.events = events;
         this.accounts = accounts;
+        this.authorizations = authorizations;
         this.daoRegistry = daoRegistry;
         this.zone = properties.facilityZone();
         this.clock = clock;
@@ -63,6 +70,7 @@ public class StaffAccounts {
     /** The practitioner accounts of the administrator's organisation, by username. */
     public List<UserAccount> staffOf(UserAccount admin) {
         String organizationId = requireAdmin(admin);
+        terminateDue();
         return accounts.findAll().stream()
                 .filter(account -> account.kind() == UserKind.PRACTITIONER)
                 .filter(account -> organizationId.equals(account.organizationId()))
@@ -109,11 +117,17 @@ public class StaffAccounts {
         if (problems.isEmpty()) {
             accounts.createOrUpdate(username, password, displayName, "Practitioner/" + practitionerId,
                     UserKind.PRACTITIONER, organizationId, Set.of(form.role()), UserStatus.ACTIVE);
+            events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED, username, admin.username(),
+                    "staff member added", clock.instant()));
         }
         return problems;
     }
 
-    /** Ends the account's access: refused from its next FHIR request, token refresh, login or portal page. */
+    /**
+     * An involuntary termination: the account's access ends now. Every token and session is revoked at once: its
+     * authorizations are removed (refresh tokens end) and its access tokens recorded as revoked, so that even a
+     * later reactivation does not bring them back; its browser sessions end on their next request.
+     */
     public UserAccount terminate(UserAccount admin, String username) {
         UserAccount target = manageable(admin, username);
         if (target.username().equals(admin.username())) {
@@ -121,13 +135,67 @@ public class StaffAccounts {
                     "Ask another site administrator of your organisation to do it.");
         }
         accounts.terminate(target.username());
+        accounts.setTerminationDue(target.username(), null);
+        authorizations.revokeAll(target.username());
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_TERMINATED, target.username(), admin.username(),
+                "involuntary", clock.instant()));
         return target;
+    }
+
+    /**
+     * A voluntary termination (the staff member leaves): due on {@code lastDay} (at the end of that day in the
+     * facility's time zone), at most {@value #VOLUNTARY_TERMINATION_DAYS} days from today. The account stays active
+     * until then; the staff page reminds the administrator, and {@link #terminateDue} ends it when due.
+     */
+    public Instant planTermination(UserAccount admin, String username, LocalDate lastDay) {
+        UserAccount target = manageable(admin, username);
+        if (target.username().equals(admin.username())) {
+            throw PortalRefusal.forbidden("You cannot terminate your own account",
+                    "Ask another site administrator of your organisation to do it.");
+        }
+        LocalDate today = LocalDate.now(clock.withZone(zone));
+        if (lastDay == null || lastDay.isBefore(today) || lastDay.isAfter(today.plusDays(VOLUNTARY_TERMINATION_DAYS))) {
+            throw PortalRefusal.badRequest("Choose the last day",
+                    "A voluntary termination is due within " + VOLUNTARY_TERMINATION_DAYS + " days: choose a last day"
+                            + " from " + today + " to " + today.plusDays(VOLUNTARY_TERMINATION_DAYS) + ".");
+        }
+        Instant due = lastDay.plusDays(1).atStartOfDay(zone).toInstant();
+        accounts.setTerminationDue(target.username(), due);
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.TERMINATION_PLANNED, target.username(), admin.username(),
+                "voluntary, due " + due, clock.instant()));
+        return due;
+    }
+
+    /** When each planned termination of the administrator's organisation is due. */
+    public java.util.Map<String, Instant> plannedTerminations(UserAccount admin) {
+        java.util.Map<String, Instant> planned = new java.util.LinkedHashMap<>();
+        for (UserAccount account : staffOf(admin)) {
+            accounts.terminationDue(account.username()).filter(due -> account.isActive())
+                    .ifPresent(due -> planned.put(account.username(), due));
+        }
+        return planned;
+    }
+
+    /**
+     * Records as terminated every account whose planned termination is due now, and revokes its tokens. (From the
+     * due instant on, the account reads as terminated everywhere anyway: {@code UserAccountService}.)
+     */
+    public List<String> terminateDue() {
+        List<String> due = accounts.terminationsDue(clock.instant());
+        for (String username : due) {
+            accounts.terminate(username);
+            accounts.setTerminationDue(username, null);
+            authorizations.revokeAll(username);
+        }
+        return due;
     }
 
     /** Makes a terminated or suspended account of the administrator's organisation active again. */
     public UserAccount activate(UserAccount admin, String username) {
         UserAccount target = manageable(admin, username);
         accounts.activate(target.username());
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_ACTIVATED, target.username(), admin.username(),
+                "reactivated", clock.instant()));
         return target;
     }
 

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
@@ -24,9 +25,20 @@ class StaffAdminController {
     private static final String STAFF_PAGE = "/portal/admin/staff";
 
     private final StaffAccounts staff;
+    private final SiteAccessReview review;
 
-    StaffAdminController(StaffAccounts staff) {
+    StaffAdminController(StaffAccounts staff, SiteAccessReview review) {
         this.staff = staff;
+        this.review = review;
+    }
+
+    /** The 90-day site audit: the administrator has reviewed every account below and attests. */
+    @PostMapping(STAFF_PAGE + "/attest")
+    String attest(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin, RedirectAttributes redirect) {
+        review.attest(admin);
+        redirect.addFlashAttribute("notice", "Access review recorded. The next one is due in "
+                + SiteAccessReview.PERIOD.toDays() + " days.");
+        return "redirect:" + STAFF_PAGE;
     }
 
     @GetMapping({"/portal/admin", "/portal/admin/"})
@@ -62,6 +74,22 @@ class StaffAdminController {
         return "redirect:" + STAFF_PAGE;
     }
 
+    @PostMapping(STAFF_PAGE + "/{username}/plan-termination")
+    String planTermination(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @PathVariable String username, @RequestParam(name = "lastDay", required = false) String lastDay,
+            RedirectAttributes redirect) {
+        java.time.LocalDate day;
+        try {
+            day = lastDay == null || lastDay.isBlank() ? null : java.time.LocalDate.parse(lastDay.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            day = null;
+        }
+        java.time.Instant due = staff.planTermination(admin, username, day);
+        redirect.addFlashAttribute("notice", "Access of " + username + " ends at the end of " + day
+                + "; it stays active until then.");
+        return "redirect:" + STAFF_PAGE;
+    }
+
     @PostMapping(STAFF_PAGE + "/{username}/activate")
     String activate(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
             @PathVariable String username, RedirectAttributes redirect) {
@@ -71,8 +99,12 @@ class StaffAdminController {
     }
 
     private String page(UserAccount admin, Model model, NewStaffMember form, List<String> problems) {
+        model.addAttribute("suspendedForReview", review.suspendIfOverdue(admin.organizationId()));
+        model.addAttribute("review", review.status(admin.organizationId()));
         model.addAttribute("account", admin);
         model.addAttribute("staff", staff.staffOf(admin));
+        model.addAttribute("planned", staff.plannedTerminations(admin));
+        model.addAttribute("voluntaryDays", StaffAccounts.VOLUNTARY_TERMINATION_DAYS);
         model.addAttribute("form", form);
         model.addAttribute("problems", problems);
         model.addAttribute("roles", StaffAccounts.ASSIGNABLE_ROLES);

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.caregate.smart.authserver.token.RevokedAccessTokens;
 import org.caregate.smart.authserver.token.SmartClaimNames;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -25,13 +26,15 @@ public class AccountAuthorizations {
     private final OAuth2AuthorizationService authorizations;
     private final RevokedAccessTokens revokedAccessTokens;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     public AccountAuthorizations(JdbcTemplate jdbc, OAuth2AuthorizationService authorizations,
-            RevokedAccessTokens revokedAccessTokens, Clock clock) {
+            RevokedAccessTokens revokedAccessTokens, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.authorizations = authorizations;
         this.revokedAccessTokens = revokedAccessTokens;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -65,6 +68,8 @@ public class AccountAuthorizations {
 
     /** Revokes everything {@code username} allowed {@code clientId}; returns the number of authorizations ended. */
     public int revoke(String username, String clientId) {
+        events.publishEvent(AccountEvent.of(AccountEvent.Type.APP_REVOKED, username, null, clientId,
+                clock.instant()));
         return revokeWhere(jdbc.queryForList("""
                 SELECT a.id FROM smart_auth.oauth2_authorization a
                 JOIN smart_auth.oauth2_registered_client c ON c.id = a.registered_client_id
@@ -74,6 +79,8 @@ public class AccountAuthorizations {
 
     /** Revokes every authorization of {@code username}, for every app (an involuntary termination). */
     public int revokeAll(String username) {
+        events.publishEvent(AccountEvent.of(AccountEvent.Type.APP_REVOKED, username, null, "every app",
+                clock.instant()));
         return revokeWhere(jdbc.queryForList(
                 "SELECT id FROM smart_auth.oauth2_authorization WHERE principal_name = ?", String.class, username));
     }

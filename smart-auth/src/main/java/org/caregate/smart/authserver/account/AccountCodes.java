@@ -36,6 +36,10 @@ public class AccountCodes {
         this.clock = clock;
     }
 
+    public Clock clock() {
+        return clock;
+    }
+
     /** A code that was issued, as its holder would be told about it. */
     public record IssuedCode(String code, Purpose purpose, String subject, String email, Instant expiresAt) {
     }

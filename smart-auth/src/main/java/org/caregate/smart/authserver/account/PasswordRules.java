@@ -3,15 +3,13 @@ package org.caregate.smart.authserver.account;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.context.MessageSourceResolvable;
 
 /**
  * What a new password must be: at least {@code caregate.accounts.min-password-length} characters (14 by default, as
- * the portals ask of community providers), at most 72 bytes (what bcrypt reads), the same twice, and not the user
- * name. The problems are messages ({@code password.*}) for the page to show in the reader's language.
+ * the portals ask of community providers), at most 72 bytes (what bcrypt reads), and the same twice. The problems are messages ({@code password.*}) for the page to show in the reader's language.
  */
 public final class PasswordRules {
 
@@ -32,10 +30,6 @@ public final class PasswordRules {
             problems.add(message("password.too-short", minLength));
         } else if (value.getBytes(StandardCharsets.UTF_8).length > AccountProperties.MAX_PASSWORD_LENGTH) {
             problems.add(message("password.too-long", AccountProperties.MAX_PASSWORD_LENGTH));
-        }
-        if (username != null && !username.isBlank()
-                && value.toLowerCase(Locale.ROOT).contains(username.strip().toLowerCase(Locale.ROOT))) {
-            problems.add(message("password.contains-username"));
         }
         if (!value.equals(confirmation)) {
             problems.add(message("password.mismatch"));

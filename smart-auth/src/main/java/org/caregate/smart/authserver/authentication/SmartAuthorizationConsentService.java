@@ -15,14 +15,23 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 public final class SmartAuthorizationConsentService implements OAuth2AuthorizationConsentService {
 
     private final OAuth2AuthorizationConsentService records;
+    private final java.util.function.Consumer<OAuth2AuthorizationConsent> onApproval;
 
     public SmartAuthorizationConsentService(OAuth2AuthorizationConsentService records) {
+        this(records, consent -> { });
+    }
+
+    /** {@code onApproval} is told of every approval (for the audit trail). */
+    public SmartAuthorizationConsentService(OAuth2AuthorizationConsentService records,
+            java.util.function.Consumer<OAuth2AuthorizationConsent> onApproval) {
         this.records = records;
+        this.onApproval = onApproval;
     }
 
     @Override
     public void save(OAuth2AuthorizationConsent consent) {
         records.save(consent);
+        onApproval.accept(consent);
     }
 
     @Override

@@ -25,7 +25,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 public class UserAccountService {
 
     private static final String COLUMNS = "username, display_name, fhir_user, kind, organization_id, roles, status,"
-            + " created_at, updated_at";
+            + " created_at, updated_at, termination_due_at, activates_at";
 
     private final JdbcTemplate jdbc;
     private final PasswordEncoder passwordEncoder;
@@ -85,19 +85,19 @@ public class UserAccountService {
 
     public Optional<UserAccount> find(String username) {
         List<UserAccount> accounts = jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.user_account WHERE username = ?",
-                UserAccountService::map, username);
+                this::map, username);
         return accounts.stream().findFirst();
     }
 
     /** The accounts whose {@code fhirUser} is {@code fhirUser} (normally at most one). */
     public List<UserAccount> findByFhirUser(String fhirUser) {
         return jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.user_account WHERE fhir_user = ? ORDER BY username",
-                UserAccountService::map, fhirUser);
+                this::map, fhirUser);
     }
 
     public List<UserAccount> findAll() {
         return jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.user_account ORDER BY username",
-                UserAccountService::map);
+                this::map);
     }
 
     /** Ends the account's access for good: no more logins, token issues or refreshes. */
@@ -113,8 +113,10 @@ public class UserAccountService {
         return setStatus(username, UserStatus.ACTIVE);
     }
 
+    /** Sets the status as of now: a planned activation or termination is dropped (the decision is made now). */
     public boolean setStatus(String username, UserStatus status) {
-        return jdbc.update("UPDATE smart_auth.user_account SET status = ?, updated_at = ? WHERE username = ?",
+        return jdbc.update("UPDATE smart_auth.user_account SET status = ?, updated_at = ?, activates_at = NULL,"
+                + " termination_due_at = NULL WHERE username = ?",
                 status.name(), Timestamp.from(clock.instant()), username) > 0;
     }
 
@@ -188,7 +190,7 @@ public class UserAccountService {
     /** The accounts with this e-mail address (any letter case). */
     public List<UserAccount> findByEmail(String email) {
         return jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.user_account WHERE lower(email) = lower(?)"
-                + " ORDER BY username", UserAccountService::map, email);
+                + " ORDER BY username", this::map, email);
     }
 
     /** The RFC 6238 secret (base32) of an enrolled account. */
@@ -245,6 +247,47 @@ public class UserAccountService {
         return left == null ? 0 : left;
     }
 
+    /**
+     * Creates a suspended account with an already hashed password (an approved access request), that becomes active
+     * at {@code activatesAt} ({@link #setActivatesAt}); false when the user name is taken.
+     */
+    public boolean createSuspended(String username, String passwordHash, String displayName, String fhirUser,
+            UserKind kind, String organizationId, Set<String> roles, String email) {
+        Timestamp now = Timestamp.from(clock.instant());
+        String[] roleArray = (roles == null ? Set.<String>of() : roles).stream().sorted().toArray(String[]::new);
+        return jdbc.update(connection -> {
+            var statement = connection.prepareStatement("""
+                    INSERT INTO smart_auth.user_account (username, password_hash, display_name, fhir_user, kind,
+                        organization_id, roles, status, created_at, updated_at, email)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'SUSPENDED', ?, ?, ?)
+                    ON CONFLICT (username) DO NOTHING
+                    """);
+            statement.setString(1, username);
+            statement.setString(2, passwordHash);
+            statement.setString(3, displayName);
+            statement.setString(4, fhirUser);
+            statement.setString(5, kind.name());
+            statement.setString(6, organizationId);
+            statement.setArray(7, connection.createArrayOf("text", roleArray));
+            statement.setTimestamp(8, now);
+            statement.setTimestamp(9, now);
+            statement.setString(10, email);
+            return statement;
+        }) == 1;
+    }
+
+    /** A suspended account reads as active from {@code activatesAt} on (the day after its training). */
+    public void setActivatesAt(String username, Instant activatesAt) {
+        jdbc.update("UPDATE smart_auth.user_account SET activates_at = ?, updated_at = ? WHERE username = ?",
+                Timestamp.from(activatesAt), Timestamp.from(clock.instant()), username);
+    }
+
+    /** The password hash for a new secret typed by a person (e.g. an access request kept until approval). */
+    public String hashPassword(String rawPassword) {
+        requireText(rawPassword, "rawPassword");
+        return passwordEncoder.encode(rawPassword);
+    }
+
     /** Plans a voluntary termination for {@code dueAt} (null cancels it); the account stays active until then. */
     public void setTerminationDue(String username, Instant dueAt) {
         jdbc.update("UPDATE smart_auth.user_account SET termination_due_at = ?, updated_at = ? WHERE username = ?",
@@ -270,12 +313,22 @@ public class UserAccountService {
                 rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty(), username);
     }
 
-    private static UserAccount map(ResultSet rs, int row) throws SQLException {
+    /** An active account whose planned (voluntary) termination is due reads as terminated from that instant. */
+    private UserAccount map(ResultSet rs, int row) throws SQLException {
         Array roles = rs.getArray("roles");
+        UserStatus status = UserStatus.valueOf(rs.getString("status"));
+        Timestamp due = rs.getTimestamp("termination_due_at");
+        if (status == UserStatus.ACTIVE && due != null && !due.toInstant().isAfter(clock.instant())) {
+            status = UserStatus.TERMINATED;
+        }
+        Timestamp activates = rs.getTimestamp("activates_at");
+        if (status == UserStatus.SUSPENDED && activates != null && !activates.toInstant().isAfter(clock.instant())) {
+            status = UserStatus.ACTIVE;
+        }
         Set<String> roleSet = roles == null ? Set.of() : new LinkedHashSet<>(Arrays.asList((String[]) roles.getArray()));
         return new UserAccount(rs.getString("username"), rs.getString("display_name"), rs.getString("fhir_user"),
                 UserKind.valueOf(rs.getString("kind")), rs.getString("organization_id"), roleSet,
-                UserStatus.valueOf(rs.getString("status")), instant(rs.getTimestamp("created_at")),
+                status, instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("updated_at")));
     }
 

@@ -14,11 +14,13 @@ import jakarta.servlet.http.HttpSession;
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.account.AccountCodes;
+import org.caregate.smart.authserver.account.AccountEvent;
 import org.caregate.smart.authserver.account.LoginAttempts;
 import org.caregate.smart.authserver.account.MfaLogin;
 import org.caregate.smart.authserver.account.Totp;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserAccountService;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -43,13 +45,16 @@ public class MfaController {
     private final UserAccountService users;
     private final LoginAttempts attempts;
     private final SmartAuthUrls urls;
+    private final ApplicationEventPublisher events;
     private final SecureRandom random = new SecureRandom();
 
-    public MfaController(MfaLogin mfa, UserAccountService users, LoginAttempts attempts, SmartAuthUrls urls) {
+    public MfaController(MfaLogin mfa, UserAccountService users, LoginAttempts attempts, SmartAuthUrls urls,
+            ApplicationEventPublisher events) {
         this.mfa = mfa;
         this.users = users;
         this.attempts = attempts;
         this.urls = urls;
+        this.events = events;
     }
 
     @GetMapping(SmartAuthPaths.MFA)
@@ -84,6 +89,8 @@ public class MfaController {
             accepted = users.useRecoveryCode(username, AccountCodes.hashOf(code));
         }
         if (!accepted) {
+            events.publishEvent(AccountEvent.failed(AccountEvent.Type.LOGIN_FAILED, username, "wrong TOTP code",
+                    mfa.clock().instant()));
             if (attempts.recordFailure(username)) {
                 mfa.abandon(request);
                 return "redirect:" + SmartAuthPaths.LOGIN + "?locked";
@@ -96,11 +103,15 @@ public class MfaController {
             List<String> recoveryCodes = recoveryCodes();
             users.enrolTotp(username, secret, recoveryCodes.stream().map(AccountCodes::hashOf).toList());
             users.acceptTotpStep(username, step.getAsLong());
+            events.publishEvent(AccountEvent.of(AccountEvent.Type.MFA_ENROLLED, username, null, "TOTP",
+                    mfa.clock().instant()));
             request.getSession().removeAttribute(ENROLMENT_SECRET);
             model.addAttribute("recoveryCodes", recoveryCodes);
             model.addAttribute("next", mfa.complete(request, response, pending.get()));
             return "smart-auth/mfa-recovery";
         }
+        events.publishEvent(AccountEvent.of(AccountEvent.Type.LOGIN, username, null, "TOTP",
+                mfa.clock().instant()));
         return "redirect:" + mfa.complete(request, response, pending.get());
     }
 

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.account.AccountCodes;
+import org.caregate.smart.authserver.account.AccountEvent;
 import org.caregate.smart.authserver.account.AccountCodes.CodeState;
 import org.caregate.smart.authserver.account.AccountCodes.Purpose;
 import org.caregate.smart.authserver.account.AccountMail;
@@ -20,6 +21,7 @@ import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.MessageSource;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.stereotype.Controller;
@@ -48,10 +50,12 @@ public class PasswordResetController {
     private final AccountProperties properties;
     private final SmartAuthUrls urls;
     private final MessageSource messages;
+    private final ApplicationEventPublisher events;
 
     public PasswordResetController(UserAccountService users, AccountCodes codes, AccountMail mail,
             LoginAttempts attempts, PasswordRules passwordRules, AccountProperties properties, SmartAuthUrls urls,
-            MessageSource messages) {
+            MessageSource messages, ApplicationEventPublisher events) {
+        this.events = events;
         this.users = users;
         this.codes = codes;
         this.mail = mail;
@@ -128,6 +132,8 @@ public class PasswordResetController {
         }
         users.changePassword(username, password);
         attempts.clear(username);
+        events.publishEvent(AccountEvent.of(AccountEvent.Type.PASSWORD_RESET, username, null, "e-mailed link",
+                codes.clock().instant()));
         return "redirect:" + SmartAuthPaths.LOGIN + "?reset";
     }
 
