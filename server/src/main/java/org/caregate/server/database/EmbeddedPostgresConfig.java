@@ -47,13 +47,14 @@ public class EmbeddedPostgresConfig {
 
     @Bean(destroyMethod = "close")
     HikariDataSource dataSource(EmbeddedPostgres postgres, EmbeddedPostgresProperties properties,
-            DataSourceProperties dataSourceProperties) throws SQLException {
+            DataSourceProperties dataSourceProperties, DatabaseProperties databaseProperties) throws SQLException {
         createDatabaseIfAbsent(postgres.getPostgresDatabase(), properties.database());
         HikariConfig config = new HikariConfig();
         config.setPoolName("caregate-embedded");
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", properties.database()));
         config.setUsername("postgres");
         config.setMaximumPoolSize(20);
+        StatementTimeout.apply(config, databaseProperties);
         return new HikariDataSource(config);
     }
 

@@ -32,6 +32,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.caregate.server.database.StatementTimeout;
 import org.hibernate.cfg.AvailableSettings;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
@@ -84,7 +85,7 @@ public class HapiJpaConfig {
 
     @Bean
     HapiSchemaMigrator hapiSchemaMigrator(DataSource dataSource) {
-        HapiSchemaMigrator migrator = new HapiSchemaMigrator(dataSource);
+        HapiSchemaMigrator migrator = new HapiSchemaMigrator(StatementTimeout.suspendedFor(dataSource));
         migrator.migrate();
         return migrator;
     }

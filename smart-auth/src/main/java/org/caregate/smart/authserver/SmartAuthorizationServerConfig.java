@@ -33,6 +33,9 @@ import org.caregate.smart.authserver.discovery.SmartConfiguration;
 import org.caregate.smart.authserver.discovery.SmartConfigurationFilter;
 import org.caregate.smart.authserver.key.SigningKeyStore;
 import org.caregate.smart.authserver.storage.SmartAuthDatabase;
+import org.caregate.smart.authserver.throttle.AddressThrottle;
+import org.caregate.smart.authserver.throttle.AddressThrottleFilter;
+import org.caregate.smart.authserver.throttle.ThrottleProperties;
 import org.caregate.smart.authserver.token.AccessTokenDecoders;
 import org.caregate.smart.authserver.token.RevocationRecordingAuthorizationService;
 import org.caregate.smart.authserver.token.RevocationResponseHandler;
@@ -133,7 +136,7 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
-@EnableConfigurationProperties({SmartAuthProperties.class, AccountProperties.class})
+@EnableConfigurationProperties({SmartAuthProperties.class, AccountProperties.class, ThrottleProperties.class})
 @Import({LoginController.class, AuthorizationApprovalController.class, SmartStyleController.class,
         RegistrationController.class, PasswordResetController.class, MfaController.class, LanguageConfig.class,
         LanguageLinksAdvice.class})
@@ -352,6 +355,24 @@ public class SmartAuthorizationServerConfig {
         registration.setName("smartConfigurationFilter");
         // Before Spring Security's filter (-100), so no chain of the server's /fhir/** can ask for a token here.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    // ----- brute-force protection -----
+
+    @Bean
+    AddressThrottle addressThrottle(ObjectProvider<Clock> clock, ThrottleProperties throttleProperties) {
+        return new AddressThrottle(clock(clock), throttleProperties);
+    }
+
+    @Bean
+    FilterRegistrationBean<AddressThrottleFilter> addressThrottleFilterRegistration(AddressThrottle addressThrottle) {
+        FilterRegistrationBean<AddressThrottleFilter> registration = new FilterRegistrationBean<>(
+                new AddressThrottleFilter(addressThrottle));
+        registration.addUrlPatterns(SmartAuthPaths.PREFIX + "/*");
+        registration.setName("addressThrottleFilter");
+        // before Spring Security's filter (-100): a throttled address gets no password or client check at all
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 6);
         return registration;
     }
 

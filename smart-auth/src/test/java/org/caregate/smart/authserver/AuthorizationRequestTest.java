@@ -50,6 +50,15 @@ class AuthorizationRequestTest extends SmartAuthServerTestSupport {
     }
 
     @Test
+    void authorizeWhenCodeChallengeIsMalformedThenInvalidRequestSayingWhy() {
+        for (String challenge : new String[] {"short", "x".repeat(44), "a".repeat(42) + "+", "a".repeat(42) + "="}) {
+            Map<String, String> query = OAuthErrorAssert.assertRedirectError(
+                    authorize(Map.of("code_challenge", challenge)), REDIRECT_URI, "invalid_request", "st-1");
+            assertThat(query.get("error_description")).as(challenge).contains("43 characters");
+        }
+    }
+
+    @Test
     void authorizeWhenCodeChallengeIsMissingThenInvalidRequest() {
         Map<String, String> noPkce = new HashMap<>();
         noPkce.put("code_challenge", null);

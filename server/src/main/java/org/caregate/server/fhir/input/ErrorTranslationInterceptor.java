@@ -9,12 +9,14 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.web.firewall.RequestRejectedException;
 
 /**
  * The last line behind {@link RequestInputInterceptor}: an error that is the client's input (a value PostgreSQL
@@ -63,6 +65,13 @@ final class ErrorTranslationInterceptor {
                 && !hasInternals(response)) {
             return null; // a refusal meant for the client, as it is
         }
+        Optional<RequestRejectedException> rejected = causes(exception)
+                .filter(RequestRejectedException.class::isInstance).map(RequestRejectedException.class::cast)
+                .findFirst();
+        if (rejected.isPresent()) {
+            // Spring Security's firewall checks parameters when HAPI first reads them (requests other than GET)
+            return InputProblem.invalid(rejected.get().getMessage());
+        }
         Optional<BadInput> badInput = classify(exception);
         if (badInput.isPresent()) {
             log.info("Bad input refused with 400 ({}): {}", badInput.get(), exception.toString());
@@ -103,6 +112,10 @@ final class ErrorTranslationInterceptor {
                         ? "The server could not process this entry." : cleanMessage(result.getStatus())));
             }
         }
+    }
+
+    private static Stream<Throwable> causes(Throwable exception) {
+        return Stream.iterate(exception, cause -> cause != null, Throwable::getCause).limit(20);
     }
 
     static Optional<BadInput> classify(Throwable exception) {

@@ -1,6 +1,7 @@
 package org.caregate.smart.authserver.authentication;
 
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import org.caregate.smart.authserver.context.LaunchContextService;
 import org.caregate.smart.scope.InvalidScopeException;
@@ -9,6 +10,7 @@ import org.caregate.smart.scope.ScopeContext;
 import org.caregate.smart.scope.SmartScopeParser;
 import org.caregate.smart.scope.SmartScopes;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
@@ -26,16 +28,50 @@ public final class SmartAuthorizationRequestValidators {
     /** The SMART {@code launch} request parameter (EHR launch). */
     public static final String LAUNCH = "launch";
 
+    private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
     private SmartAuthorizationRequestValidators() {
     }
 
-    /** Redirect URI (exact match), then SMART scopes, then {@code aud}, then {@code launch}. */
+    /** Redirect URI (exact match), then PKCE, then SMART scopes, then {@code aud}, then {@code launch}. */
     public static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> smartDefaults(String fhirBaseUrl,
             LaunchContextService launchContexts) {
         return OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR
+                .andThen(pkce())
                 .andThen(smartScopes())
                 .andThen(audience(fhirBaseUrl))
                 .andThen(launch(launchContexts));
+    }
+
+    /**
+     * RFC 7636 section 4.2 with SMART App Launch 2.2's {@code S256}: a {@code code_challenge} is the base64url
+     * encoding, without padding, of a SHA-256 digest, so exactly 43 characters of {@code [A-Za-z0-9_-]}, and its
+     * method is {@code S256}. A malformed challenge can never be met by any verifier; it is refused here rather than
+     * at the token endpoint, after the person has signed in and approved.
+     */
+    public static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> pkce() {
+        return context -> {
+            OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            Object challenge = request.getAdditionalParameters().get(PkceParameterNames.CODE_CHALLENGE);
+            Object method = request.getAdditionalParameters().get(PkceParameterNames.CODE_CHALLENGE_METHOD);
+            if (challenge == null) {
+                if (method != null) {
+                    throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
+                            "code_challenge_method without code_challenge", request, context.getRegisteredClient());
+                }
+                return;
+            }
+            if (!(challenge instanceof String value) || !S256_CHALLENGE.matcher(value).matches()) {
+                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
+                        "code_challenge must be the base64url-encoded SHA-256 of the code verifier: 43 characters of"
+                                + " A-Z, a-z, 0-9, '-' and '_' (RFC 7636 section 4.2)", request,
+                        context.getRegisteredClient());
+            }
+            if (!"S256".equals(method)) {
+                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
+                        "code_challenge_method must be S256 (SMART App Launch)", request, context.getRegisteredClient());
+            }
+        };
     }
 
     /**
