@@ -86,6 +86,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  *       laboratory, alternating)</li>
  *   <li>{@code benchmark.panel-batch} resources per transaction bundle when loading (default 500)</li>
  *   <li>{@code benchmark.seed-phase} run the panel-sized scenarios on the seed data before loading (default true)</li>
+ *   <li>{@code benchmark.timeout} how long a request may take before it counts as failed (default 60s)</li>
  *   <li>{@code benchmark.without-audit} also run node A with the audit interceptor unregistered (default true)</li>
  *   <li>{@code benchmark.data-dir} where the temporary database goes (default a new directory under the system
  *       temp directory, deleted at the end unless {@code benchmark.keep-data=true})</li>
@@ -113,6 +114,7 @@ public final class SecurityOverheadBenchmark {
     private final int panelObservations = Integer.getInteger("benchmark.panel-observations", 3);
     private final int panelBatch = Integer.getInteger("benchmark.panel-batch", 500);
     private final boolean seedPhase = Boolean.parseBoolean(System.getProperty("benchmark.seed-phase", "true"));
+    private final Duration requestTimeout = duration("benchmark.timeout", "60s");
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
@@ -263,6 +265,11 @@ public final class SecurityOverheadBenchmark {
                 entries.put(scenario, describe(scenario));
             } catch (NoSecondPage e) {
                 System.out.printf(Locale.ROOT, "%-19s skipped in this phase: %s%n", scenario.name, e.getMessage());
+            } catch (java.net.http.HttpTimeoutException e) {
+                String failure = String.format(Locale.ROOT, "%s [%s]: no answer within %d s (%s): not measured",
+                        scenario.name, name, requestTimeout.toSeconds(), scenario.path);
+                failures.add(failure);
+                System.out.println("!!!!! " + failure);
             }
         }
         scenarios = List.copyOf(entries.keySet());
@@ -894,7 +901,7 @@ public final class SecurityOverheadBenchmark {
         HttpRequest request(String path, String token) {
             URI uri = URI.create(path.startsWith("http://") || path.startsWith("https://") ? path : fhirBase + "/" + path);
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(60))
+                    .timeout(requestTimeout)
                     .header("Accept", "application/fhir+json")
                     .GET();
             if (token != null) {
@@ -1224,9 +1231,9 @@ public final class SecurityOverheadBenchmark {
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
         System.out.printf(Locale.ROOT, "settings:      benchmark.workers=%d benchmark.warmup=%s benchmark.measure=%s "
                 + "benchmark.rounds=%d benchmark.scenarios=%s benchmark.panel=%d benchmark.panel-observations=%d "
-                + "benchmark.panel-batch=%d benchmark.seed-phase=%s benchmark.without-audit=%s%n", workers, warmup,
-                measure, rounds, only.isEmpty() ? "(all)" : String.join(",", only), panel, panelObservations,
-                panelBatch, seedPhase, withoutAuditVariant);
+                + "benchmark.panel-batch=%d benchmark.seed-phase=%s benchmark.without-audit=%s benchmark.timeout=%s%n",
+                workers, warmup, measure, rounds, only.isEmpty() ? "(all)" : String.join(",", only), panel,
+                panelObservations, panelBatch, seedPhase, withoutAuditVariant, requestTimeout);
         System.out.println("data:          " + data);
         System.out.println();
     }
