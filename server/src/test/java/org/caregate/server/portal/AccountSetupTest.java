@@ -399,20 +399,15 @@ class AccountSetupTest extends FullStackTest {
     // ----- helpers -----
 
     @Autowired
-    private org.caregate.server.audit.AuditEventWriter auditWriter;
+    private javax.sql.DataSource dataSource;
 
-    /** The account events (subtype codes) recorded in the audit trail with {@code username} as an agent. */
+    /** The account events (subtype codes) in the audit trail with {@code username} as an agent. */
     private java.util.List<String> accountEvents(String username) {
-        auditWriter.flush();
-        ca.uhn.fhir.jpa.searchparam.SearchParameterMap search = ca.uhn.fhir.jpa.searchparam.SearchParameterMap
-                .newSynchronous().add(org.hl7.fhir.r4.model.AuditEvent.SP_ALTID,
-                        new ca.uhn.fhir.rest.param.TokenParam(username));
-        return daoRegistry.getResourceDao(org.hl7.fhir.r4.model.AuditEvent.class)
-                .searchForResources(search, new SystemRequestDetails()).stream()
-                .map(org.hl7.fhir.r4.model.AuditEvent.class::cast)
-                .flatMap(event -> event.getSubtype().stream())
-                .filter(coding -> "https://fhir.caregate.example/CodeSystem/account-event".equals(coding.getSystem()))
-                .map(org.hl7.fhir.r4.model.Coding::getCode).toList();
+        return new org.springframework.jdbc.core.JdbcTemplate(dataSource).queryForList("""
+                select s from caregate_audit.audit_record, unnest(subtypes) s
+                where ? = any(agents) and s like 'https://fhir.caregate.example/CodeSystem/account-event|%'
+                """, String.class, "https://fhir.caregate.example/sid/user|" + username).stream()
+                .map(s -> s.substring(s.indexOf('|') + 1)).toList();
     }
 
     private String withMrn(Patient patient) {

@@ -16,7 +16,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Records every {@link AccountEvent} (sign-ins and failed ones, lockouts, account changes, approvals and
+ * Records every {@link AccountEvent}, durably before the request that caused it is answered, (sign-ins and failed ones, lockouts, account changes, approvals and
  * revocations of apps) in the audit trail as an AuditEvent, through the audit trail's own writer. Sign-ins follow
  * IHE BALP's authentication pattern (DICOM 110114 User Authentication, subtype 110122 Login); the others are DICOM
  * 110113 Security Alert with a subtype from {@value #EVENT_SYSTEM}. The person is an agent by user name (as typed
@@ -39,7 +39,7 @@ class AccountAuditRecorder {
 
     @EventListener
     void record(AccountEvent event) {
-        writer.submit(auditEvent(event));
+        writer.store(java.util.List.of(auditEvent(event)));
     }
 
     AuditEvent auditEvent(AccountEvent event) {
