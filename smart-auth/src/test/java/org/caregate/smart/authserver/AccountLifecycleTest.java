@@ -197,6 +197,22 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
         assertThat(browser.get("/auth/login?lang=en").body()).contains("Sign in to CareGate");
     }
 
+    @Test
+    void approvalPageWhenTheLanguageChosenIsSpanishThenPatientAndScopesAreDescribedInSpanish() {
+        Browser browser = new Browser(BASE);
+        browser.get("/auth/login?lang=es");
+        HttpResponse<String> approval = startAndLogin(browser, authorizeUrl(PUBLIC_APP,
+                "openid fhirUser launch/patient patient/Observation.rs offline_access", Pkce.create(), "s-es"),
+                ALICE, "alice-pw");
+        assertThat(approval.uri().getPath()).isEqualTo("/auth/consent");
+        assertThat(approval.body()).contains("<html lang=\"es\">")
+                .contains("¿Permitir el acceso a")
+                .contains("Confirmar que es usted quien inició sesión")
+                .contains("Leer y buscar los registros Observation del paciente elegido")
+                .contains("Mantener el acceso cuando no usa la aplicación, hasta que lo retire")
+                .contains(">Permitir</button>").doesNotContain("The app asks to");
+    }
+
     // ----- helpers -----
 
     private String newPatient(String password) {

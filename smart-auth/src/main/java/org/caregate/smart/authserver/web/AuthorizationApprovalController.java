@@ -64,10 +64,12 @@ public class AuthorizationApprovalController {
     private final PatientAccessDirectory directory;
     private final LaunchContextService launchContexts;
     private final Clock clock;
+    private final org.springframework.context.MessageSource messages;
 
     public AuthorizationApprovalController(OAuth2AuthorizationService authorizations,
             RegisteredClientRepository clients, UserAccountService users, PatientAccessDirectory directory,
-            LaunchContextService launchContexts, Clock clock) {
+            LaunchContextService launchContexts, Clock clock, org.springframework.context.MessageSource messages) {
+        this.messages = messages;
         this.authorizations = authorizations;
         this.clients = clients;
         this.users = users;
@@ -104,7 +106,8 @@ public class AuthorizationApprovalController {
         model.addAttribute("clientId", pending.client().getClientId());
         model.addAttribute("state", state);
         model.addAttribute("authorizeUri", SmartAuthPaths.AUTHORIZE);
-        model.addAttribute("scopes", ScopeDescriptions.describe(pending.request().getScopes()));
+        model.addAttribute("scopes", ScopeDescriptions.describe(pending.request().getScopes(), messages,
+                org.springframework.context.i18n.LocaleContextHolder.getLocale()));
         model.addAttribute("user", pending.user());
         model.addAttribute("patient", patientId == null ? null : patientChoice(pending.user(), patientId));
         return "smart-auth/approval";

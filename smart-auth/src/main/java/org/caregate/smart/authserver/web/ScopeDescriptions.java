@@ -3,8 +3,11 @@ package org.caregate.smart.authserver.web;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import org.springframework.context.MessageSource;
 
 import org.caregate.smart.scope.AccessDurationScope;
 import org.caregate.smart.scope.IdentityScope;
@@ -93,6 +96,69 @@ public final class ScopeDescriptions {
         };
         String sentence = String.join(", ", verbs) + " " + what + " " + whose;
         return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
+    }
+
+    /**
+     * The same lines in the reader's language: the texts are the messages {@code scope.*} of {@code messages}
+     * (English when a text has no translation).
+     */
+    public static List<ScopeLine> describe(Set<String> scopes, MessageSource messages, Locale locale) {
+        List<ScopeLine> lines = new ArrayList<>();
+        for (ScopeLine line : describe(scopes)) {
+            lines.add(new ScopeLine(line.scope(), describe(line.scope(), messages, locale), line.deselectable()));
+        }
+        return lines;
+    }
+
+    static String describe(String scope, MessageSource messages, Locale locale) {
+        if (FIXED.containsKey(scope)) {
+            return messages.getMessage("scope." + scope, null, FIXED.get(scope), locale);
+        }
+        SmartScope parsed;
+        try {
+            parsed = SmartScopeParser.parseScope(scope);
+        } catch (InvalidScopeException e) {
+            return scope;
+        }
+        if (!(parsed instanceof ResourceScope resource)) {
+            return scope;
+        }
+        Set<Interaction> interactions = resource.interactions();
+        List<String> verbs = new ArrayList<>();
+        if (interactions.contains(Interaction.READ) && interactions.contains(Interaction.SEARCH)) {
+            verbs.add(text(messages, locale, "scope.verb.read-search", "read and search"));
+        } else if (interactions.contains(Interaction.READ)) {
+            verbs.add(text(messages, locale, "scope.verb.read", "read"));
+        } else if (interactions.contains(Interaction.SEARCH)) {
+            verbs.add(text(messages, locale, "scope.verb.search", "search"));
+        }
+        if (interactions.contains(Interaction.CREATE)) {
+            verbs.add(text(messages, locale, "scope.verb.create", "create"));
+        }
+        if (interactions.contains(Interaction.UPDATE)) {
+            verbs.add(text(messages, locale, "scope.verb.update", "change"));
+        }
+        if (interactions.contains(Interaction.DELETE)) {
+            verbs.add(text(messages, locale, "scope.verb.delete", "delete"));
+        }
+        String what = resource.isWildcard() ? text(messages, locale, "scope.what.all", "all health records")
+                : messages.getMessage("scope.what.type", new Object[] {resource.resourceType()},
+                        resource.resourceType() + " records", locale);
+        if (resource.isGranular()) {
+            what = messages.getMessage("scope.what.granular", new Object[] {what,
+                    resource.value().substring(resource.value().indexOf('?') + 1)}, what, locale);
+        }
+        String whose = switch (resource.context()) {
+            case PATIENT -> text(messages, locale, "scope.whose.patient", "of the selected patient");
+            case USER -> text(messages, locale, "scope.whose.user", "that you are allowed to see");
+            case SYSTEM -> text(messages, locale, "scope.whose.system", "of the organisation's patients");
+        };
+        String sentence = String.join(", ", verbs) + " " + what + " " + whose;
+        return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
+    }
+
+    private static String text(MessageSource messages, Locale locale, String code, String english) {
+        return messages.getMessage(code, null, english, locale);
     }
 
     private static int rank(String scope) {
