@@ -68,7 +68,7 @@ class DemoAppController {
     }
 
     /** An authorization request waiting for its callback. */
-    record PendingLaunch(String iss, String tokenEndpoint, String codeVerifier) {
+    record PendingLaunch(String iss, String tokenEndpoint, String codeVerifier) implements java.io.Serializable {
     }
 
     /** SMART App Launch 2.2, "EHR launch": the app receives {@code iss} and {@code launch}. */
@@ -157,9 +157,10 @@ class DemoAppController {
     }
 
     /** The launches of one browser session waiting for their callback: a few at most (several tabs). */
-    static final class PendingLaunches {
+    static final class PendingLaunches implements java.io.Serializable {
 
-        private final Map<String, PendingLaunch> byState = new LinkedHashMap<>();
+        private static final long serialVersionUID = 1L;
+        private final LinkedHashMap<String, PendingLaunch> byState = new LinkedHashMap<>();
 
         synchronized void put(String state, PendingLaunch launch) {
             byState.put(state, launch);
