@@ -104,6 +104,12 @@ class MalformedRequestTest extends FullStackTest {
     }
 
     @Test
+    void garbageSinceInTypeHistoryIsRefused() {
+        // found by MalformedRequestFuzzTest with seed 99
+        assertRefused(get("/fhir/Patient/_history?_since=99999999999999999999", ""), 400, "Invalid date/time format");
+    }
+
+    @Test
     void negativeOffsetIsRefused() {
         assertRefused(get("/fhir/Patient?_offset=-5", ""), 400, "_offset must be a whole number");
     }

@@ -3,6 +3,7 @@ package org.caregate.server.fhir.input;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
@@ -71,6 +72,13 @@ final class ErrorTranslationInterceptor {
         if (rejected.isPresent()) {
             // Spring Security's firewall checks parameters when HAPI first reads them (requests other than GET)
             return InputProblem.invalid(rejected.get().getMessage());
+        }
+        Optional<DataFormatException> unparsable = causes(exception)
+                .filter(DataFormatException.class::isInstance).map(DataFormatException.class::cast).findFirst();
+        if (unparsable.isPresent()) {
+            // a parameter value HAPI parses late, e.g. _since of a type's history
+            return InputProblem.invalid("A value in the request is not valid: "
+                    + String.valueOf(unparsable.get().getMessage()).replaceAll("HAPI-\\d{4}: ", ""));
         }
         Optional<BadInput> badInput = classify(exception);
         if (badInput.isPresent()) {
