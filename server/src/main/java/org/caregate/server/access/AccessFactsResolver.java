@@ -6,13 +6,13 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.caregate.consent.BackendClientRequester;
 import org.caregate.consent.CareProvider;
@@ -32,45 +32,23 @@ import org.caregate.consent.rules.CareRelationshipRule;
 import org.caregate.server.config.CareGateProperties;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserStatus;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.BooleanType;
-import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Consent;
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.PractitionerRole;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.RelatedPerson;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns FHIR data into consent-rules facts: who a user is as a {@link Requester} (own record, guardianships, care
- * relationships) and what the rules need to know about a patient ({@link PatientFacts}).
+ * Turns CareGate's access index into consent-rules facts: who a user is as a {@link Requester} (own record,
+ * guardianships, care relationships) and what the rules need to know about a patient ({@link PatientFacts}).
  *
- * <p>Reads HAPI's data below its security interceptors, through HAPI's index tables ({@link ResourceLinkIndex}):
- * one SQL query there costs a fraction of a HAPI search, which spends several CPU-milliseconds on the JVM side (a
- * practitioner took 9 searches, ~65 ms on the seed data; now 3 queries). Every call costs a fixed number of queries
- * whatever the number of patients (see each method). Nothing is cached here: the
- * caller holds the result for the length of one request, so a change in the data counts from the next request on.
+ * <p>Reads only {@link AccessIndex} (CareGate's own tables, kept by {@link AccessIndexMaintainer} in the transaction
+ * of every FHIR write), never HAPI's tables or searches: a fixed, small number of indexed queries per call whatever
+ * the number of patients (see each method). How facts are read out of FHIR resources is
+ * {@link AccessFactExtractor}'s. Nothing is cached here ({@link AccessDecisions} caches whole decisions).
  *
- * <p>How facts are read from the data:
- * <ul>
- * <li>a user's resources carry the identifier {@value #USER_SYSTEM}{@code |<username>};</li>
- * <li>a guardianship is a {@code RelatedPerson} with such an identifier and a parent ({@code v3-RoleCode} MTH, FTH,
- * PRN, ...), guardian (GUARD) or court-appointed ({@value #GUARDIANSHIP_BASIS_SYSTEM}{@code #court-appointed})
- * relationship; other relationships (sister, emergency contact) give none; {@code active=false} means never;</li>
- * <li>care relationships of an organization are those naming the Organization itself, one of its PractitionerRoles,
- * or a Practitioner who holds an active role in it now;</li>
- * <li>a referral counts while the ServiceRequest is {@code active} or {@code on-hold}, from {@code authoredOn};</li>
- * <li>an encounter counts by its period (not cancelled or entered in error); the window is the rule's.</li>
- * </ul>
+ * <p>Every method that reads time-bound facts also notes, in a {@link Horizon}, the first instant after the one it
+ * decided for at which one of those facts starts or stops counting: until then, decisions made from them stay right.
  */
 @Component
 public class AccessFactsResolver {
@@ -90,23 +68,13 @@ public class AccessFactsResolver {
     static final String ACCOUNT_ROLE_OFFICE_STAFF = "office-staff";
     static final String ACCOUNT_ROLE_CLINICIAN = "clinician";
 
-    private static final Set<String> REFERRAL_STATUSES = Set.of("active", "on-hold");
-    private static final Set<String> IGNORED_ENCOUNTER_STATUSES = Set.of("cancelled", "entered-in-error");
-
-    /** HAPI search-parameter paths of the references that make a care relationship. */
-    static final List<String> CARE_RELATIONSHIP_PATHS = List.of("Patient.generalPractitioner",
-            "CareTeam.participant.member", "ServiceRequest.requester", "ServiceRequest.performer",
-            "Encounter.participant.individual", "Encounter.serviceProvider");
-    static final List<String> PRACTITIONER_ROLE_PATHS = List.of("PractitionerRole.organization",
-            "PractitionerRole.practitioner");
-
-    private final ResourceLinkIndex index;
+    private final AccessIndex index;
     private final ZoneId zone;
     private final Clock clock;
     /** Must not be shorter than the policy's window (it only pre-filters encounters). */
     private final java.time.Period encounterWindow = CareRelationshipRule.DEFAULT_ENCOUNTER_WINDOW;
 
-    AccessFactsResolver(ResourceLinkIndex index, CareGateProperties properties, Clock clock) {
+    AccessFactsResolver(AccessIndex index, CareGateProperties properties, Clock clock) {
         this.index = index;
         this.zone = properties.facilityZone();
         this.clock = clock;
@@ -122,20 +90,23 @@ public class AccessFactsResolver {
      * encounters can still count).
      * <ul>
      * <li>Patient: their own record; plus, if RelatedPersons carry their username, a guardian role (1 query).</li>
-     * <li>RelatedPerson: a guardian with every guardianship of their username (1 query, 2 if the fhirUser
-     * resource itself lacks the identifier).</li>
+     * <li>RelatedPerson: a guardian with every guardianship of their username and of their fhirUser (1 query).</li>
      * <li>Practitioner or office staff: organization, status, own patient records and care relationships of them
-     * and their organization (3 queries: roles, own records, relationships; 1 when the account or role is no longer
-     * active).</li>
+     * and their organization (2 queries: roles and own records, relationships; 3 when the account names no
+     * organization; 1 when the account or role is no longer active).</li>
      * <li>Site administrator with no clinical or office role: no patient at all (no query).</li>
      * </ul>
      * A patient or related-person account that is not active gets no role.
      */
     public RequesterRoles requesterFor(UserAccount user, Instant at) {
+        return requesterFor(user, new Horizon(at, zone));
+    }
+
+    RequesterRoles requesterFor(UserAccount user, Horizon horizon) {
         return switch (user.kind()) {
-            case PATIENT -> patientUser(user, at);
-            case RELATED_PERSON -> relatedPersonUser(user, at);
-            case PRACTITIONER -> practitionerUser(user, at);
+            case PATIENT -> patientUser(user, horizon);
+            case RELATED_PERSON -> relatedPersonUser(user, horizon);
+            case PRACTITIONER -> practitionerUser(user, horizon);
         };
     }
 
@@ -149,9 +120,13 @@ public class AccessFactsResolver {
      * its practitioners, all recorded as the organization's (2 queries: roles, relationships).
      */
     public Requester backendClient(String clientId, String organizationId, Instant at) {
+        return backendClient(clientId, organizationId, new Horizon(at, zone));
+    }
+
+    Requester backendClient(String clientId, String organizationId, Horizon horizon) {
         Organization organization = organization(organizationId,
-                practitionerRoles(List.of("Organization/" + organizationId)), at);
-        List<CareRelationship> relationships = careRelationships(organization, null, at);
+                index.rolesAndOwnRecords(null, "Organization/" + organizationId, null), horizon);
+        List<CareRelationship> relationships = careRelationships(organization, null, horizon);
         return new BackendClientRequester(clientId, organizationId, relationships);
     }
 
@@ -162,35 +137,47 @@ public class AccessFactsResolver {
 
     /**
      * The facts and names of these patients at {@code at}: birth date (a partial one counts as none), deceased,
-     * legal incapacity in force, and their active Consent refusals (2 queries for any number of patients, none for
+     * legal incapacity in force, and their active Consent refusals (1 query for any number of patients, none for
      * an empty collection). An id with no Patient gets {@link PatientRecord#missing}. Keys keep the given order.
      */
     public Map<String, PatientRecord> patients(Collection<String> patientIds, Instant at) {
+        return patients(patientIds, new Horizon(at, zone));
+    }
+
+    Map<String, PatientRecord> patients(Collection<String> patientIds, Horizon horizon) {
         Map<String, PatientRecord> records = new LinkedHashMap<>();
         if (patientIds.isEmpty()) {
             return records;
         }
-        List<String> ids = List.copyOf(new LinkedHashSet<>(patientIds));
-        Map<String, Patient> found = index.read("Patient", ids).stream().map(Patient.class::cast)
-                .collect(Collectors.toMap(p -> p.getIdElement().getIdPart(), Function.identity()));
+        Map<String, PatientDetail> found = new HashMap<>();
+        Set<String> incapacitated = new HashSet<>();
         Map<String, List<ConsentDirective>> directives = new HashMap<>();
-        List<String> patientReferences = ids.stream().map(id -> "Patient/" + id).toList();
-        for (IBaseResource resource : index.referringTo(List.of("Consent.patient"), patientReferences, Instant.EPOCH)) {
-            Consent consent = (Consent) resource;
-            if (consent.getStatus() == Consent.ConsentState.ACTIVE) {
-                directives.computeIfAbsent(idOf(consent.getPatient()), id -> new ArrayList<>())
-                        .addAll(refusals(consent));
+        for (AccessFact fact : index.patients(patientIds)) {
+            switch (fact.kind()) {
+                case PATIENT -> found.put(fact.patientId(), PatientDetail.decode(fact.detail()));
+                case INCAPACITY -> {
+                    horizon.consider(fact.period());
+                    if (fact.period().contains(horizon.at())) {
+                        incapacitated.add(fact.patientId());
+                    }
+                }
+                case CONSENT_REFUSAL -> {
+                    horizon.consider(fact.period());
+                    directives.computeIfAbsent(fact.patientId(), id -> new ArrayList<>())
+                            .add(new ConsentDirective(provider(fact.party()), fact.period()));
+                }
+                default -> { }
             }
         }
-        for (String id : ids) {
-            Patient patient = found.get(id);
+        for (String id : patientIds) {
+            PatientDetail patient = found.get(id);
             if (patient == null) {
                 records.put(id, PatientRecord.missing(id));
                 continue;
             }
-            PatientFacts facts = new PatientFacts(id, FhirTime.fullDate(patient.getBirthDateElement()),
-                    isDeceased(patient), isIncapacitated(patient, at), directives.getOrDefault(id, List.of()));
-            records.put(id, new PatientRecord(facts, displayName(patient), true));
+            PatientFacts facts = new PatientFacts(id, patient.birthDate(), patient.deceased(),
+                    incapacitated.contains(id), directives.getOrDefault(id, List.of()));
+            records.put(id, new PatientRecord(facts, patient.displayName(), true));
         }
         return records;
     }
@@ -202,48 +189,34 @@ public class AccessFactsResolver {
 
     // --- patients and related persons ------------------------------------------------------------------------
 
-    private RequesterRoles patientUser(UserAccount user, Instant at) {
+    private RequesterRoles patientUser(UserAccount user, Horizon horizon) {
         if (!user.isActive()) {
             return RequesterRoles.none();
         }
         PatientRequester self = new PatientRequester(user.fhirUserId());
-        List<Guardianship> guardianships = guardianships(relatedPersonsOf(user.username()));
+        List<Guardianship> guardianships = guardianships(index.ofUser(user.username(), null), horizon);
         return guardianships.isEmpty()
                 ? RequesterRoles.of(self)
                 : new RequesterRoles(List.of(self, new GuardianRequester(guardianships)));
     }
 
-    private RequesterRoles relatedPersonUser(UserAccount user, Instant at) {
+    private RequesterRoles relatedPersonUser(UserAccount user, Horizon horizon) {
         if (!user.isActive()) {
             return RequesterRoles.none();
         }
-        List<RelatedPerson> relatedPersons = new ArrayList<>(relatedPersonsOf(user.username()));
-        boolean fhirUserFound = relatedPersons.stream()
-                .anyMatch(rp -> rp.getIdElement().getIdPart().equals(user.fhirUserId()));
-        if (!fhirUserFound) {
-            index.read("RelatedPerson", List.of(user.fhirUserId()))
-                    .forEach(resource -> relatedPersons.add((RelatedPerson) resource));
-        }
-        return RequesterRoles.of(new GuardianRequester(guardianships(relatedPersons)));
+        return RequesterRoles.of(new GuardianRequester(
+                guardianships(index.ofUser(user.username(), user.fhirUserId()), horizon)));
     }
 
-    private List<RelatedPerson> relatedPersonsOf(String username) {
-        return index.withIdentifier("RelatedPerson", USER_SYSTEM, username).stream()
-                .map(RelatedPerson.class::cast).toList();
-    }
-
-    private List<Guardianship> guardianships(List<RelatedPerson> relatedPersons) {
+    private static List<Guardianship> guardianships(List<AccessFact> facts, Horizon horizon) {
         List<Guardianship> guardianships = new ArrayList<>();
-        for (RelatedPerson relatedPerson : relatedPersons) {
-            String patientId = idOf(relatedPerson.getPatient(), "Patient");
-            Optional<Guardianship.Role> role = guardianshipRole(relatedPerson.getRelationship());
-            if (patientId == null || role.isEmpty()) {
-                continue;
+        Set<String> seen = new HashSet<>();
+        for (AccessFact fact : facts) {
+            if (fact.kind() == AccessFact.Kind.GUARDIANSHIP && seen.add(fact.source() + "|" + fact.patientId())) {
+                horizon.consider(fact.period());
+                guardianships.add(new Guardianship(fact.patientId(), Guardianship.Role.valueOf(fact.detail()),
+                        fact.period()));
             }
-            TimeRange period = relatedPerson.hasActive() && !relatedPerson.getActive()
-                    ? FhirTime.NEVER
-                    : FhirTime.range(relatedPerson.getPeriod(), zone);
-            guardianships.add(new Guardianship(patientId, role.get(), period));
         }
         return guardianships;
     }
@@ -269,7 +242,7 @@ public class AccessFactsResolver {
 
     // --- practitioners, staff and organizations --------------------------------------------------------------
 
-    private RequesterRoles practitionerUser(UserAccount user, Instant at) {
+    private RequesterRoles practitionerUser(UserAccount user, Horizon horizon) {
         String practitionerId = user.fhirUserId();
         Set<String> accountRoles = user.roles();
         boolean clinical = accountRoles.contains(ACCOUNT_ROLE_CLINICIAN)
@@ -277,40 +250,39 @@ public class AccessFactsResolver {
         if (!clinical && accountRoles.contains(ACCOUNT_ROLE_SITE_ADMIN)) {
             return RequesterRoles.of(new SiteAdministratorRequester(user.username()));
         }
-        // the practitioner's own roles and the roles of their organization, in one query
-        List<String> roleTargets = new ArrayList<>(List.of("Practitioner/" + practitionerId));
-        if (user.organizationId() != null) {
-            roleTargets.add("Organization/" + user.organizationId());
-        }
-        List<PractitionerRole> roles = practitionerRoles(roleTargets);
-        List<PractitionerRole> ownRoles = roles.stream()
-                .filter(r -> practitionerId.equals(idOf(r.getPractitioner(), "Practitioner"))).toList();
+        String practitioner = "Practitioner/" + practitionerId;
+        // the practitioner's own roles, the roles of their organization and their own patient records, in one query
+        List<AccessFact> facts = index.rolesAndOwnRecords(practitioner,
+                user.organizationId() == null ? null : "Organization/" + user.organizationId(), user.username());
+        List<AccessFact> ownRoles = facts.stream()
+                .filter(f -> f.kind() == AccessFact.Kind.ROLE && practitioner.equals(f.party())).toList();
+        ownRoles.forEach(role -> horizon.consider(role.period()));
         String organizationId = user.organizationId() != null ? user.organizationId()
-                : ownRoles.stream().filter(r -> isActive(r, at)).map(r -> idOf(r.getOrganization(), "Organization"))
-                        .filter(id -> id != null).findFirst()
-                        .orElseGet(() -> ownRoles.stream().map(r -> idOf(r.getOrganization(), "Organization"))
-                                .filter(id -> id != null).findFirst().orElse(null));
+                : ownRoles.stream().filter(r -> isActive(r, horizon.at())).map(AccessFactsResolver::organizationOf)
+                        .findFirst()
+                        .orElseGet(() -> ownRoles.stream().map(AccessFactsResolver::organizationOf).findFirst()
+                                .orElse(null));
         if (organizationId == null) {
             // a practitioner account with no organization cannot act for anyone
             return RequesterRoles.of(new SiteAdministratorRequester(user.username()));
         }
-        List<PractitionerRole> rolesHere = ownRoles.stream()
-                .filter(r -> organizationId.equals(idOf(r.getOrganization(), "Organization"))).toList();
-        AccessStatus status = accessStatus(user.status(), rolesHere.stream().anyMatch(r -> isActive(r, at)));
-        StaffRole staffRole = accountRoles.contains(ACCOUNT_ROLE_OFFICE_STAFF) || rolesHere.stream()
-                .anyMatch(r -> r.getCode().stream().anyMatch(c -> c.hasCoding(CAREGATE_ROLE_SYSTEM, "office-staff")))
+        List<AccessFact> rolesHere = ownRoles.stream()
+                .filter(r -> organizationId.equals(organizationOf(r))).toList();
+        AccessStatus status = accessStatus(user.status(), rolesHere.stream().anyMatch(r -> isActive(r, horizon.at())));
+        StaffRole staffRole = accountRoles.contains(ACCOUNT_ROLE_OFFICE_STAFF)
+                || rolesHere.stream().anyMatch(r -> r.detail().contains("office-staff"))
                 ? StaffRole.OFFICE_STAFF : StaffRole.PRACTITIONER;
         if (status != AccessStatus.ACTIVE) {
             // the rule denies everything: no need to read relationships
             return RequesterRoles.of(new PractitionerRequester(practitionerId, organizationId, staffRole, status,
                     Set.of(), List.of()));
         }
-        Set<String> ownPatientIds = index.withIdentifier("Patient", USER_SYSTEM, user.username()).stream()
-                .map(p -> p.getIdElement().getIdPart()).collect(Collectors.toSet());
-        Organization organization = user.organizationId() != null
-                ? organization(organizationId, roles, at)
-                : organization(organizationId, practitionerRoles(List.of("Organization/" + organizationId)), at);
-        List<CareRelationship> relationships = careRelationships(organization, practitionerId, at);
+        Set<String> ownPatientIds = facts.stream()
+                .filter(f -> f.kind() == AccessFact.Kind.USER && f.patientId() != null)
+                .map(AccessFact::patientId).collect(Collectors.toSet());
+        Organization organization = organization(organizationId, user.organizationId() != null ? facts
+                : index.rolesAndOwnRecords(null, "Organization/" + organizationId, null), horizon);
+        List<CareRelationship> relationships = careRelationships(organization, practitionerId, horizon);
         return RequesterRoles.of(new PractitionerRequester(practitionerId, organizationId, staffRole, status,
                 ownPatientIds, relationships));
     }
@@ -323,30 +295,30 @@ public class AccessFactsResolver {
         };
     }
 
-    private boolean isActive(PractitionerRole role, Instant at) {
-        return (!role.hasActive() || role.getActive()) && FhirTime.range(role.getPeriod(), zone).contains(at);
+    private static boolean isActive(AccessFact role, Instant at) {
+        return role.detail().startsWith("active") && role.period().contains(at);
     }
 
-    /** PractitionerRoles naming one of these practitioners or organizations (one query). */
-    private List<PractitionerRole> practitionerRoles(List<String> targets) {
-        return index.referringTo(PRACTITIONER_ROLE_PATHS, targets, Instant.EPOCH).stream()
-                .map(PractitionerRole.class::cast).toList();
+    private static String organizationOf(AccessFact role) {
+        return role.context().substring("Organization/".length());
     }
 
     /** An organization with its roles (any status) and the practitioners holding an active role in it now. */
     private record Organization(String id, Map<String, String> practitionerOfRole, Set<String> activePractitioners) {
     }
 
-    private Organization organization(String organizationId, List<PractitionerRole> roles, Instant at) {
+    private static Organization organization(String organizationId, List<AccessFact> facts, Horizon horizon) {
         Map<String, String> practitionerOfRole = new HashMap<>();
         Set<String> active = new LinkedHashSet<>();
-        for (PractitionerRole role : roles) {
-            if (!organizationId.equals(idOf(role.getOrganization(), "Organization"))) {
+        String organization = "Organization/" + organizationId;
+        for (AccessFact role : facts) {
+            if (role.kind() != AccessFact.Kind.ROLE || !organization.equals(role.context())) {
                 continue;
             }
-            String practitioner = idOf(role.getPractitioner(), "Practitioner");
-            practitionerOfRole.put(role.getIdElement().getIdPart(), practitioner == null ? "" : practitioner);
-            if (practitioner != null && isActive(role, at)) {
+            horizon.consider(role.period());
+            String practitioner = role.party() == null ? null : role.party().substring("Practitioner/".length());
+            practitionerOfRole.put(role.sourceId(), practitioner == null ? "" : practitioner);
+            if (practitioner != null && isActive(role, horizon.at())) {
                 active.add(practitioner);
             }
         }
@@ -357,72 +329,30 @@ public class AccessFactsResolver {
      * Care relationships naming the organization, its roles or its active practitioners (one query). A reference
      * to {@code practitionerId} (or a role of theirs) is recorded as theirs; every other one as the organization's.
      */
-    private List<CareRelationship> careRelationships(Organization organization, String practitionerId, Instant at) {
+    private List<CareRelationship> careRelationships(Organization organization, String practitionerId,
+                                                     Horizon horizon) {
         ProviderIndex providers = new ProviderIndex(organization, practitionerId);
+        Instant at = horizon.at();
         // Encounters that may still count: ended (or, with no end, started) within the window, with a day's margin
         Instant encountersSince = at.atZone(zone).minus(encounterWindow).minusDays(1).toInstant();
-        List<IBaseResource> referring = index.referringTo(CARE_RELATIONSHIP_PATHS, providers.references(),
-                encountersSince);
         List<CareRelationship> relationships = new ArrayList<>();
-        for (IBaseResource resource : referring) {
-            if (resource instanceof Patient patient) {
-                for (Reference gp : patient.getGeneralPractitioner()) {
-                    providers.providerOf(gp).ifPresent(provider -> relationships.add(CareRelationship.of(
-                            patient.getIdElement().getIdPart(), CareRelationship.Kind.GENERAL_PRACTITIONER, provider)));
+        for (AccessFact fact : index.careRelationships(providers.references())) {
+            TimeRange period = fact.period();
+            if (fact.kind() == AccessFact.Kind.ENCOUNTER) {
+                Instant last = period.end() != null ? period.end() : period.start();
+                if (last == null || last.isBefore(encountersSince)) {
+                    continue;
                 }
-            } else if (resource instanceof CareTeam team) {
-                careTeam(team, providers, relationships);
-            } else if (resource instanceof ServiceRequest referral) {
-                referral(referral, providers, relationships);
-            } else if (resource instanceof Encounter encounter) {
-                encounter(encounter, providers, relationships);
+                horizon.consider(period.start());
+                horizon.consider(last.atZone(zone).plus(encounterWindow).toInstant());
+            } else {
+                horizon.consider(period);
             }
+            CareRelationship.Kind kind = CareRelationship.Kind.valueOf(fact.kind().name());
+            providers.providerOf(fact.party()).ifPresent(
+                    provider -> relationships.add(new CareRelationship(fact.patientId(), kind, provider, period)));
         }
         return relationships.stream().distinct().toList();
-    }
-
-    private void careTeam(CareTeam team, ProviderIndex providers, List<CareRelationship> relationships) {
-        String patientId = idOf(team.getSubject(), "Patient");
-        if (patientId == null || team.getStatus() != CareTeam.CareTeamStatus.ACTIVE) {
-            return;
-        }
-        TimeRange teamPeriod = FhirTime.range(team.getPeriod(), zone);
-        for (CareTeam.CareTeamParticipantComponent participant : team.getParticipant()) {
-            providers.providerOf(participant.getMember()).ifPresent(provider -> relationships.add(
-                    new CareRelationship(patientId, CareRelationship.Kind.CARE_TEAM, provider,
-                            FhirTime.intersection(teamPeriod, FhirTime.range(participant.getPeriod(), zone)))));
-        }
-    }
-
-    private void referral(ServiceRequest referral, ProviderIndex providers, List<CareRelationship> relationships) {
-        String patientId = idOf(referral.getSubject(), "Patient");
-        if (patientId == null || !referral.hasStatus()
-                || !REFERRAL_STATUSES.contains(referral.getStatus().toCode())) {
-            return;
-        }
-        TimeRange period = referral.hasAuthoredOn()
-                ? TimeRange.from(referral.getAuthoredOn().toInstant()) : TimeRange.always();
-        providers.providerOf(referral.getRequester()).ifPresent(provider -> relationships.add(
-                new CareRelationship(patientId, CareRelationship.Kind.REFERRAL_SENT, provider, period)));
-        for (Reference performer : referral.getPerformer()) {
-            providers.providerOf(performer).ifPresent(provider -> relationships.add(
-                    new CareRelationship(patientId, CareRelationship.Kind.REFERRAL_RECEIVED, provider, period)));
-        }
-    }
-
-    private void encounter(Encounter encounter, ProviderIndex providers, List<CareRelationship> relationships) {
-        String patientId = idOf(encounter.getSubject(), "Patient");
-        if (patientId == null || (encounter.hasStatus()
-                && IGNORED_ENCOUNTER_STATUSES.contains(encounter.getStatus().toCode()))) {
-            return;
-        }
-        TimeRange period = FhirTime.range(encounter.getPeriod(), zone);
-        providers.providerOf(encounter.getServiceProvider()).ifPresent(
-                provider -> relationships.add(CareRelationship.encounter(patientId, provider, period)));
-        for (Encounter.EncounterParticipantComponent participant : encounter.getParticipant()) {
-            providers.providerOf(participant.getIndividual()).ifPresent(
-                    provider -> relationships.add(CareRelationship.encounter(patientId, provider, period)));
-        }
     }
 
     /** Maps the references found in the data to the provider that holds the relationship. */
@@ -435,15 +365,10 @@ public class AccessFactsResolver {
             this.practitionerId = practitionerId;
         }
 
-        Optional<CareProvider> providerOf(Reference reference) {
-            if (reference == null || !reference.hasReference()) {
-                return Optional.empty();
-            }
-            String type = reference.getReferenceElement().getResourceType();
-            String id = reference.getReferenceElement().getIdPart();
-            if (type == null || id == null) {
-                return Optional.empty();
-            }
+        Optional<CareProvider> providerOf(String reference) {
+            int slash = reference.indexOf('/');
+            String type = reference.substring(0, slash);
+            String id = reference.substring(slash + 1);
             return switch (type) {
                 case "Organization" -> organization.id().equals(id)
                         ? Optional.of(CareProvider.organization(id)) : Optional.empty();
@@ -458,7 +383,8 @@ public class AccessFactsResolver {
             if (id.equals(practitionerId)) {
                 return Optional.of(CareProvider.practitioner(id));
             }
-            return ofThisOrganization ? Optional.of(CareProvider.organization(organization.id())) : Optional.empty();
+            return ofThisOrganization && !id.isEmpty()
+                    ? Optional.of(CareProvider.organization(organization.id())) : Optional.empty();
         }
 
         /** {@code Type/id} of the organization, its roles, its active practitioners and the requester. */
@@ -474,46 +400,9 @@ public class AccessFactsResolver {
         }
     }
 
-    // --- patient facts ---------------------------------------------------------------------------------------
-
-    private List<ConsentDirective> refusals(Consent consent) {
-        Consent.ProvisionComponent provision = consent.getProvision();
-        if (provision.getType() != Consent.ConsentProvisionType.DENY) {
-            return List.of();
-        }
-        TimeRange period = FhirTime.range(provision.getPeriod(), zone);
-        List<ConsentDirective> directives = new ArrayList<>();
-        for (Consent.provisionActorComponent actor : provision.getActor()) {
-            Reference reference = actor.getReference();
-            String type = reference.getReferenceElement().getResourceType();
-            String id = reference.getReferenceElement().getIdPart();
-            if (id == null) {
-                continue;
-            }
-            if ("Organization".equals(type)) {
-                directives.add(new ConsentDirective(CareProvider.organization(id), period));
-            } else if ("Practitioner".equals(type)) {
-                directives.add(new ConsentDirective(CareProvider.practitioner(id), period));
-            }
-        }
-        return directives;
-    }
-
-    private static boolean isDeceased(Patient patient) {
-        if (!patient.hasDeceased()) {
-            return false;
-        }
-        return patient.getDeceased() instanceof BooleanType flag ? flag.booleanValue()
-                : patient.getDeceased() instanceof DateTimeType;
-    }
-
-    private boolean isIncapacitated(Patient patient, Instant at) {
-        for (Extension extension : patient.getExtensionsByUrl(LEGAL_INCAPACITY_URL)) {
-            if (extension.getValue() instanceof Period period && FhirTime.range(period, zone).contains(at)) {
-                return true;
-            }
-        }
-        return false;
+    private static CareProvider provider(String reference) {
+        String id = reference.substring(reference.indexOf('/') + 1);
+        return reference.startsWith("Organization/") ? CareProvider.organization(id) : CareProvider.practitioner(id);
     }
 
     static String displayName(Patient patient) {
@@ -534,21 +423,4 @@ public class AccessFactsResolver {
         return patient.getIdElement().getIdPart();
     }
 
-    // --- searching -------------------------------------------------------------------------------------------
-
-    private static String idOf(Reference reference) {
-        return idOf(reference, null);
-    }
-
-    /** The bare id of a reference to {@code type} (any type if {@code null}), or {@code null}. */
-    private static String idOf(Reference reference, String type) {
-        if (reference == null || !reference.hasReference()) {
-            return null;
-        }
-        String referenceType = reference.getReferenceElement().getResourceType();
-        if (type != null && !type.equals(referenceType)) {
-            return null;
-        }
-        return reference.getReferenceElement().getIdPart();
-    }
 }

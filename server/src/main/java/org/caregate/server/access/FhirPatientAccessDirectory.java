@@ -13,26 +13,23 @@ import org.springframework.stereotype.Component;
 
 /**
  * The authorization server's view of patient access (patient picker, token issue, refresh), answered from FHIR data
- * and the consent rules: the same {@link PatientAccess} decisions the FHIR endpoint enforces.
+ * and the consent rules: the same {@link AccessDecisions} the FHIR endpoint enforces.
  */
 @Component
 public class FhirPatientAccessDirectory implements PatientAccessDirectory {
 
     static final String INVALID_ID_RULE = "invalid-patient-id";
 
-    private final AccessFactsResolver facts;
-    private final PatientAccess access;
+    private final AccessDecisions decisions;
 
-    public FhirPatientAccessDirectory(AccessFactsResolver facts, PatientAccess access) {
-        this.facts = facts;
-        this.access = access;
+    public FhirPatientAccessDirectory(AccessDecisions decisions) {
+        this.decisions = decisions;
     }
 
     /** The permitted patients, sorted by name then id, with their name and birth date. */
     @Override
     public List<PatientChoice> permittedPatients(UserAccount user, Instant now) {
-        RequesterRoles requester = facts.requesterFor(user, now);
-        return access.permittedPatients(requester, now).stream()
+        return decisions.forUser(user, now).permittedPatients().stream()
                 .map(p -> new PatientChoice(p.id(), p.displayName(), p.birthDate()))
                 .sorted(Comparator.comparing(PatientChoice::displayName).thenComparing(PatientChoice::patientId))
                 .toList();
@@ -43,8 +40,7 @@ public class FhirPatientAccessDirectory implements PatientAccessDirectory {
         if (patientId == null || !patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
             return AccessCheck.deny(INVALID_ID_RULE, "The patient id is not a valid FHIR logical id.");
         }
-        RequesterRoles requester = facts.requesterFor(user, now);
-        Decision decision = access.decide(requester, patientId, now);
+        Decision decision = decisions.forUser(user, now).decide(patientId);
         String reason = decision.reason(Locale.ENGLISH);
         return decision.isPermit()
                 ? AccessCheck.permit(decision.rule(), reason)

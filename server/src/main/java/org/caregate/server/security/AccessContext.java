@@ -1,18 +1,14 @@
 package org.caregate.server.security;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.scope.ScopeContext;
 import org.caregate.smart.token.SmartAccessToken;
 
 /**
  * Who is asking, for one FHIR request: the validated access token and, for a person's token, their account. Put on
- * the request by {@link BearerTokenInterceptor}; read by every later security step. Facts derived from it (the
- * permitted patients) are computed once per request and kept here, never across requests.
+ * the request by {@link BearerTokenInterceptor}, with the {@link EffectiveAccess} built from it.
  */
 public final class AccessContext {
 
@@ -20,7 +16,6 @@ public final class AccessContext {
 
     private final SmartAccessToken token;
     private final Optional<UserAccount> user;
-    private final Map<String, Object> perRequest = new ConcurrentHashMap<>();
 
     /**
      * @param token the validated SMART access token
@@ -56,11 +51,5 @@ public final class AccessContext {
     /** Whether the token carries any scope of this context ({@code patient/}, {@code user/}, {@code system/}). */
     public boolean hasScopesIn(ScopeContext context) {
         return token.scopes().resourceScopes().stream().anyMatch(scope -> scope.context() == context);
-    }
-
-    /** A value computed at most once for this request. */
-    @SuppressWarnings("unchecked")
-    <T> T once(String name, Supplier<T> compute) {
-        return (T) perRequest.computeIfAbsent(name, key -> compute.get());
     }
 }

@@ -19,6 +19,8 @@ import org.caregate.smart.token.SmartAccessTokenValidator;
  *
  * <p>A person's token is only as good as their account: a suspended or terminated account is refused on its very
  * next request, whatever tokens it still holds (one indexed look-up per request).
+ *
+ * <p>It also puts the request's {@link EffectiveAccess} on it, which every later step reads.
  */
 @Interceptor(order = BearerTokenInterceptor.ORDER)
 public final class BearerTokenInterceptor {
@@ -28,10 +30,13 @@ public final class BearerTokenInterceptor {
 
     private final SmartAccessTokenValidator validator;
     private final UserAccountService accounts;
+    private final EffectiveAccessResolver effectiveAccess;
 
-    public BearerTokenInterceptor(SmartAccessTokenValidator validator, UserAccountService accounts) {
+    public BearerTokenInterceptor(SmartAccessTokenValidator validator, UserAccountService accounts,
+            EffectiveAccessResolver effectiveAccess) {
         this.validator = validator;
         this.accounts = accounts;
+        this.effectiveAccess = effectiveAccess;
     }
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = ORDER)
@@ -66,7 +71,9 @@ public final class BearerTokenInterceptor {
         } else if (token.clientOrganization().isEmpty()) {
             throw invalidToken("The access token names neither a user (fhirUser) nor an organisation.");
         }
-        new AccessContext(token, user).attachTo(request);
+        AccessContext context = new AccessContext(token, user);
+        context.attachTo(request);
+        effectiveAccess.resolve(context).attachTo(request);
         return true;
     }
 

@@ -13,6 +13,7 @@ import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.key.SigningKeyStore;
 import org.caregate.smart.authserver.token.RevokedAccessTokens;
 import org.caregate.smart.authserver.user.UserAccountService;
+import org.caregate.smart.scope.Interaction;
 import org.caregate.smart.token.SmartAccessTokenValidator;
 import org.caregate.smart.token.TrustedIssuers;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -48,7 +49,7 @@ public class FhirSecurityConfig {
     @Bean
     @Order(0)
     FhirServerCustomizer fhirSecurityChain(SmartAccessTokenValidator validator, UserAccountService accounts,
-            PermittedPatients permittedPatients, FhirContext fhirContext, SmartAuthUrls urls,
+            EffectiveAccessResolver effectiveAccess, FhirContext fhirContext, SmartAuthUrls urls,
             SecurityProperties properties) {
         if (!properties.enabled()) {
             log.warn("caregate.security.enabled=false: /fhir is served WITHOUT authentication or authorization. "
@@ -56,11 +57,11 @@ public class FhirSecurityConfig {
             return (server, capabilityStatement) -> { };
         }
         return (server, capabilityStatement) -> {
-            server.registerInterceptor(new BearerTokenInterceptor(validator, accounts));
+            server.registerInterceptor(new BearerTokenInterceptor(validator, accounts, effectiveAccess));
             server.registerInterceptor(new ScopeCheckInterceptor());
             server.registerInterceptor(new GranularScopeInterceptor());
-            server.registerInterceptor(new PatientSearchNarrowingInterceptor(permittedPatients));
-            server.registerInterceptor(new SmartAuthorizationInterceptor(fhirContext, permittedPatients));
+            server.registerInterceptor(new PatientSearchNarrowingInterceptor());
+            server.registerInterceptor(new SmartAuthorizationInterceptor(fhirContext));
             server.registerInterceptor(new ReleaseHoldSearchNarrowing());
             server.registerInterceptor(new ReleaseHoldInterceptor());
             capabilityStatement.add(statement -> addSmartSecurity(statement, urls));
@@ -68,14 +69,14 @@ public class FhirSecurityConfig {
     }
 
     /**
-     * Who reads the audit trail on a request: the patients consent permits now, and a site administrator's
-     * organisation. The audit provider shows each reader only that part of the trail.
+     * Who reads the audit trail on a request: the patients the token's AuditEvent scopes reach now, and a site
+     * administrator's organisation ({@link EffectiveAccess}). The audit provider shows each reader only that part.
      */
     @Bean
-    AuditReaders auditReaders(PermittedPatients permittedPatients) {
-        return request -> AccessContext.find(request)
-                .map(context -> new AuditReader(permittedPatients.of(context),
-                        SiteAdministratorAuditTrail.organizationOf(context)))
+    AuditReaders auditReaders() {
+        return request -> EffectiveAccess.find(request)
+                .map(access -> new AuditReader(access.patientsFor("AuditEvent", Interaction.READ),
+                        access.siteAdministratorOrganization()))
                 .orElse(AuditReader.NOBODY);
     }
 

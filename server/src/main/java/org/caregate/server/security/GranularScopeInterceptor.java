@@ -37,23 +37,37 @@ public final class GranularScopeInterceptor {
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = ScopeCheckInterceptor.ORDER + 5)
     public boolean narrowSearch(RequestDetails request) {
         AccessContext context = AccessContext.find(request).orElse(null);
-        String type = request.getResourceName();
-        if (context == null || request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE || !granular(type)) {
+        if (context == null || request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
             return true;
         }
-        List<GranularFilter> filters = filters(context.token().scopes(), type, Interaction.SEARCH);
+        Map<String, String[]> parameters = request.getParameters();
+        Map<String, String[]> narrowed = narrowed(context.token().scopes(), request.getResourceName(), parameters);
+        if (narrowed != parameters) {
+            request.setParameters(narrowed);
+        }
+        return true;
+    }
+
+    /**
+     * A search of {@code type} with these parameters narrowed to the granted categories: the same map if nothing is
+     * to narrow, else a new one. Also used for the search entries of a batch, which must pass the same checks.
+     */
+    static Map<String, String[]> narrowed(SmartScopes scopes, String type, Map<String, String[]> query) {
+        if (!granular(type)) {
+            return query;
+        }
+        List<GranularFilter> filters = filters(scopes, type, Interaction.SEARCH);
         if (filters.isEmpty()) {
-            return true;
+            return query;
         }
         Set<String> categories = new LinkedHashSet<>();
         filters.forEach(filter -> categories.addAll(filter.parameters().getOrDefault(CATEGORY, List.of())));
-        Map<String, String[]> parameters = new HashMap<>(request.getParameters());
+        Map<String, String[]> parameters = new HashMap<>(query);
         String[] existing = parameters.getOrDefault(CATEGORY, new String[0]);
         String[] narrowed = Arrays.copyOf(existing, existing.length + 1);
         narrowed[existing.length] = String.join(",", categories);
         parameters.put(CATEGORY, narrowed);
-        request.setParameters(parameters);
-        return true;
+        return parameters;
     }
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)

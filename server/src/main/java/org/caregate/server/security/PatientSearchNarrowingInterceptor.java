@@ -8,10 +8,11 @@ import ca.uhn.fhir.rest.api.QualifiedParamList;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizedList;
 import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
-import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.caregate.server.security.release.ReleaseHoldSearchNarrowing;
+import org.caregate.smart.scope.Interaction;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
@@ -40,19 +43,18 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     /** The id of a Patient compartment nobody is in; read rules allow it, so that a search for it finds nothing. */
     public static final String NO_PATIENT = "caregate-no-permitted-patient";
 
-    private final PermittedPatients permittedPatients;
-
-    public PatientSearchNarrowingInterceptor(PermittedPatients permittedPatients) {
-        this.permittedPatients = permittedPatients;
+    public PatientSearchNarrowingInterceptor() {
+        // conditional create, update and delete URLs are searches too: narrowed, they cannot match other patients'
+        setNarrowConditionalUrls(true);
     }
 
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
-        AccessContext context = AccessContext.find(request).orElse(null);
-        if (context == null || SiteAdministratorAuditTrail.appliesTo(context, request.getResourceName())) {
+        EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
+        if (access == null || SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())) {
             return null;
         }
-        Set<String> patients = permittedPatients.of(context);
+        Set<String> patients = searchable(access, request.getResourceName());
         return new AuthorizedList().addCompartments(Stream.concat(patients.stream(), Stream.of(NO_PATIENT))
                 .map(id -> "Patient/" + id).toArray(String[]::new));
     }
@@ -61,11 +63,11 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void hookIncomingRequestPostProcessed(RequestDetails request, HttpServletRequest servletRequest,
             HttpServletResponse servletResponse) {
-        AccessContext context = AccessContext.find(request).orElse(null);
-        if (context != null && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
-                && !SiteAdministratorAuditTrail.appliesTo(context, request.getResourceName())) {
-            request.setParameters(withoutOtherPatients(request.getFhirContext(), request.getResourceName(),
-                    request.getParameters(), permittedPatients.of(context)));
+        EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
+        if (access != null && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
+                && !SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())) {
+            request.setParameters(narrowed(request.getFhirContext(), access, request.getResourceName(),
+                    request.getParameters()));
         }
         super.hookIncomingRequestPostProcessed(request, servletRequest, servletResponse);
     }
@@ -92,18 +94,15 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      */
     @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -500)
     public void withoutOtherPatientsResources(RequestDetails request, IPreResourceShowDetails details) {
-        AccessContext context = AccessContext.find(request).orElse(null);
-        if (context == null || !("$everything".equals(request.getOperation())
+        EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
+        if (access == null || !("$everything".equals(request.getOperation())
                 || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
             return;
         }
-        Set<String> permitted = permittedPatients.of(context);
-        FhirTerser terser = request.getFhirContext().newTerser();
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
-            if (resource != null && terser.getCompartmentOwnersForResource("Patient", resource, Set.of()).stream()
-                    .anyMatch(owner -> "Patient".equals(owner.getResourceType())
-                            && !permitted.contains(owner.getIdPart()))) {
+            if (resource != null && !access.patientsFor(resource.fhirType(), Interaction.READ)
+                    .containsAll(PatientOwners.of(request, resource))) {
                 details.setResource(i, null);
             }
         }
@@ -119,9 +118,9 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void hookIncomingRequestPreHandled(ServletRequestDetails request, HttpServletRequest servletRequest,
             HttpServletResponse servletResponse) {
-        AccessContext context = AccessContext.find(request).orElse(null);
+        EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (context == null || !(request.getResource() instanceof Bundle bundle)
+        if (access == null || !(request.getResource() instanceof Bundle bundle)
                 || (operation != RestOperationTypeEnum.TRANSACTION && operation != RestOperationTypeEnum.BATCH)) {
             super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
             return;
@@ -132,6 +131,10 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
             if (entryRequest.getMethod() != Bundle.HTTPVerb.GET || !entryRequest.hasUrl()) {
                 continue;
             }
+            if (entryRequest.getUrl().contains("_getpages=")) {
+                throw new InvalidRequestException("A batch or transaction entry cannot fetch a page of another search "
+                        + "(" + entryRequest.getUrl() + "): follow the page's own 'next' link instead.");
+            }
             if (!entryRequest.getUrl().contains("?")) { // a read, vread, history or operation without parameters
                 reads.put(entryRequest, entryRequest.getUrl());
                 entryRequest.setUrl(null); // HAPI's narrowing skips entries without a URL
@@ -140,8 +143,12 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
             UrlUtil.UrlParts url = UrlUtil.parseUrl(entryRequest.getUrl());
             if (url.getResourceId() == null && url.getResourceType() != null
                     && request.getFhirContext().getResourceTypes().contains(url.getResourceType())) {
-                Map<String, String[]> narrowed = withoutOtherPatients(request.getFhirContext(), url.getResourceType(),
-                        UrlUtil.parseQueryString(url.getParams()), permittedPatients.of(context));
+                // exactly the checks of the same search sent alone: patients, granular scopes, release hold
+                String type = url.getResourceType();
+                Map<String, String[]> narrowed = narrowed(request.getFhirContext(), access, type,
+                        UrlUtil.parseQueryString(url.getParams()));
+                narrowed = GranularScopeInterceptor.narrowed(access.context().token().scopes(), type, narrowed);
+                narrowed = ReleaseHoldSearchNarrowing.narrowed(request, type, narrowed);
                 entryRequest.setUrl(url.getResourceType() + "?" + queryString(narrowed));
             }
         }
@@ -162,18 +169,105 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
         return String.join("&", pairs);
     }
 
+    /** The patients a search of this type may find (any type: every patient some scope reaches). */
+    private static Set<String> searchable(EffectiveAccess access, String resourceType) {
+        return resourceType == null ? access.reachablePatients()
+                : access.patientsFor(resourceType, Interaction.SEARCH);
+    }
+
+    /**
+     * A search of {@code resourceType} narrowed to the patients it may find: its own compartment parameters keep
+     * only those patients ({@link #withoutOtherPatients}); a compartment parameter that the request only names with
+     * a modifier or a chain ({@code _id:not=x}, {@code subject:missing=true}, {@code subject.name=y}), which HAPI's
+     * narrowing takes as already narrowed, gets the plain parameter with those patients beside it; and a reverse
+     * chain ({@code _has}) through another type's patient records may only name patients the caller may find.
+     */
+    static Map<String, String[]> narrowed(FhirContext fhirContext, EffectiveAccess access, String resourceType,
+            Map<String, String[]> query) {
+        Set<String> permitted = searchable(access, resourceType);
+        Map<String, String[]> parameters = withoutOtherPatients(fhirContext, resourceType, query, permitted);
+        List<String> names = compartmentParameters(fhirContext, resourceType);
+        if (!names.isEmpty() && names.stream().noneMatch(parameters::containsKey)
+                && parameters.keySet().stream().anyMatch(key -> names.contains(baseName(key)))) {
+            String plain = names.contains("patient") ? "patient" : names.get(0);
+            List<String> ids = permitted.isEmpty() ? List.of(NO_PATIENT) : List.copyOf(permitted);
+            parameters.put(plain, new String[] {String.join(",",
+                    "_id".equals(plain) ? ids : ids.stream().map(id -> "Patient/" + id).toList())});
+        }
+        return withoutOtherPatientsInHas(fhirContext, access, resourceType, parameters);
+    }
+
+    private static String baseName(String parameter) {
+        int end = parameter.length();
+        int colon = parameter.indexOf(':');
+        int dot = parameter.indexOf('.');
+        if (colon >= 0) {
+            end = colon;
+        }
+        if (dot >= 0 && dot < end) {
+            end = dot;
+        }
+        return parameter.substring(0, end);
+    }
+
+    private static List<String> compartmentParameters(FhirContext fhirContext, String resourceType) {
+        if (resourceType == null || !fhirContext.getResourceTypes().contains(resourceType)) {
+            return List.of();
+        }
+        // AuditEvent: only 'patient' names the patients an event is about (agent and entity also name practitioners,
+        // organisations, records); the audit provider restricts every search to the reader's patients itself
+        return "Patient".equals(resourceType) ? List.of("_id")
+                : "AuditEvent".equals(resourceType) ? List.of("patient")
+                : fhirContext.getResourceDefinition(resourceType).getSearchParamsForCompartmentName("Patient").stream()
+                        .map(RuntimeSearchParam::getName).toList();
+    }
+
+    /**
+     * {@code _has:<Type>:<reference>:<parameter>=<value>} finds resources that records of {@code Type} point to; when
+     * those are patient records ({@code Medication?_has:MedicationRequest:medication:subject=Patient/x}), it tells
+     * what they hold. Such a filter must name the patients by one of Type's compartment parameters, and keeps only
+     * the patients the caller may find (else {@link #NO_PATIENT}); any other filter through patient records is
+     * refused. A Patient search needs none of this: the patients it finds are narrowed already.
+     */
+    private static Map<String, String[]> withoutOtherPatientsInHas(FhirContext fhirContext, EffectiveAccess access,
+            String resourceType, Map<String, String[]> query) {
+        if ("Patient".equals(resourceType)) {
+            return query;
+        }
+        Map<String, String[]> parameters = new LinkedHashMap<>(query);
+        for (Map.Entry<String, String[]> entry : query.entrySet()) {
+            if (!entry.getKey().startsWith("_has:")) {
+                continue;
+            }
+            String[] parts = entry.getKey().split(":");
+            if (parts.length < 4) {
+                continue; // malformed: HAPI answers 400
+            }
+            String innerType = parts[1];
+            List<String> innerNames = compartmentParameters(fhirContext, innerType);
+            if (innerNames.isEmpty() || "Patient".equals(innerType)) {
+                continue; // not patient records
+            }
+            if (parts.length != 4 || !innerNames.contains(parts[3])) {
+                throw new ForbiddenOperationException("'" + entry.getKey() + "' filters " + resourceType
+                        + " by " + innerType + " records of any patient; name the patients with one of "
+                        + innerNames + " instead (rule 'reverse chain through patient records').");
+            }
+            Set<String> permitted = access.patientsFor(innerType, Interaction.SEARCH);
+            Map<String, String[]> inner = withoutOtherPatients(fhirContext, innerType,
+                    Map.of(parts[3], entry.getValue()), permitted);
+            parameters.put(entry.getKey(), inner.get(parts[3]));
+        }
+        return parameters;
+    }
+
     /**
      * The search's own Patient-compartment parameters ({@code _id} of a Patient search, {@code patient},
      * {@code subject}, ...) with only the permitted patients left in them, or {@link #NO_PATIENT} where none is.
      */
     private static Map<String, String[]> withoutOtherPatients(FhirContext fhirContext, String resourceType,
             Map<String, String[]> query, Set<String> permitted) {
-        // AuditEvent: only 'patient' names the patients an event is about (agent and entity also name practitioners,
-        // organisations, records); the audit provider restricts every search to the reader's patients itself
-        List<String> names = "Patient".equals(resourceType) ? List.of("_id")
-                : "AuditEvent".equals(resourceType) ? List.of("patient")
-                : fhirContext.getResourceDefinition(resourceType).getSearchParamsForCompartmentName("Patient").stream()
-                        .map(RuntimeSearchParam::getName).toList();
+        List<String> names = compartmentParameters(fhirContext, resourceType);
         Map<String, String[]> parameters = new LinkedHashMap<>(query);
         for (String name : names) {
             String[] values = parameters.get(name);

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.Optional;
 import java.util.Set;
 import org.caregate.server.audit.OrganisationAuditTrail;
-import org.caregate.smart.authserver.user.UserAccount;
 
 /**
  * A site administrator reads the audit trail of their organisation's users (who looked at which record), and no
@@ -22,8 +21,8 @@ final class SiteAdministratorAuditTrail {
     private SiteAdministratorAuditTrail() {
     }
 
-    static boolean appliesTo(AccessContext context, String resourceType) {
-        return "AuditEvent".equals(resourceType) && organizationOf(context).isPresent();
+    static boolean appliesTo(EffectiveAccess access, String resourceType) {
+        return "AuditEvent".equals(resourceType) && access.siteAdministratorOrganization().isPresent();
     }
 
     /**
@@ -31,8 +30,8 @@ final class SiteAdministratorAuditTrail {
      * everyone else. It covers reads, searches and their pages only (not history, which lists what every patient's
      * records went through).
      */
-    static Optional<IAuthRule> rule(AccessContext context) {
-        return organizationOf(context).map(organization -> new RuleBuilder()
+    static Optional<IAuthRule> rule(EffectiveAccess access) {
+        return access.siteAdministratorOrganization().map(organization -> new RuleBuilder()
                 .allow("site-admin: audit trail of Organization/" + organization)
                 .read().resourcesOfType("AuditEvent").withAnyId()
                 .withTester(readsAndSearchesOnly(OrganisationAuditTrail.tester(organization)))
@@ -55,11 +54,4 @@ final class SiteAdministratorAuditTrail {
 
     private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ,
             RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.GET_PAGE);
-
-    /** The organisation whose audit trail the caller reads as its site administrator; empty for everyone else. */
-    static Optional<String> organizationOf(AccessContext context) {
-        return context.user()
-                .filter(user -> user.roles().contains(ROLE))
-                .map(UserAccount::organizationId);
-    }
 }

@@ -9,17 +9,16 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationFlagsEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
-import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IRuleApplier;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.caregate.consent.Decision;
 import org.caregate.smart.scope.Interaction;
 import org.caregate.smart.scope.ResourceScope;
@@ -52,48 +51,58 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
     private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final FhirContext fhirContext;
-    private final PermittedPatients permittedPatients;
 
-    public SmartAuthorizationInterceptor(FhirContext fhirContext, PermittedPatients permittedPatients) {
+    public SmartAuthorizationInterceptor(FhirContext fhirContext) {
         super(PolicyEnum.DENY);
         this.fhirContext = fhirContext;
-        this.permittedPatients = permittedPatients;
+        // searches are narrowed to the permitted patients in the query (PatientSearchNarrowingInterceptor), also
+        // when that takes another form than a patient parameter; every resource of every response is checked
+        setFlags(AuthorizationFlagsEnum.DO_NOT_PROACTIVELY_BLOCK_COMPARTMENT_READ_ACCESS);
     }
 
+    /**
+     * The rules of this request, in the order they apply (the first rule with a verdict decides):
+     * <ol>
+     * <li>metadata is public;</li>
+     * <li>history at type and system level is refused ({@link HistoryAcrossPatientsRule});</li>
+     * <li>a site administrator reads their organisation's audit trail ({@link SiteAdministratorAuditTrail});</li>
+     * <li>a resource of a patient the scope does not reach is refused ({@link EveryOwnerPermittedRule});</li>
+     * <li>an empty search result is no data ({@link EmptySearchResultRule});</li>
+     * <li>each scope of the token, over the patients it reaches ({@link EffectiveAccess#grants()});</li>
+     * <li>batch and transaction entries by the rules above, their outcomes, $everything of a reached patient;</li>
+     * <li>everything else is refused.</li>
+     * </ol>
+     */
     @Override
     public List<IAuthRule> buildRuleList(RequestDetails request) {
         request.getUserData().remove(DENYING_RULE); // a new decision: forget the rule that refused an earlier one
+        List<IAuthRule> built = new ArrayList<>(new RuleBuilder().allow("metadata").metadata().build());
+        EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
+        if (access == null) {
+            built.addAll(new RuleBuilder().denyAll("no access token").build());
+            return built;
+        }
+        built.add(new HistoryAcrossPatientsRule());
+        SiteAdministratorAuditTrail.rule(access).ifPresent(built::add);
+        built.add(new EveryOwnerPermittedRule(access));
+        built.add(new EmptySearchResultRule());
+        for (EffectiveAccess.Grant grant : access.grants()) {
+            addRules(built, grant);
+        }
         RuleBuilder rules = new RuleBuilder();
-        rules.allow("metadata").metadata();
-        AccessContext context = AccessContext.find(request).orElse(null);
-        if (context == null) {
-            rules.denyAll("no access token");
-            return rules.build();
-        }
-        List<IIdType> compartments = permittedPatients.of(context).stream()
-                .map(id -> (IIdType) new IdType("Patient", id))
-                .toList();
-        // reads also reach the compartment nobody is in: a search narrowed to it finds nothing instead of a 403
-        List<IIdType> readable = Stream.concat(compartments.stream(),
-                Stream.of(new IdType("Patient", PatientSearchNarrowingInterceptor.NO_PATIENT))).toList();
-        for (ResourceScope scope : context.token().scopes().resourceScopes()) {
-            addRules(rules, scope, readable, compartments);
-        }
         rules.allow("transaction and batch: each entry by the rules above").transaction().withAnyOperation()
                 .andApplyNormalRules();
         // a batch response carries the outcome of each refused entry; without this the whole batch was refused
         rules.allow("outcomes of batch entries").read().resourcesOfType("OperationOutcome").withAnyId();
-        if (!compartments.isEmpty() && context.token().scopes().permits(scopeContextOf(context), "Patient", Interaction.READ)) {
+        IIdType target = request.getId();
+        if ("$everything".equals(request.getOperation()) && target != null && target.hasIdPart()
+                && access.patientsFor("Patient", Interaction.READ).contains(target.getIdPart())) {
             rules.allow("Patient $everything of a permitted patient").operation().named("$everything")
-                    .onInstances(compartments).andRequireExplicitResponseAuthorization();
+                    .onInstances(List.of(new IdType("Patient", target.getIdPart())))
+                    .andRequireExplicitResponseAuthorization();
         }
         rules.denyAll("deny by default");
-        List<IAuthRule> built = new ArrayList<>(rules.build());
-        built.add(1, new HistoryAcrossPatientsRule());
-        built.add(2, new EveryOwnerPermittedRule(permittedPatients.of(context)));
-        built.add(3, new EmptySearchResultRule());
-        // before "every patient permitted": the trail names the patients looked at, which is what it is for
-        SiteAdministratorAuditTrail.rule(context).ifPresent(rule -> built.add(2, rule));
+        built.addAll(rules.build());
         return built;
     }
 
@@ -123,12 +132,12 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
      * whose beneficiary is her 13-year-old is in both compartments, and {@code Patient?_revinclude=Coverage:subscriber}
      * showed the teenager's Coverage to the parent.
      */
-    private final class EveryOwnerPermittedRule implements IAuthRule {
+    private static final class EveryOwnerPermittedRule implements IAuthRule {
 
-        private final Set<String> permitted;
+        private final EffectiveAccess access;
 
-        EveryOwnerPermittedRule(Set<String> permitted) {
-            this.permitted = permitted;
+        EveryOwnerPermittedRule(EffectiveAccess access) {
+            this.access = access;
         }
 
         @Override
@@ -136,15 +145,12 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
                 IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
                 Pointcut pointcut) {
             IBaseResource resource = output != null ? output : input;
-            if (resource == null || resource instanceof IBaseBundle || resource instanceof IBaseParameters
-                    || !inPatientCompartment(fhirContext.getResourceType(resource))) {
+            if (resource == null || resource instanceof IBaseBundle || resource instanceof IBaseParameters) {
                 return null;
             }
-            // the compartment's search parameters also reach other types (Observation.performer: a Practitioner)
-            boolean foreign = fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of())
-                    .stream().filter(owner -> "Patient".equals(owner.getResourceType()))
-                    .anyMatch(owner -> !permitted.contains(owner.getIdPart()));
-            if (!foreign) {
+            Interaction interaction = output != null ? Interaction.READ : interactionOf(operation);
+            Set<String> reached = access.patientsFor(resource.fhirType(), interaction);
+            if (reached.containsAll(PatientOwners.of(request, resource))) {
                 return null;
             }
             request.getUserData().put(DENYING_RULE, getName());
@@ -155,6 +161,15 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         public String getName() {
             return "every patient permitted";
         }
+    }
+
+    private static Interaction interactionOf(RestOperationTypeEnum operation) {
+        return switch (operation) {
+            case CREATE -> Interaction.CREATE;
+            case UPDATE, PATCH -> Interaction.UPDATE;
+            case DELETE -> Interaction.DELETE;
+            default -> Interaction.READ;
+        };
     }
 
     /**
@@ -181,57 +196,45 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
     }
 
-    private static org.caregate.smart.scope.ScopeContext scopeContextOf(AccessContext context) {
-        return context.token().scopes().resourceScopes().stream().map(ResourceScope::context).findFirst()
-                .orElse(org.caregate.smart.scope.ScopeContext.PATIENT);
-    }
-
-    private void addRules(RuleBuilder rules, ResourceScope scope, List<IIdType> readable, List<IIdType> compartments) {
+    private void addRules(List<IAuthRule> rules, EffectiveAccess.Grant grant) {
+        ResourceScope scope = grant.scope();
         String name = "scope " + scope.value();
+        String type = scope.resourceType();
         Set<Interaction> interactions = scope.interactions();
         if (interactions.contains(Interaction.READ) || interactions.contains(Interaction.SEARCH)) {
-            addRule(rules.allow(name).read(), scope.resourceType(), readable, rules, name, RuleKind.READ);
+            // reads also reach the compartment nobody is in: a search narrowed to it finds nothing instead of a 403
+            Set<String> readable = new HashSet<>(grant.patients());
+            readable.add(PatientSearchNarrowingInterceptor.NO_PATIENT);
+            addCompartmentRule(rules, name, PermittedCompartmentRule.Op.READ, type, readable);
+            if (scope.isWildcard()) {
+                for (String careSystemType : careSystemTypes()) {
+                    rules.addAll(new RuleBuilder().allow(name).read().resourcesOfType(careSystemType).withAnyId()
+                            .build());
+                }
+            } else if (!inPatientCompartment(type)) {
+                rules.addAll(new RuleBuilder().allow(name).read().resourcesOfType(type).withAnyId().build());
+            }
         }
         if (interactions.contains(Interaction.CREATE)) {
-            addRule(rules.allow(name).create(), scope.resourceType(), compartments, rules, name, RuleKind.WRITE);
+            addCompartmentRule(rules, name, PermittedCompartmentRule.Op.CREATE, type, grant.patients());
         }
         if (interactions.contains(Interaction.UPDATE)) {
-            addRule(rules.allow(name).write(), scope.resourceType(), compartments, rules, name, RuleKind.WRITE);
+            addCompartmentRule(rules, name, PermittedCompartmentRule.Op.WRITE, type, grant.patients());
             // a PATCH request may proceed; the patched resource is then checked against the write rules above
             // before it is stored (HAPI checks every update at STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-            rules.allow(name).patch().allRequests();
+            rules.addAll(new RuleBuilder().allow(name).patch().allRequests().build());
         }
         if (interactions.contains(Interaction.DELETE)) {
-            if (!compartments.isEmpty()) {
-                if (scope.isWildcard()) {
-                    rules.allow(name).delete().allResources().inCompartment("Patient", compartments);
-                } else if (inPatientCompartment(scope.resourceType())) {
-                    rules.allow(name).delete().resourcesOfType(scope.resourceType()).inCompartment("Patient", compartments);
-                }
-            }
+            addCompartmentRule(rules, name, PermittedCompartmentRule.Op.DELETE, type, grant.patients());
         }
     }
 
-    private enum RuleKind { READ, WRITE }
-
-    private void addRule(IAuthRuleBuilderRuleOp op, String resourceType, List<IIdType> compartments, RuleBuilder rules,
-            String name, RuleKind kind) {
-        if ("*".equals(resourceType)) {
-            if (!compartments.isEmpty()) {
-                op.allResources().inCompartment("Patient", compartments);
-            }
-            if (kind == RuleKind.READ) {
-                for (String type : careSystemTypes()) {
-                    rules.allow(name).read().resourcesOfType(type).withAnyId();
-                }
-            }
-        } else if (inPatientCompartment(resourceType)) {
-            if (!compartments.isEmpty()) {
-                op.resourcesOfType(resourceType).inCompartment("Patient", compartments);
-            }
-        } else if (kind == RuleKind.READ) {
-            op.resourcesOfType(resourceType).withAnyId();
+    private void addCompartmentRule(List<IAuthRule> rules, String name, PermittedCompartmentRule.Op op, String type,
+            Set<String> patients) {
+        if (patients.isEmpty() || !("*".equals(type) || inPatientCompartment(type))) {
+            return;
         }
+        rules.add(new PermittedCompartmentRule(name, op, type, patients));
     }
 
     private Set<String> careSystemTypes() {
@@ -249,11 +252,11 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
     @Override
     protected void handleDeny(RequestDetails request, Verdict verdict) {
         Locale locale = RequestLocale.of(request);
-        AccessContext context = AccessContext.find(request).orElse(null);
+        EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         String patientId = targetPatient(request);
-        if (context != null && patientId != null && !permittedPatients.of(context).contains(patientId)) {
-            Decision decision = permittedPatients.decide(context, patientId).orElse(null);
-            if (decision != null && !decision.isPermit()) {
+        if (access != null && patientId != null && !access.reachablePatients().contains(patientId)) {
+            Decision decision = access.decide(patientId);
+            if (!decision.isPermit()) {
                 throw new ForbiddenOperationException(Messages.deniedByRule(locale, decision.rule(), decision.reason(locale)));
             }
             throw new ForbiddenOperationException(Messages.patientNotPermitted(locale));

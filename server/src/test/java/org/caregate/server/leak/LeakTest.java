@@ -155,6 +155,14 @@ class LeakTest extends PersonaTest {
             // chained parameters and _has
             each("chained identifier", w -> w.get("Observation?patient.identifier=" + w.mrnToken() + "&_total=accurate")),
             each("_has", w -> w.get("Patient?_has:Observation:patient:_id=" + w.obs() + "&_total=accurate")),
+            each("_has from a medication", w -> w.get("Medication?_has:MedicationRequest:medication:subject=Patient/"
+                    + w.p() + "&_total=accurate")),
+            each("_has from a practitioner", w -> w.get("Practitioner?_has:Encounter:participant:patient=" + w.p()
+                    + "&_total=accurate")),
+            // modifiers of the compartment parameters
+            each("_id:not", w -> w.get("Patient?_id:not=" + w.p() + "&_total=accurate&_count=500")),
+            each("_id:not with a predicate", w -> w.get("Patient?_id:not=" + w.ownOr(w.p())
+                    + "&birthdate=ge1900-01-01&_total=accurate&_count=500")),
             // _include, _revinclude, :iterate
             each("_include", w -> w.get("Observation?patient=" + w.p()
                     + "&_include=Observation:patient&_include=Observation:encounter")),
@@ -185,6 +193,7 @@ class LeakTest extends PersonaTest {
             // batch and transaction
             each("batch of reads", w -> w.post("", w.bundleOfReads("batch"))),
             each("transaction of reads", w -> w.post("", w.bundleOfReads("transaction"))),
+            each("batch of searches", w -> w.post("", w.bundleOfSearches("batch"))),
             // writes into a forbidden compartment
             write("create", w -> w.post("Observation", w.observation(w.p()))),
             write("conditional create", w -> w.post("Observation", w.observation(w.p()),
@@ -210,6 +219,13 @@ class LeakTest extends PersonaTest {
             once("search by name", w -> w.get("Patient?name=Garcia&_total=accurate")),
             once("chained name", w -> w.get("Observation?patient.name=Garcia&_total=accurate")),
             once("_has any", w -> w.get("Patient?_has:Observation:patient:status=final&_total=accurate")),
+            once("_has any from a medication", w -> w.get("Medication?_has:MedicationRequest:medication:status=active"
+                    + "&_total=accurate")),
+            once("subject:missing", w -> w.get("Observation?subject:missing=false&_total=accurate&_count=500")),
+            once("chained subject", w -> w.get("Observation?subject:Patient.name=Garcia&_total=accurate")),
+            once("batch search of every patient", w -> w.post("", "{\"resourceType\":\"Bundle\",\"type\":\"batch\","
+                    + "\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_id:not=x&_count=500\"}},"
+                    + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation?_count=500\"}}]}")),
             once("search for a user's own record", w -> w.get(
                     "Patient?identifier=https://fhir.caregate.example/sid/user%7Cdr.haddad&_total=accurate")),
             once("_revinclude all", w -> w.get("Patient?_revinclude=*&_count=500")),
@@ -468,6 +484,15 @@ class LeakTest extends PersonaTest {
                     .collect(Collectors.joining(",")) + "]}";
         }
 
+        String bundleOfSearches(String type) {
+            List<String> urls = List.of("Observation?patient=" + patient + "&_total=accurate",
+                    "Patient?_id:not=" + patient + "&_count=500", "Observation?subject:missing=false&_count=500",
+                    "Encounter?patient=Patient/" + patient + "&_revinclude=Observation:encounter");
+            return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[" + urls.stream()
+                    .map(url -> "{\"request\":{\"method\":\"GET\",\"url\":\"" + url + "\"}}")
+                    .collect(Collectors.joining(",")) + "]}";
+        }
+
         String bundleOfWrites(String type) {
             return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":["
                     + "{\"resource\":" + observation(patient) + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}},"
@@ -577,6 +602,10 @@ class LeakTest extends PersonaTest {
             if (!exchange.isSuccess() || path.name().startsWith("move") && exchange.method().equals("POST")) {
                 return;
             }
+            if (exchange.method().equals("DELETE") && exchange.body().contains("SUCCESSFUL_DELETE_NOT_FOUND")
+                    && stillStored("Observation", obs())) {
+                return; // a conditional delete narrowed to the permitted patients found nothing: nothing deleted
+            }
             Bundle response = bundle(exchange);
             if (response != null && (response.getType() == Bundle.BundleType.BATCHRESPONSE
                     || response.getType() == Bundle.BundleType.TRANSACTIONRESPONSE)) {
@@ -590,6 +619,17 @@ class LeakTest extends PersonaTest {
             }
             findings.add(where() + ": " + exchange.describe() + ": write into the compartment of " + patient
                     + " accepted: " + LeakInspector.abbreviate(exchange.body()));
+        }
+
+        private boolean stillStored(String type, String id) {
+            try {
+                daoRegistry.getResourceDao(type).read(new org.hl7.fhir.r4.model.IdType(type, id),
+                        new SystemRequestDetails());
+                return true;
+            } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException
+                     | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+                return false;
+            }
         }
 
         private String where() {

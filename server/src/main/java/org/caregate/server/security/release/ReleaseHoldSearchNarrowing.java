@@ -23,17 +23,30 @@ public final class ReleaseHoldSearchNarrowing {
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 100)
     public boolean narrow(RequestDetails request) {
-        if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE
-                || !HELD_TYPES.contains(request.getResourceName())
-                || !ReleaseHoldInterceptor.appliesTo(request)) {
+        if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
             return true;
         }
-        Map<String, String[]> parameters = new HashMap<>(request.getParameters());
+        Map<String, String[]> parameters = request.getParameters();
+        Map<String, String[]> narrowed = narrowed(request, request.getResourceName(), parameters);
+        if (narrowed != parameters) {
+            request.setParameters(narrowed);
+        }
+        return true;
+    }
+
+    /**
+     * A search of {@code type} with these parameters, without held results if the caller is held back: the same
+     * map if nothing is to narrow, else a new one. Also used for the search entries of a batch.
+     */
+    public static Map<String, String[]> narrowed(RequestDetails request, String type, Map<String, String[]> query) {
+        if (!HELD_TYPES.contains(type) || !ReleaseHoldInterceptor.appliesTo(request)) {
+            return query;
+        }
+        Map<String, String[]> parameters = new HashMap<>(query);
         String[] existing = parameters.getOrDefault("_tag:not", new String[0]);
         String[] narrowed = Arrays.copyOf(existing, existing.length + 1);
         narrowed[existing.length] = NOT_HELD;
         parameters.put("_tag:not", narrowed);
-        request.setParameters(parameters);
-        return true;
+        return parameters;
     }
 }

@@ -1,0 +1,50 @@
+package org.caregate.server.security;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.caregate.server.access.AccessDecisions;
+import org.caregate.server.access.RequesterAccess;
+import org.caregate.smart.authserver.user.UserAccount;
+import org.caregate.smart.scope.ResourceScope;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds a request's {@link EffectiveAccess} from its validated token and the consent decisions about the
+ * requester now ({@link AccessDecisions}, kept across requests while they hold).
+ */
+@Component
+public class EffectiveAccessResolver {
+
+    private final AccessDecisions decisions;
+
+    public EffectiveAccessResolver(AccessDecisions decisions) {
+        this.decisions = decisions;
+    }
+
+    EffectiveAccess resolve(AccessContext context) {
+        RequesterAccess consent = context.user()
+                .map(decisions::forUser)
+                .orElseGet(() -> decisions.forBackendClient(context.token().clientId(),
+                        context.token().clientOrganization().orElseThrow()));
+        Set<String> permitted = consent.permittedPatientIds();
+        Set<String> launchPatient = context.token().launchPatient().filter(permitted::contains).map(Set::of)
+                .orElse(Set.of());
+        List<EffectiveAccess.Grant> grants = new ArrayList<>();
+        for (ResourceScope scope : context.token().scopes().resourceScopes()) {
+            Set<String> reach = switch (scope.context()) {
+                case PATIENT -> launchPatient;
+                case USER, SYSTEM -> permitted;
+            };
+            grants.add(new EffectiveAccess.Grant(scope, reach));
+        }
+        return new EffectiveAccess(context, consent, grants, siteAdministratorOrganization(context));
+    }
+
+    private static Optional<String> siteAdministratorOrganization(AccessContext context) {
+        return context.user()
+                .filter(user -> user.roles().contains(SiteAdministratorAuditTrail.ROLE))
+                .map(UserAccount::organizationId);
+    }
+}
