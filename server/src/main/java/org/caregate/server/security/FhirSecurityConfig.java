@@ -49,7 +49,7 @@ public class FhirSecurityConfig {
     @Bean
     @Order(0)
     FhirServerCustomizer fhirSecurityChain(SmartAccessTokenValidator validator, UserAccountService accounts,
-            EffectiveAccessResolver effectiveAccess, FhirContext fhirContext, SmartAuthUrls urls,
+            EffectiveAccessResolver effectiveAccess, PatientPanels panels, FhirContext fhirContext, SmartAuthUrls urls,
             SecurityProperties properties) {
         if (!properties.enabled()) {
             log.warn("caregate.security.enabled=false: /fhir is served WITHOUT authentication or authorization. "
@@ -60,10 +60,11 @@ public class FhirSecurityConfig {
             server.registerInterceptor(new BearerTokenInterceptor(validator, accounts, effectiveAccess));
             server.registerInterceptor(new ScopeCheckInterceptor());
             server.registerInterceptor(new GranularScopeInterceptor());
-            server.registerInterceptor(new PatientSearchNarrowingInterceptor());
+            server.registerInterceptor(new PatientSearchNarrowingInterceptor(panels));
             server.registerInterceptor(new SmartAuthorizationInterceptor(fhirContext));
             server.registerInterceptor(new ReleaseHoldSearchNarrowing());
             server.registerInterceptor(new ReleaseHoldInterceptor());
+            server.registerInterceptor(new InternalResources());
             capabilityStatement.add(statement -> addSmartSecurity(statement, urls));
         };
     }

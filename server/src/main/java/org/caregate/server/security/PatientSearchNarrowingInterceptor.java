@@ -17,10 +17,13 @@ import ca.uhn.fhir.util.UrlUtil;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.caregate.server.security.release.ReleaseHoldSearchNarrowing;
@@ -43,7 +46,13 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     /** The id of a Patient compartment nobody is in; read rules allow it, so that a search for it finds nothing. */
     public static final String NO_PATIENT = "caregate-no-permitted-patient";
 
-    public PatientSearchNarrowingInterceptor() {
+    /** Set on a request whose searches this class narrowed by a panel list, which HAPI's narrowing must not undo. */
+    private static final String NARROWED_BY_PANEL = PatientSearchNarrowingInterceptor.class.getName() + ".panel";
+
+    private final PatientPanels panels;
+
+    public PatientSearchNarrowingInterceptor(PatientPanels panels) {
+        this.panels = panels;
         // conditional create, update and delete URLs are searches too: narrowed, they cannot match other patients'
         setNarrowConditionalUrls(true);
     }
@@ -51,7 +60,8 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
-        if (access == null || SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())) {
+        if (access == null || SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())
+                || request.getUserData().containsKey(NARROWED_BY_PANEL)) {
             return null;
         }
         Set<String> patients = searchable(access, request.getResourceName());
@@ -66,8 +76,7 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         if (access != null && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
                 && !SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())) {
-            request.setParameters(narrowed(request.getFhirContext(), access, request.getResourceName(),
-                    request.getParameters()));
+            request.setParameters(narrowed(request, access, request.getResourceName(), request.getParameters()));
         }
         super.hookIncomingRequestPostProcessed(request, servletRequest, servletResponse);
     }
@@ -135,22 +144,21 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
                 throw new InvalidRequestException("A batch or transaction entry cannot fetch a page of another search "
                         + "(" + entryRequest.getUrl() + "): follow the page's own 'next' link instead.");
             }
-            if (!entryRequest.getUrl().contains("?")) { // a read, vread, history or operation without parameters
+            UrlUtil.UrlParts url = UrlUtil.parseUrl(entryRequest.getUrl());
+            boolean search = url.getResourceId() == null && url.getResourceType() != null
+                    && request.getFhirContext().getResourceTypes().contains(url.getResourceType());
+            if (!search) { // a read, vread, history or operation
                 reads.put(entryRequest, entryRequest.getUrl());
                 entryRequest.setUrl(null); // HAPI's narrowing skips entries without a URL
                 continue;
             }
-            UrlUtil.UrlParts url = UrlUtil.parseUrl(entryRequest.getUrl());
-            if (url.getResourceId() == null && url.getResourceType() != null
-                    && request.getFhirContext().getResourceTypes().contains(url.getResourceType())) {
-                // exactly the checks of the same search sent alone: patients, granular scopes, release hold
-                String type = url.getResourceType();
-                Map<String, String[]> narrowed = narrowed(request.getFhirContext(), access, type,
-                        UrlUtil.parseQueryString(url.getParams()));
-                narrowed = GranularScopeInterceptor.narrowed(access.context().token().scopes(), type, narrowed);
-                narrowed = ReleaseHoldSearchNarrowing.narrowed(request, type, narrowed);
-                entryRequest.setUrl(url.getResourceType() + "?" + queryString(narrowed));
-            }
+            // exactly the checks of the same search sent alone: patients, granular scopes, release hold
+            String type = url.getResourceType();
+            Map<String, String[]> narrowed = narrowed(request, access, type,
+                    url.getParams() == null ? Map.of() : UrlUtil.parseQueryString(url.getParams()));
+            narrowed = GranularScopeInterceptor.narrowed(access.context().token().scopes(), type, narrowed);
+            narrowed = ReleaseHoldSearchNarrowing.narrowed(request, type, narrowed);
+            entryRequest.setUrl(type + "?" + queryString(narrowed));
         }
         try {
             super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
@@ -182,19 +190,54 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      * narrowing takes as already narrowed, gets the plain parameter with those patients beside it; and a reverse
      * chain ({@code _has}) through another type's patient records may only name patients the caller may find.
      */
-    static Map<String, String[]> narrowed(FhirContext fhirContext, EffectiveAccess access, String resourceType,
+    Map<String, String[]> narrowed(RequestDetails request, EffectiveAccess access, String resourceType,
             Map<String, String[]> query) {
+        FhirContext fhirContext = request.getFhirContext();
         Set<String> permitted = searchable(access, resourceType);
         Map<String, String[]> parameters = withoutOtherPatients(fhirContext, resourceType, query, permitted);
         List<String> names = compartmentParameters(fhirContext, resourceType);
-        if (!names.isEmpty() && names.stream().noneMatch(parameters::containsKey)
-                && parameters.keySet().stream().anyMatch(key -> names.contains(baseName(key)))) {
-            String plain = names.contains("patient") ? "patient" : names.get(0);
-            List<String> ids = permitted.isEmpty() ? List.of(NO_PATIENT) : List.copyOf(permitted);
-            parameters.put(plain, new String[] {String.join(",",
-                    "_id".equals(plain) ? ids : ids.stream().map(id -> "Patient/" + id).toList())});
+        if (!names.isEmpty() && names.stream().noneMatch(parameters::containsKey)) {
+            boolean qualified = parameters.keySet().stream().anyMatch(key -> names.contains(baseName(key)));
+            String panelParameter = panelParameter(fhirContext, resourceType);
+            Optional<String> panel = panelParameter == null ? Optional.empty()
+                    : panels.listOf(permitted);
+            if (panel.isPresent()) {
+                // a large panel: join its list in SQL instead of listing every patient
+                String[] existing = parameters.getOrDefault(panelParameter, new String[0]);
+                String[] values = Arrays.copyOf(existing, existing.length + 1);
+                values[existing.length] = panel.get();
+                parameters.put(panelParameter, values);
+                request.getUserData().put(NARROWED_BY_PANEL, Boolean.TRUE);
+            } else if (qualified) {
+                String plain = names.contains("patient") ? "patient" : names.get(0);
+                List<String> ids = permitted.isEmpty() ? List.of(NO_PATIENT) : List.copyOf(permitted);
+                parameters.put(plain, new String[] {String.join(",",
+                        "_id".equals(plain) ? ids : ids.stream().map(id -> "Patient/" + id).toList())});
+            }
         }
         return withoutOtherPatientsInHas(fhirContext, access, resourceType, parameters);
+    }
+
+    /**
+     * The parameter that narrows a search of this type to the members of a panel: {@code _has:Group:member:_id}
+     * for Patient, else a chain through the type's compartment parameter that refers to patients only
+     * ({@code patient._has:Group:member:_id}); {@code null} if the type has none (it is then narrowed by ids).
+     */
+    private static String panelParameter(FhirContext fhirContext, String resourceType) {
+        if ("Patient".equals(resourceType)) {
+            return "_has:Group:member:_id";
+        }
+        if ("AuditEvent".equals(resourceType)) {
+            return null; // served by CareGate's audit store, which narrows to the reader's patients itself
+        }
+        List<RuntimeSearchParam> parameters = fhirContext.getResourceDefinition(resourceType)
+                .getSearchParamsForCompartmentName("Patient");
+        return parameters.stream()
+                .filter(parameter -> parameter.getName().equals("patient")
+                        || parameter.getTargets().equals(Set.of("Patient")))
+                .sorted(Comparator.comparing(parameter -> !parameter.getName().equals("patient")))
+                .map(parameter -> parameter.getName() + "._has:Group:member:_id")
+                .findFirst().orElse(null);
     }
 
     private static String baseName(String parameter) {

@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.IRuleApplier;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,6 +60,13 @@ final class PermittedCompartmentRule implements IAuthRule {
     public AuthorizationInterceptor.Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
             IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
             Pointcut pointcut) {
+        if (op == Op.READ && "*".equals(resourceType)) {
+            AuthorizationInterceptor.Verdict outsideCompartment = outsideTheCompartment(request, input, inputId,
+                    output);
+            if (outsideCompartment != null) {
+                return outsideCompartment;
+            }
+        }
         Set<String> reached = new LinkedHashSet<>();
         for (String patient : concerned(request, input, inputId, output)) {
             if (patients.contains(patient)) {
@@ -71,6 +79,36 @@ final class PermittedCompartmentRule implements IAuthRule {
     @Override
     public String getName() {
         return name;
+    }
+
+    /**
+     * A wildcard read scope also reaches the records of its patients whose type the R4 Patient compartment leaves
+     * out (a {@code Binary} whose {@code securityContext} is the patient, a {@code Task} for them): allowed when the
+     * resource names patients and all of them are reached; let through before the resource is known (a read of such
+     * a type is then checked on its way out, by these same rules).
+     */
+    private AuthorizationInterceptor.Verdict outsideTheCompartment(RequestDetails request, IBaseResource input,
+            IIdType inputId, IBaseResource output) {
+        IBaseResource resource = output != null ? output : input;
+        if (resource != null) {
+            if (resource instanceof IBaseBundle || resource instanceof IBaseParameters
+                    || inPatientCompartment(request, resource.fhirType())) {
+                return null;
+            }
+            Set<String> owners = PatientOwners.of(request, resource);
+            return !owners.isEmpty() && patients.containsAll(owners)
+                    ? new AuthorizationInterceptor.Verdict(PolicyEnum.ALLOW, this) : null;
+        }
+        String type = inputId != null && inputId.hasResourceType() ? inputId.getResourceType()
+                : request.getResourceName();
+        boolean readOfSuchAType = type != null && request.getFhirContext().getResourceTypes().contains(type)
+                && !inPatientCompartment(request, type) && inputId != null && inputId.hasIdPart();
+        return readOfSuchAType ? new AuthorizationInterceptor.Verdict(PolicyEnum.ALLOW, this) : null;
+    }
+
+    private static boolean inPatientCompartment(RequestDetails request, String type) {
+        return "Patient".equals(type) || !request.getFhirContext().getResourceDefinition(type)
+                .getSearchParamsForCompartmentName("Patient").isEmpty();
     }
 
     /** The patients a check is about: the resource's owners, else the patients its URL names. */
