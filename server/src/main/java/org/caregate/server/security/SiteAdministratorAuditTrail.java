@@ -1,12 +1,20 @@
 package org.caregate.server.security;
 
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationFlagsEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
+import ca.uhn.fhir.rest.server.interceptor.auth.IRuleApplier;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.Optional;
 import java.util.Set;
 import org.caregate.server.audit.OrganisationAuditTrail;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
  * A site administrator reads the audit trail of their organisation's users (who looked at which record), and no
@@ -36,6 +44,38 @@ final class SiteAdministratorAuditTrail {
                 .read().resourcesOfType("AuditEvent").withAnyId()
                 .withTester(readsAndSearchesOnly(OrganisationAuditTrail.tester(organization)))
                 .build().get(0));
+    }
+
+    /**
+     * A site administrator who asks for another organisation's trail ({@code agent=Organization/<other>}) is refused
+     * with this rule's name, rather than shown an empty trail; empty for everyone else.
+     */
+    static Optional<IAuthRule> otherOrganisationsTrail(EffectiveAccess access) {
+        return access.siteAdministratorOrganization().map(organization -> new IAuthRule() {
+            @Override
+            public AuthorizationInterceptor.Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request,
+                    IBaseResource input, IIdType inputId, IBaseResource output, IRuleApplier applier,
+                    Set<AuthorizationFlagsEnum> flags, Pointcut pointcut) {
+                String[] agents = request.getParameters() == null ? null : request.getParameters().get("agent");
+                if (!"AuditEvent".equals(request.getResourceName()) || agents == null) {
+                    return null;
+                }
+                for (String value : agents) {
+                    for (String agent : value.split(",")) {
+                        if (agent.startsWith("Organization/") && !agent.equals("Organization/" + organization)) {
+                            request.getUserData().put(SmartAuthorizationInterceptor.DENYING_RULE, getName());
+                            return new AuthorizationInterceptor.Verdict(PolicyEnum.DENY, this);
+                        }
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public String getName() {
+                return "site-admin: only the audit trail of Organization/" + organization;
+            }
+        });
     }
 
     private static IAuthRuleTester readsAndSearchesOnly(IAuthRuleTester organisationTrail) {

@@ -47,7 +47,7 @@ import org.hl7.fhir.r4.model.IdType;
 public final class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
     /** The name of a CareGate rule that denied, for the denial's text (HAPI keeps a verdict's rule to itself). */
-    private static final String DENYING_RULE = SmartAuthorizationInterceptor.class.getName() + ".denyingRule";
+    static final String DENYING_RULE = SmartAuthorizationInterceptor.class.getName() + ".denyingRule";
     private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final FhirContext fhirContext;
@@ -65,7 +65,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
      * <ol>
      * <li>metadata is public;</li>
      * <li>history at type and system level is refused ({@link HistoryAcrossPatientsRule});</li>
-     * <li>a site administrator reads their organisation's audit trail ({@link SiteAdministratorAuditTrail});</li>
+     * <li>a site administrator reads their organisation's audit trail, and is refused another's
+     * ({@link SiteAdministratorAuditTrail});</li>
      * <li>a resource of a patient the scope does not reach is refused ({@link EveryOwnerPermittedRule});</li>
      * <li>an empty search result is no data ({@link EmptySearchResultRule});</li>
      * <li>each scope of the token, over the patients it reaches ({@link EffectiveAccess#grants()});</li>
@@ -83,6 +84,7 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             return built;
         }
         built.add(new HistoryAcrossPatientsRule());
+        SiteAdministratorAuditTrail.otherOrganisationsTrail(access).ifPresent(built::add);
         SiteAdministratorAuditTrail.rule(access).ifPresent(built::add);
         built.add(new EveryOwnerPermittedRule(access));
         built.add(new EmptySearchResultRule());
