@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AddressThrottleTest extends FullStackTest {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
-    private static final Pattern SESSION = Pattern.compile("JSESSIONID=([^;]+)");
+    private static final Pattern SESSION = Pattern.compile("((?:JSESSIONID|SESSION)=[^;]+)");
 
     private static RawHttp from(String address) {
         try {
@@ -33,7 +33,8 @@ class AddressThrottleTest extends FullStackTest {
     }
 
     private static RawHttp.Response wrongClientSecret(RawHttp http) {
-        return http.send("POST /auth/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded",
+        return http.send(
+                "POST /auth/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=caregate-confidential-app&client_secret=guess"
                         .getBytes(StandardCharsets.US_ASCII));
     }
@@ -45,8 +46,9 @@ class AddressThrottleTest extends FullStackTest {
         assertThat(session.find()).as("session cookie").isTrue();
         assertThat(csrf.find()).as("CSRF token on the login page").isTrue();
         String form = "username=" + username + "&password=" + password + "&_csrf=" + csrf.group(1);
-        return http.send("POST /auth/login HTTP/1.1\r\nCookie: JSESSIONID=" + session.group(1)
-                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: text/html",
+        return http.send(
+                "POST /auth/login HTTP/1.1\r\nCookie: " + session.group(1)
+                        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: text/html",
                 form.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -54,7 +56,9 @@ class AddressThrottleTest extends FullStackTest {
     void fiftyFailedClientAuthenticationsThrottleTheAddress() {
         RawHttp attacker = from("127.0.0.2");
         for (int i = 0; i < 50; i++) {
-            assertThat(wrongClientSecret(attacker).status()).as("failure %d", i + 1).isEqualTo(401);
+            assertThat(wrongClientSecret(attacker).status())
+                    .as("failure %d", i + 1)
+                    .isEqualTo(401);
         }
 
         RawHttp.Response throttled = wrongClientSecret(attacker);
@@ -62,10 +66,13 @@ class AddressThrottleTest extends FullStackTest {
         assertThat(throttled.status()).isEqualTo(429);
         assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 600L);
         assertThat(throttled.header("Content-Type")).startsWith("application/json");
-        assertThat(throttled.body()).contains("\"error\":\"temporarily_unavailable\"").contains("try again in");
+        assertThat(throttled.body())
+                .contains("\"error\":\"temporarily_unavailable\"")
+                .contains("try again in");
         assertThat(signIn(attacker, "alice", "alice-dev-password").status()).isEqualTo(429);
         assertThat(attacker.send("GET /auth/authorize?response_type=code&client_id=caregate-public-app HTTP/1.1")
-                .status()).isEqualTo(429);
+                        .status())
+                .isEqualTo(429);
         // another address is not affected
         assertThat(wrongClientSecret(new RawHttp(PORT)).status()).isEqualTo(401);
 
