@@ -20,7 +20,10 @@ import java.util.Objects;
  */
 public final class AccessPolicy implements AccessRule {
 
-    private enum Algorithm { FIRST_APPLICABLE, DENY_OVERRIDES }
+    private enum Algorithm {
+        FIRST_APPLICABLE,
+        DENY_OVERRIDES
+    }
 
     private final Algorithm algorithm;
     private final List<AccessRule> rules;

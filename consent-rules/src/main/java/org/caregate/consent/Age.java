@@ -27,8 +27,7 @@ public final class Age {
 
     private static final MonthDay LEAP_DAY = MonthDay.of(Month.FEBRUARY, 29);
 
-    private Age() {
-    }
+    private Age() {}
 
     /** "Today" at {@code instant} in the facility {@code zone}. */
     public static LocalDate today(Instant instant, ZoneId zone) {

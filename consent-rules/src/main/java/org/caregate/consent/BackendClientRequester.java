@@ -12,8 +12,8 @@ import java.util.Set;
  * @param organizationId    the organization the client acts for, bare logical id
  * @param careRelationships the organization's care relationships
  */
-public record BackendClientRequester(String clientId, String organizationId,
-                                     List<CareRelationship> careRelationships) implements Requester {
+public record BackendClientRequester(String clientId, String organizationId, List<CareRelationship> careRelationships)
+        implements Requester {
 
     public BackendClientRequester {
         java.util.Objects.requireNonNull(clientId, "clientId");

@@ -10,7 +10,10 @@ package org.caregate.consent;
 public record CareProvider(Type type, String id) {
 
     /** The kind of provider. */
-    public enum Type { PRACTITIONER, ORGANIZATION }
+    public enum Type {
+        PRACTITIONER,
+        ORGANIZATION
+    }
 
     public CareProvider {
         java.util.Objects.requireNonNull(type, "type");

@@ -65,11 +65,14 @@ public record CareRelationship(String patientId, Kind kind, CareProvider provide
      * The first of {@code relationships} that is about {@code request}'s patient, held by a provider that
      * {@code heldBy} accepts, and active at the request's instant.
      */
-    public static Optional<CareRelationship> firstActive(Collection<CareRelationship> relationships,
-            AccessRequest request, Predicate<CareProvider> heldBy, Period encounterWindow) {
+    public static Optional<CareRelationship> firstActive(
+            Collection<CareRelationship> relationships,
+            AccessRequest request,
+            Predicate<CareProvider> heldBy,
+            Period encounterWindow) {
         String patientId = request.patient().id();
-        Collection<CareRelationship> about = relationships instanceof CareRelationshipList list
-                ? list.of(patientId) : relationships;
+        Collection<CareRelationship> about =
+                relationships instanceof CareRelationshipList list ? list.of(patientId) : relationships;
         return about.stream()
                 .filter(r -> r.patientId().equals(patientId))
                 .filter(r -> heldBy.test(r.provider()))

@@ -23,7 +23,8 @@ public final class CareRelationshipList extends AbstractList<CareRelationship> {
         this.all = all;
         Map<String, List<CareRelationship>> index = new LinkedHashMap<>();
         for (CareRelationship relationship : all) {
-            index.computeIfAbsent(relationship.patientId(), id -> new ArrayList<>(2)).add(relationship);
+            index.computeIfAbsent(relationship.patientId(), id -> new ArrayList<>(2))
+                    .add(relationship);
         }
         index.replaceAll((id, list) -> List.copyOf(list));
         this.byPatient = index;
@@ -31,7 +32,8 @@ public final class CareRelationshipList extends AbstractList<CareRelationship> {
 
     /** The relationships as an indexed list (the same list if it already is one). */
     public static CareRelationshipList of(Collection<CareRelationship> relationships) {
-        return relationships instanceof CareRelationshipList list ? list
+        return relationships instanceof CareRelationshipList list
+                ? list
                 : new CareRelationshipList(List.copyOf(relationships));
     }
 

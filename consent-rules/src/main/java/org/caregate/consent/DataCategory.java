@@ -6,7 +6,8 @@ import java.util.Objects;
  * Which kind of data is asked for. Use {@link #ordinary()} to decide access to a patient as a whole (e.g. to build
  * the permitted patient set), and the specific kinds for individual resources that a rule may hold back.
  */
-public sealed interface DataCategory permits DataCategory.Ordinary, DataCategory.RadiologyReport, DataCategory.LabResult {
+public sealed interface DataCategory
+        permits DataCategory.Ordinary, DataCategory.RadiologyReport, DataCategory.LabResult {
 
     /** Any data with no release conditions of its own. */
     static DataCategory ordinary() {
@@ -24,11 +25,12 @@ public sealed interface DataCategory permits DataCategory.Ordinary, DataCategory
     }
 
     /** See {@link DataCategory#ordinary()}. */
-    enum Ordinary implements DataCategory { INSTANCE }
+    enum Ordinary implements DataCategory {
+        INSTANCE
+    }
 
     /** See {@link DataCategory#radiologyReport(boolean)}. */
-    record RadiologyReport(boolean released) implements DataCategory {
-    }
+    record RadiologyReport(boolean released) implements DataCategory {}
 
     /** See {@link DataCategory#labResult(LabResultStatus)}. */
     record LabResult(LabResultStatus status) implements DataCategory {

@@ -35,9 +35,12 @@ public record Decision(Effect effect, String rule, LocalizedText reason) {
 
     /** The rule does not apply to this request (an explicit abstention). */
     public static Decision notApplicable(String rule) {
-        return new Decision(Effect.NOT_APPLICABLE, rule, LocalizedText.of(
-                "The rule \"" + rule + "\" does not apply to this request.",
-                "La regla \"" + rule + "\" no se aplica a esta solicitud."));
+        return new Decision(
+                Effect.NOT_APPLICABLE,
+                rule,
+                LocalizedText.of(
+                        "The rule \"" + rule + "\" does not apply to this request.",
+                        "La regla \"" + rule + "\" no se aplica a esta solicitud."));
     }
 
     /** {@code true} only for {@link Effect#PERMIT}; a not-applicable decision is not a permit. */

@@ -23,7 +23,9 @@ public record GuardianRequester(List<Guardianship> guardianships) implements Req
 
     /** The guardianships of this patient (whatever their period). */
     public List<Guardianship> guardianshipsOf(String patientId) {
-        return guardianships.stream().filter(g -> g.patientId().equals(patientId)).toList();
+        return guardianships.stream()
+                .filter(g -> g.patientId().equals(patientId))
+                .toList();
     }
 
     @Override

@@ -5,8 +5,7 @@ import java.util.Objects;
 /** Checks that ids are bare FHIR logical ids ({@code "pat-family-4"}, not {@code "Patient/pat-family-4"}). */
 final class LogicalIds {
 
-    private LogicalIds() {
-    }
+    private LogicalIds() {}
 
     static String require(String id, String what) {
         Objects.requireNonNull(id, what);

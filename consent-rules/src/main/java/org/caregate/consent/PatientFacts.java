@@ -14,8 +14,12 @@ import java.util.Optional;
  *                          court-appointed guardian of an adult)
  * @param consentDirectives the patient's active-status consent directives refusing sharing (each with its period)
  */
-public record PatientFacts(String id, LocalDate birthDate, boolean deceased, boolean incapacitated,
-                           List<ConsentDirective> consentDirectives) {
+public record PatientFacts(
+        String id,
+        LocalDate birthDate,
+        boolean deceased,
+        boolean incapacitated,
+        List<ConsentDirective> consentDirectives) {
 
     public PatientFacts {
         LogicalIds.require(id, "id");

@@ -16,15 +16,27 @@ import java.util.stream.Collectors;
  * @param ownPatientIds     the patient records that are the requester themself (never visible through this role)
  * @param careRelationships the care relationships of the requester and of their organization
  */
-public record PractitionerRequester(String practitionerId, String organizationId, StaffRole role,
-                                    AccessStatus status, Set<String> ownPatientIds,
-                                    List<CareRelationship> careRelationships) implements Requester {
+public record PractitionerRequester(
+        String practitionerId,
+        String organizationId,
+        StaffRole role,
+        AccessStatus status,
+        Set<String> ownPatientIds,
+        List<CareRelationship> careRelationships)
+        implements Requester {
 
     /** Practitioner or office staff member. */
-    public enum StaffRole { PRACTITIONER, OFFICE_STAFF }
+    public enum StaffRole {
+        PRACTITIONER,
+        OFFICE_STAFF
+    }
 
     /** The state of a practitioner's access to CareGate. */
-    public enum AccessStatus { ACTIVE, SUSPENDED, TERMINATED }
+    public enum AccessStatus {
+        ACTIVE,
+        SUSPENDED,
+        TERMINATED
+    }
 
     public PractitionerRequester {
         LogicalIds.require(practitionerId, "practitionerId");
@@ -36,22 +48,27 @@ public record PractitionerRequester(String practitionerId, String organizationId
     }
 
     /** An active practitioner of the organization with the given care relationships and no patient record. */
-    public static PractitionerRequester active(String practitionerId, String organizationId,
-                                               List<CareRelationship> careRelationships) {
-        return new PractitionerRequester(practitionerId, organizationId, StaffRole.PRACTITIONER, AccessStatus.ACTIVE,
-                Set.of(), careRelationships);
+    public static PractitionerRequester active(
+            String practitionerId, String organizationId, List<CareRelationship> careRelationships) {
+        return new PractitionerRequester(
+                practitionerId,
+                organizationId,
+                StaffRole.PRACTITIONER,
+                AccessStatus.ACTIVE,
+                Set.of(),
+                careRelationships);
     }
 
     /** A copy with another access status. */
     public PractitionerRequester withStatus(AccessStatus newStatus) {
-        return new PractitionerRequester(practitionerId, organizationId, role, newStatus, ownPatientIds,
-                careRelationships);
+        return new PractitionerRequester(
+                practitionerId, organizationId, role, newStatus, ownPatientIds, careRelationships);
     }
 
     /** A copy whose own patient records are {@code patientIds}. */
     public PractitionerRequester withOwnPatientIds(String... patientIds) {
-        return new PractitionerRequester(practitionerId, organizationId, role, status, Set.of(patientIds),
-                careRelationships);
+        return new PractitionerRequester(
+                practitionerId, organizationId, role, status, Set.of(patientIds), careRelationships);
     }
 
     /** Whether the provider is this practitioner or their organization. */

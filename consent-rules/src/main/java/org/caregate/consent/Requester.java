@@ -8,8 +8,11 @@ import java.util.Set;
  * ({@code "pat-family-4"}, not {@code "Patient/pat-family-4"}).
  */
 public sealed interface Requester
-        permits PatientRequester, GuardianRequester, PractitionerRequester, BackendClientRequester,
-        SiteAdministratorRequester {
+        permits PatientRequester,
+                GuardianRequester,
+                PractitionerRequester,
+                BackendClientRequester,
+                SiteAdministratorRequester {
 
     /**
      * The patients this requester could possibly be permitted to see (own record, wards, care-relationship patients).

@@ -1,9 +1,9 @@
 package org.caregate.consent;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class AccessPolicyTest {
 
@@ -16,8 +16,14 @@ class AccessPolicyTest {
 
     @Test
     void firstApplicableWhenEarlierRulesAbstainThenFirstAnswerWins() {
-        assertThat(AccessPolicy.firstApplicable(ABSTAIN, PERMIT, DENY).decide(request).rule()).isEqualTo("permit");
-        assertThat(AccessPolicy.firstApplicable(ABSTAIN, DENY, PERMIT).decide(request).rule()).isEqualTo("deny");
+        assertThat(AccessPolicy.firstApplicable(ABSTAIN, PERMIT, DENY)
+                        .decide(request)
+                        .rule())
+                .isEqualTo("permit");
+        assertThat(AccessPolicy.firstApplicable(ABSTAIN, DENY, PERMIT)
+                        .decide(request)
+                        .rule())
+                .isEqualTo("deny");
     }
 
     @Test
@@ -28,19 +34,28 @@ class AccessPolicyTest {
 
     @Test
     void denyOverridesWhenAnyRuleDeniesThenDenyWhateverTheOrder() {
-        assertThat(AccessPolicy.denyOverrides(PERMIT, ABSTAIN, DENY).decide(request).effect()).isEqualTo(Effect.DENY);
-        assertThat(AccessPolicy.denyOverrides(DENY, PERMIT).decide(request).effect()).isEqualTo(Effect.DENY);
+        assertThat(AccessPolicy.denyOverrides(PERMIT, ABSTAIN, DENY)
+                        .decide(request)
+                        .effect())
+                .isEqualTo(Effect.DENY);
+        assertThat(AccessPolicy.denyOverrides(DENY, PERMIT).decide(request).effect())
+                .isEqualTo(Effect.DENY);
     }
 
     @Test
     void denyOverridesWhenSeveralDenyThenFirstDenyInOrderIsReported() {
-        assertThat(AccessPolicy.denyOverrides(PERMIT, OTHER_DENY, DENY).decide(request).rule()).isEqualTo("other-deny");
+        assertThat(AccessPolicy.denyOverrides(PERMIT, OTHER_DENY, DENY)
+                        .decide(request)
+                        .rule())
+                .isEqualTo("other-deny");
     }
 
     @Test
     void denyOverridesWhenOnlyPermitsAndAbstentionsThenPermit() {
-        assertThat(AccessPolicy.denyOverrides(ABSTAIN, PERMIT).decide(request).isPermit()).isTrue();
-        assertThat(AccessPolicy.denyOverrides(ABSTAIN).decide(request).isNotApplicable()).isTrue();
+        assertThat(AccessPolicy.denyOverrides(ABSTAIN, PERMIT).decide(request).isPermit())
+                .isTrue();
+        assertThat(AccessPolicy.denyOverrides(ABSTAIN).decide(request).isNotApplicable())
+                .isTrue();
     }
 
     @Test

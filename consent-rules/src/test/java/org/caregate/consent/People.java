@@ -21,8 +21,7 @@ public final class People {
     public static final String ORGANIZATION_ID = "org-valley-clinic";
     public static final String OTHER_ORGANIZATION_ID = "org-elsewhere";
 
-    private People() {
-    }
+    private People() {}
 
     /** A patient aged {@code years} today, well away from a birthday (born 1 April). */
     public static PatientFacts patientAged(int years) {
@@ -52,7 +51,8 @@ public final class People {
 
     /** A parent of each of the wards, with no time limit. */
     public static GuardianRequester guardianOf(PatientFacts... wards) {
-        return new GuardianRequester(Arrays.stream(wards).map(w -> Guardianship.parentOf(w.id())).toList());
+        return new GuardianRequester(
+                Arrays.stream(wards).map(w -> Guardianship.parentOf(w.id())).toList());
     }
 
     public static GuardianRequester courtAppointedGuardianOf(PatientFacts ward, TimeRange period) {
@@ -66,8 +66,8 @@ public final class People {
 
     /** An active practitioner who is the patient's general practitioner. */
     public static PractitionerRequester generalPractitionerOf(PatientFacts patient) {
-        return practitionerWith(CareRelationship.of(patient.id(), CareRelationship.Kind.GENERAL_PRACTITIONER,
-                CareProvider.practitioner(PRACTITIONER_ID)));
+        return practitionerWith(CareRelationship.of(
+                patient.id(), CareRelationship.Kind.GENERAL_PRACTITIONER, CareProvider.practitioner(PRACTITIONER_ID)));
     }
 
     public static BackendClientRequester backendClientWith(CareRelationship... relationships) {
@@ -85,7 +85,8 @@ public final class People {
 
     /** An instant given as a local date-time in Los Angeles, e.g. {@code "2025-03-08T23:59"}. */
     public static Instant inLosAngeles(String localDateTime) {
-        return ZonedDateTime.of(java.time.LocalDateTime.parse(localDateTime), LA).toInstant();
+        return ZonedDateTime.of(java.time.LocalDateTime.parse(localDateTime), LA)
+                .toInstant();
     }
 
     /** {@code months} calendar months before {@link #NOW} in Los Angeles. */

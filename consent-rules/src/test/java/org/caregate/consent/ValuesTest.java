@@ -1,15 +1,14 @@
 package org.caregate.consent;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The small value types: time ranges, decisions, localized text, lab statuses, ids. */
 class ValuesTest {
@@ -36,8 +35,9 @@ class ValuesTest {
 
     @Test
     void timeRangeWhenEndBeforeStartThenRejected() {
-        assertThatThrownBy(() -> TimeRange.between(Instant.parse("2025-02-01T00:00:00Z"),
-                Instant.parse("2025-01-01T00:00:00Z"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        TimeRange.between(Instant.parse("2025-02-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -71,9 +71,19 @@ class ValuesTest {
 
     @ParameterizedTest(name = "{0}: final={1}")
     @CsvSource({
-            "final, true", "amended, true", "corrected, true", "appended, true", "FINAL, true",
-            "registered, false", "partial, false", "preliminary, false", "cancelled, false",
-            "entered-in-error, false", "unknown, false", "in-progress-something, false"})
+        "final, true",
+        "amended, true",
+        "corrected, true",
+        "appended, true",
+        "FINAL, true",
+        "registered, false",
+        "partial, false",
+        "preliminary, false",
+        "cancelled, false",
+        "entered-in-error, false",
+        "unknown, false",
+        "in-progress-something, false"
+    })
     void labResultStatusWhenFhirCodeThenFinalOnlyForFinalAndLaterChanges(String code, boolean expected) {
         assertThat(LabResultStatus.fromCode(code).isFinal()).isEqualTo(expected);
     }
@@ -89,8 +99,10 @@ class ValuesTest {
     @Test
     void candidatePatientIdsWhenPractitionerIsAlsoAPatientThenOwnRecordLeftOut() {
         PractitionerRequester practitioner = People.practitionerWith(
-                CareRelationship.of("pat-a", CareRelationship.Kind.CARE_TEAM, CareProvider.organization("org-x")),
-                CareRelationship.of("pat-self", CareRelationship.Kind.ENCOUNTER, CareProvider.organization("org-x")))
+                        CareRelationship.of(
+                                "pat-a", CareRelationship.Kind.CARE_TEAM, CareProvider.organization("org-x")),
+                        CareRelationship.of(
+                                "pat-self", CareRelationship.Kind.ENCOUNTER, CareProvider.organization("org-x")))
                 .withOwnPatientIds("pat-self");
         assertThat(practitioner.candidatePatientIds()).containsExactly("pat-a");
         assertThat(People.guardianOf(People.child(3), People.child(9)).candidatePatientIds())

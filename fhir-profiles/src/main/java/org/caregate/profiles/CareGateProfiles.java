@@ -62,8 +62,7 @@ public final class CareGateProfiles {
 
     private static final String RESOURCE_FOLDER = "/org/caregate/profiles/";
 
-    private CareGateProfiles() {
-    }
+    private CareGateProfiles() {}
 
     /**
      * CareGate's conformance resources, parsed strictly (an unknown element is an error), in the order of

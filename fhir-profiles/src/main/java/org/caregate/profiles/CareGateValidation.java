@@ -75,8 +75,8 @@ public final class CareGateValidation {
     private final FhirInstanceValidator instanceValidator;
     private final Optional<String> usCoreVersion;
 
-    private CareGateValidation(FhirContext fhirContext, ValidationSupportChain validationSupport,
-            Optional<String> usCoreVersion) {
+    private CareGateValidation(
+            FhirContext fhirContext, ValidationSupportChain validationSupport, Optional<String> usCoreVersion) {
         this.fhirContext = fhirContext;
         this.validationSupport = validationSupport;
         this.usCoreVersion = usCoreVersion;
@@ -163,8 +163,8 @@ public final class CareGateValidation {
 
         static UsCorePackage load(FhirContext fhirContext, Path path) {
             if (!Files.isReadable(path)) {
-                throw new IllegalArgumentException("US Core package not found or not readable: "
-                        + path.toAbsolutePath());
+                throw new IllegalArgumentException(
+                        "US Core package not found or not readable: " + path.toAbsolutePath());
             }
             NpmPackage npmPackage;
             try (InputStream in = Files.newInputStream(path)) {

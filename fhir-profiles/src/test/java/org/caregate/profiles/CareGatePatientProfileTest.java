@@ -26,7 +26,8 @@ class CareGatePatientProfileTest {
         Patient patient = patient();
         patient.addIdentifier().setSystem(CareGateProfiles.MRN_SYSTEM).setValue("CG999999");
         patient.addIdentifier().setSystem(CareGateProfiles.USER_SYSTEM).setValue("pat.test");
-        patient.addExtension(CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
+        patient.addExtension(
+                CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
                 new Period().setStartElement(new DateTimeType("2021-11-21")));
 
         assertThat(TestValidation.messages(validator, patient))
@@ -40,7 +41,8 @@ class CareGatePatientProfileTest {
         patient.addIdentifier().setSystem("urn:oid:2.16.840.1.113883.4.1").setValue("123-45-6789");
 
         assertThat(TestValidation.errors(validator, patient))
-                .anySatisfy(error -> assertThat(error).contains("Patient.identifier:mrn").contains("required"));
+                .anySatisfy(error ->
+                        assertThat(error).contains("Patient.identifier:mrn").contains("required"));
     }
 
     @Test

@@ -27,7 +27,8 @@ class CareGateProfilesTest {
             assertThat(resource.getPublisher()).isEqualTo("CareGate");
             assertThat(resource.getIdElement().getIdPart()).isNotBlank();
             assertThat(CareGateProfiles.RESOURCE_FILES)
-                    .contains(resource.fhirType() + "-" + resource.getIdElement().getIdPart() + ".json");
+                    .contains(
+                            resource.fhirType() + "-" + resource.getIdElement().getIdPart() + ".json");
         });
         assertThat(resources.stream().filter(r -> !(r instanceof NamingSystem)).map(MetadataResource::getUrl))
                 .allMatch(url -> url.startsWith(CareGateProfiles.CANONICAL_BASE + "/"))
@@ -45,25 +46,32 @@ class CareGateProfilesTest {
         assertThat(extension.getDifferential().getElement())
                 .filteredOn(element -> element.getPath().equals("Extension.value[x]"))
                 .singleElement()
-                .satisfies(value -> assertThat(value.getType()).extracting(t -> t.getCode()).containsExactly("Period"));
+                .satisfies(value ->
+                        assertThat(value.getType()).extracting(t -> t.getCode()).containsExactly("Period"));
     }
 
     @Test
     void codeSystemsWhenLoadedThenTheCodesTheServerAndSeedDataUse() {
         Map<String, List<String>> codes = resources.stream()
-                .filter(CodeSystem.class::isInstance).map(CodeSystem.class::cast)
-                .collect(Collectors.toMap(CodeSystem::getUrl,
+                .filter(CodeSystem.class::isInstance)
+                .map(CodeSystem.class::cast)
+                .collect(Collectors.toMap(
+                        CodeSystem::getUrl,
                         cs -> cs.getConcept().stream().map(c -> c.getCode()).toList()));
-        assertThat(codes).containsOnly(
-                Map.entry(CareGateProfiles.GUARDIANSHIP_BASIS_SYSTEM, List.of("court-appointed")),
-                Map.entry(CareGateProfiles.PRACTITIONER_ROLE_SYSTEM, List.of("office-staff", "site-admin")),
-                Map.entry(CareGateProfiles.RELEASE_STATE_SYSTEM, List.of("held")));
+        assertThat(codes)
+                .containsOnly(
+                        Map.entry(CareGateProfiles.GUARDIANSHIP_BASIS_SYSTEM, List.of("court-appointed")),
+                        Map.entry(CareGateProfiles.PRACTITIONER_ROLE_SYSTEM, List.of("office-staff", "site-admin")),
+                        Map.entry(CareGateProfiles.RELEASE_STATE_SYSTEM, List.of("held")));
     }
 
     @Test
     void namingSystemsWhenLoadedThenMrnAndUserAmongThem() {
-        assertThat(resources.stream().filter(NamingSystem.class::isInstance).map(NamingSystem.class::cast)
-                .flatMap(ns -> ns.getUniqueId().stream()).map(id -> id.getValue()))
+        assertThat(resources.stream()
+                        .filter(NamingSystem.class::isInstance)
+                        .map(NamingSystem.class::cast)
+                        .flatMap(ns -> ns.getUniqueId().stream())
+                        .map(id -> id.getValue()))
                 .contains(CareGateProfiles.MRN_SYSTEM, CareGateProfiles.USER_SYSTEM)
                 .allMatch(value -> value.startsWith(CareGateProfiles.CANONICAL_BASE + "/sid/"))
                 .doesNotHaveDuplicates();
@@ -95,7 +103,8 @@ class CareGateProfilesTest {
 
     private StructureDefinition structureDefinition(String url) {
         return resources.stream()
-                .filter(StructureDefinition.class::isInstance).map(StructureDefinition.class::cast)
+                .filter(StructureDefinition.class::isInstance)
+                .map(StructureDefinition.class::cast)
                 .collect(Collectors.toMap(StructureDefinition::getUrl, Function.identity()))
                 .get(url);
     }

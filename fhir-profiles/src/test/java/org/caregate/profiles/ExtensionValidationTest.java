@@ -29,7 +29,8 @@ class ExtensionValidationTest {
     @Test
     void validateWhenPatientHasLegalIncapacityPeriodThenNoErrors() {
         Patient patient = patient();
-        patient.addExtension(CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
+        patient.addExtension(
+                CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
                 new Period().setStartElement(new DateTimeType("2021-11-21")));
 
         assertThat(TestValidation.errors(validator, patient)).isEmpty();
@@ -40,48 +41,55 @@ class ExtensionValidationTest {
         Patient patient = patient();
         patient.addExtension(CareGateProfiles.LEGAL_INCAPACITY_EXTENSION, new StringType("since 2021"));
 
-        assertThat(TestValidation.errors(validator, patient)).anySatisfy(error ->
-                assertThat(error).contains("Patient.extension[0]").containsIgnoringCase("string"));
+        assertThat(TestValidation.errors(validator, patient))
+                .anySatisfy(error ->
+                        assertThat(error).contains("Patient.extension[0]").containsIgnoringCase("string"));
     }
 
     @Test
     void validateWhenLegalIncapacityPeriodHasNoStartThenError() {
         Patient patient = patient();
-        patient.addExtension(CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
+        patient.addExtension(
+                CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
                 new Period().setEndElement(new DateTimeType("2025-01-01")));
 
-        assertThat(TestValidation.errors(validator, patient)).anySatisfy(error -> assertThat(error).contains("cg-li-1"));
+        assertThat(TestValidation.errors(validator, patient))
+                .anySatisfy(error -> assertThat(error).contains("cg-li-1"));
     }
 
     @Test
     void validateWhenLegalIncapacityIsOnAnObservationThenError() {
         Observation observation = observation();
-        observation.addExtension(CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
+        observation.addExtension(
+                CareGateProfiles.LEGAL_INCAPACITY_EXTENSION,
                 new Period().setStartElement(new DateTimeType("2021-11-21")));
 
-        assertThat(TestValidation.errors(validator, observation)).anySatisfy(error ->
-                assertThat(error).contains(CareGateProfiles.LEGAL_INCAPACITY_EXTENSION).contains("not allowed"));
+        assertThat(TestValidation.errors(validator, observation))
+                .anySatisfy(error -> assertThat(error)
+                        .contains(CareGateProfiles.LEGAL_INCAPACITY_EXTENSION)
+                        .contains("not allowed"));
     }
 
     @Test
     void validateWhenPatientHasAnUnknownExtensionThenError() {
         Patient patient = patient();
-        patient.addExtension(new Extension("https://fhir.caregate.example/StructureDefinition/no-such-thing",
-                new StringType("x")));
+        patient.addExtension(
+                new Extension("https://fhir.caregate.example/StructureDefinition/no-such-thing", new StringType("x")));
 
-        assertThat(TestValidation.errors(validator, patient)).anySatisfy(error ->
-                assertThat(error).contains("no-such-thing"));
+        assertThat(TestValidation.errors(validator, patient))
+                .anySatisfy(error -> assertThat(error).contains("no-such-thing"));
     }
 
     @Test
     void validateWhenGuardianshipBasisIsCourtAppointedThenNoErrors() {
-        assertThat(TestValidation.errors(validator, guardian("court-appointed"))).isEmpty();
+        assertThat(TestValidation.errors(validator, guardian("court-appointed")))
+                .isEmpty();
     }
 
     @Test
     void validateWhenGuardianshipBasisCodeIsUnknownThenError() {
-        assertThat(TestValidation.errors(validator, guardian("self-appointed"))).anySatisfy(error ->
-                assertThat(error).contains("self-appointed"));
+        assertThat(TestValidation.errors(validator, guardian("self-appointed")))
+                .anySatisfy(error -> assertThat(error).contains("self-appointed"));
     }
 
     @Test
@@ -109,7 +117,10 @@ class ExtensionValidationTest {
         observation.setStatus(Observation.ObservationStatus.FINAL);
         observation.setCode(new CodeableConcept(new Coding("http://loinc.org", "8867-4", "Heart rate")));
         observation.setSubject(new Reference("Patient/pat-test"));
-        observation.setValue(new Quantity().setValue(72).setUnit("/min").setSystem("http://unitsofmeasure.org")
+        observation.setValue(new Quantity()
+                .setValue(72)
+                .setUnit("/min")
+                .setSystem("http://unitsofmeasure.org")
                 .setCode("/min"));
         return observation;
     }

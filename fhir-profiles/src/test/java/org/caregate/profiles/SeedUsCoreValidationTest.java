@@ -95,16 +95,33 @@ class SeedUsCoreValidationTest {
             }
         }
 
-        assertThat(profilesUsed).contains("us-core-patient", "caregate-patient", "us-core-observation-lab",
-                "us-core-smokingstatus", "us-core-heart-rate", "us-core-blood-pressure", "us-core-body-weight",
-                "us-core-body-height", "us-core-body-temperature", "us-core-respiratory-rate",
-                "us-core-pulse-oximetry", "us-core-medicationrequest", "us-core-servicerequest",
-                "us-core-condition-problems-health-concerns", "us-core-condition-encounter-diagnosis",
-                "us-core-encounter", "us-core-coverage", "us-core-careteam", "us-core-diagnosticreport-lab",
-                "us-core-diagnosticreport-note");
-        assertThat(errors).as("errors against US Core 6.1.0 that are not in KNOWN_GAPS")
+        assertThat(profilesUsed)
+                .contains(
+                        "us-core-patient",
+                        "caregate-patient",
+                        "us-core-observation-lab",
+                        "us-core-smokingstatus",
+                        "us-core-heart-rate",
+                        "us-core-blood-pressure",
+                        "us-core-body-weight",
+                        "us-core-body-height",
+                        "us-core-body-temperature",
+                        "us-core-respiratory-rate",
+                        "us-core-pulse-oximetry",
+                        "us-core-medicationrequest",
+                        "us-core-servicerequest",
+                        "us-core-condition-problems-health-concerns",
+                        "us-core-condition-encounter-diagnosis",
+                        "us-core-encounter",
+                        "us-core-coverage",
+                        "us-core-careteam",
+                        "us-core-diagnosticreport-lab",
+                        "us-core-diagnosticreport-note");
+        assertThat(errors)
+                .as("errors against US Core 6.1.0 that are not in KNOWN_GAPS")
                 .allSatisfy(error -> assertThat(KNOWN_GAPS).anyMatch(gap -> gap.matches(error)));
-        assertThat(KNOWN_GAPS).as("KNOWN_GAPS entries that no longer occur (remove them)")
+        assertThat(KNOWN_GAPS)
+                .as("KNOWN_GAPS entries that no longer occur (remove them)")
                 .allSatisfy(gap -> assertThat(errors).anyMatch(gap::matches));
     }
 
@@ -114,12 +131,16 @@ class SeedUsCoreValidationTest {
             return observationProfile(observation).map(List::of).orElse(List.of());
         }
         if (resource instanceof Condition condition) {
-            return List.of(US_CORE + (hasCode(condition.getCategory(), "encounter-diagnosis")
-                    ? "us-core-condition-encounter-diagnosis" : "us-core-condition-problems-health-concerns"));
+            return List.of(US_CORE
+                    + (hasCode(condition.getCategory(), "encounter-diagnosis")
+                            ? "us-core-condition-encounter-diagnosis"
+                            : "us-core-condition-problems-health-concerns"));
         }
         if (resource instanceof DiagnosticReport report) {
-            return List.of(US_CORE + (hasCode(report.getCategory(), "LAB")
-                    ? "us-core-diagnosticreport-lab" : "us-core-diagnosticreport-note"));
+            return List.of(US_CORE
+                    + (hasCode(report.getCategory(), "LAB")
+                            ? "us-core-diagnosticreport-lab"
+                            : "us-core-diagnosticreport-note"));
         }
         String profile = PROFILE_BY_TYPE.get(resource.fhirType());
         if (profile == null) {
@@ -133,7 +154,9 @@ class SeedUsCoreValidationTest {
     private static Optional<String> observationProfile(Observation observation) {
         String loinc = observation.getCode().getCoding().stream()
                 .filter(coding -> "http://loinc.org".equals(coding.getSystem()))
-                .map(coding -> coding.getCode()).findFirst().orElse("");
+                .map(coding -> coding.getCode())
+                .findFirst()
+                .orElse("");
         if ("72166-2".equals(loinc)) {
             return Optional.of(US_CORE + "us-core-smokingstatus");
         }
@@ -147,7 +170,8 @@ class SeedUsCoreValidationTest {
     }
 
     private static boolean hasCode(List<CodeableConcept> concepts, String code) {
-        return concepts.stream().flatMap(concept -> concept.getCoding().stream())
+        return concepts.stream()
+                .flatMap(concept -> concept.getCoding().stream())
                 .anyMatch(coding -> code.equals(coding.getCode()));
     }
 }

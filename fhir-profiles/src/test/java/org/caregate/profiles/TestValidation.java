@@ -28,8 +28,7 @@ final class TestValidation {
 
     static final LocalDate LOADING_DAY = LocalDate.of(2026, 11, 21);
 
-    private TestValidation() {
-    }
+    private TestValidation() {}
 
     /** Base R4 and CareGate's definitions, no US Core. */
     static CareGateValidation base() {
@@ -46,9 +45,11 @@ final class TestValidation {
      * looked for.
      */
     static CareGateValidation requireUsCore() {
-        Assumptions.assumeTrue(withUsCore().isPresent(), () -> "US Core package not found at "
-                + repositoryRoot().resolve(US_CORE_PACKAGE_FROM_ROOT).normalize()
-                + ": US Core tests skipped (CI has ../shared beside the repository)");
+        Assumptions.assumeTrue(
+                withUsCore().isPresent(),
+                () -> "US Core package not found at "
+                        + repositoryRoot().resolve(US_CORE_PACKAGE_FROM_ROOT).normalize()
+                        + ": US Core tests skipped (CI has ../shared beside the repository)");
         return withUsCore().orElseThrow();
     }
 

@@ -50,11 +50,12 @@ public final class RelativeDatePlaceholders {
 
     /** Any {@code ${...}} in the text; the kinds are checked after matching so that no unknown placeholder slips through. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+
     private static final Pattern BIRTH_DATE =
             Pattern.compile("age=(\\d{1,3}),(lastBirthdayDaysAgo|nextBirthdayInDays)=(\\d{1,3})");
     private static final Pattern TERM = Pattern.compile("([+-])(\\d{1,4})(y|mo|w|d|h|min)");
-    private static final Pattern DATE_TIME = Pattern.compile("((?:[+-]\\d{1,4}(?:y|mo|w|d))*)"
-            + "(?:@(\\d{2}:\\d{2}))?((?:[+-]\\d{1,4}(?:h|min))*)");
+    private static final Pattern DATE_TIME =
+            Pattern.compile("((?:[+-]\\d{1,4}(?:y|mo|w|d))*)" + "(?:@(\\d{2}:\\d{2}))?((?:[+-]\\d{1,4}(?:h|min))*)");
     private static final DateTimeFormatter DATE_TIME_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
     private final LocalDate loadingDay;
@@ -104,8 +105,7 @@ public final class RelativeDatePlaceholders {
     private LocalDate birthDate(String argument) {
         Matcher m = BIRTH_DATE.matcher(argument);
         if (!m.matches()) {
-            throw new IllegalArgumentException(
-                    "expected age=N,lastBirthdayDaysAgo=D or age=N,nextBirthdayInDays=D");
+            throw new IllegalArgumentException("expected age=N,lastBirthdayDaysAgo=D or age=N,nextBirthdayInDays=D");
         }
         int age = Integer.parseInt(m.group(1));
         int days = Integer.parseInt(m.group(3));
@@ -142,7 +142,8 @@ public final class RelativeDatePlaceholders {
 
     private ZonedDateTime dateTime(String argument) {
         Matcher whole = DATE_TIME.matcher(argument);
-        require(!argument.isEmpty() && whole.matches(),
+        require(
+                !argument.isEmpty() && whole.matches(),
                 "expected calendar terms (y mo w d), an optional @HH:mm, then clock terms (h min)");
         LocalDate date = whole.group(1).isEmpty() ? loadingDay : date(whole.group(1));
         LocalTime time = whole.group(2) == null ? LocalTime.MIDNIGHT : LocalTime.parse(whole.group(2));

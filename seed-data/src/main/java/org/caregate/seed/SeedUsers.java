@@ -38,16 +38,29 @@ final class SeedUsers {
             practitioner("linda", "Linda Chen", "prac-north-staff", "org-clinic-north", ROLE_OFFICE_STAFF),
             practitioner("priya", "Priya Natarajan", "prac-north-admin", "org-clinic-north", ROLE_SITE_ADMIN),
             practitioner("dr.haddad", "Dr. Nadia Haddad", "prac-south-gp", "org-clinic-south", ROLE_CLINICIAN),
-            new SeedUser("dr.becker", password("dr.becker"), "Dr. Thomas Becker", "Practitioner/prac-south-former",
-                    Kind.PRACTITIONER, "org-clinic-south", Set.of(ROLE_CLINICIAN), Status.TERMINATED),
+            new SeedUser(
+                    "dr.becker",
+                    password("dr.becker"),
+                    "Dr. Thomas Becker",
+                    "Practitioner/prac-south-former",
+                    Kind.PRACTITIONER,
+                    "org-clinic-south",
+                    Set.of(ROLE_CLINICIAN),
+                    Status.TERMINATED),
             practitioner("dr.park", "Dr. Helen Park", "prac-hosp-internal", "org-hospital", ROLE_CLINICIAN),
             practitioner("dr.iyer", "Dr. Rajesh Iyer", "prac-hosp-radiology", "org-hospital", ROLE_CLINICIAN),
             // hospital IT: reviews the registered clients; no PractitionerRole and no organisation, so no patient data
-            new SeedUser("grace", password("grace"), "Grace Liu (CareGate administrator)", "Practitioner/prac-hosp-it",
-                    Kind.PRACTITIONER, null, Set.of(ROLE_CAREGATE_ADMIN), Status.ACTIVE));
+            new SeedUser(
+                    "grace",
+                    password("grace"),
+                    "Grace Liu (CareGate administrator)",
+                    "Practitioner/prac-hosp-it",
+                    Kind.PRACTITIONER,
+                    null,
+                    Set.of(ROLE_CAREGATE_ADMIN),
+                    Status.ACTIVE));
 
-    private SeedUsers() {
-    }
+    private SeedUsers() {}
 
     /** The documented development password of a seed account: not a secret. */
     static String password(String username) {
@@ -55,18 +68,39 @@ final class SeedUsers {
     }
 
     private static SeedUser patient(String username, String displayName, String patientId) {
-        return new SeedUser(username, password(username), displayName, "Patient/" + patientId, Kind.PATIENT, null,
-                Set.of(), Status.ACTIVE);
+        return new SeedUser(
+                username,
+                password(username),
+                displayName,
+                "Patient/" + patientId,
+                Kind.PATIENT,
+                null,
+                Set.of(),
+                Status.ACTIVE);
     }
 
     private static SeedUser relatedPerson(String username, String displayName, String relatedPersonId) {
-        return new SeedUser(username, password(username), displayName, "RelatedPerson/" + relatedPersonId,
-                Kind.RELATED_PERSON, null, Set.of(), Status.ACTIVE);
+        return new SeedUser(
+                username,
+                password(username),
+                displayName,
+                "RelatedPerson/" + relatedPersonId,
+                Kind.RELATED_PERSON,
+                null,
+                Set.of(),
+                Status.ACTIVE);
     }
 
-    private static SeedUser practitioner(String username, String displayName, String practitionerId,
-            String organizationId, String role) {
-        return new SeedUser(username, password(username), displayName, "Practitioner/" + practitionerId,
-                Kind.PRACTITIONER, organizationId, Set.of(role), Status.ACTIVE);
+    private static SeedUser practitioner(
+            String username, String displayName, String practitionerId, String organizationId, String role) {
+        return new SeedUser(
+                username,
+                password(username),
+                displayName,
+                "Practitioner/" + practitionerId,
+                Kind.PRACTITIONER,
+                organizationId,
+                Set.of(role),
+                Status.ACTIVE);
     }
 }

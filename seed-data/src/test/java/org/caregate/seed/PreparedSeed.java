@@ -14,6 +14,7 @@ record PreparedSeed(LocalDate loadingDay, List<Bundle> bundles, Map<String, Reso
 
     /** One context for all tests: building it is the slow part. */
     static final FhirContext FHIR = FhirContext.forR4Cached();
+
     static final SeedDataset DATASET = SeedDataset.load(FHIR);
 
     static PreparedSeed on(LocalDate loadingDay) {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class RelativeDatePlaceholdersTest {
 
@@ -33,20 +33,24 @@ class RelativeDatePlaceholdersTest {
             2026-12-31 | birthDate:age=11,nextBirthdayInDays=3      | 2015-01-03
             """)
     void resolveOneWhenValidThenDate(LocalDate loadingDay, String placeholder, String expected) {
-        assertThat(new RelativeDatePlaceholders(loadingDay, LA).resolveOne(placeholder)).isEqualTo(expected);
+        assertThat(new RelativeDatePlaceholders(loadingDay, LA).resolveOne(placeholder))
+                .isEqualTo(expected);
     }
 
     @Test
     void resolveWhenBirthdayWouldBeLeapDayThenPastMovesToFebruary28AndFutureToMarch1() {
         // 29 Feb 2028 minus 4 years is 29 Feb 2024: a past birthday moves back a day, the age stays 4
         assertThat(new RelativeDatePlaceholders(LocalDate.of(2028, 2, 29), LA)
-                .resolveOne("birthDate:age=4,lastBirthdayDaysAgo=0")).isEqualTo("2024-02-28");
+                        .resolveOne("birthDate:age=4,lastBirthdayDaysAgo=0"))
+                .isEqualTo("2024-02-28");
         // next birthday on 29 Feb 2028 with age 11: born 2016-02-29 would be a leap-day birth; 1 March keeps age 11
         assertThat(new RelativeDatePlaceholders(LocalDate.of(2028, 2, 26), LA)
-                .resolveOne("birthDate:age=11,nextBirthdayInDays=3")).isEqualTo("2016-03-01");
+                        .resolveOne("birthDate:age=11,nextBirthdayInDays=3"))
+                .isEqualTo("2016-03-01");
         // and the same with a common birth year: minusYears would give 28 Feb, a day early (today, for 1 day)
         assertThat(new RelativeDatePlaceholders(LocalDate.of(2028, 2, 28), LA)
-                .resolveOne("birthDate:age=12,nextBirthdayInDays=1")).isEqualTo("2015-03-01");
+                        .resolveOne("birthDate:age=12,nextBirthdayInDays=1"))
+                .isEqualTo("2015-03-01");
     }
 
     @Test

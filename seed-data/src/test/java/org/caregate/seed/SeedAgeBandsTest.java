@@ -26,8 +26,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SeedAgeBandsTest {
 
     @ParameterizedTest(name = "loaded on {0}")
-    @ValueSource(strings = {"2026-11-21", "2028-02-29", "2026-12-31", "2027-01-01", "2028-02-26", "2027-02-28",
-            "2027-03-01", "2025-06-15", "2030-12-29"})
+    @ValueSource(
+            strings = {
+                "2026-11-21",
+                "2028-02-29",
+                "2026-12-31",
+                "2027-01-01",
+                "2028-02-26",
+                "2027-02-28",
+                "2027-03-01",
+                "2025-06-15",
+                "2030-12-29"
+            })
     void patientsWhenLoadedOnDayThenAgesAreExact(LocalDate day) {
         PreparedSeed seed = PreparedSeed.on(day);
         assertThat(age(seed, "pat-family-4", day)).isEqualTo(4);
@@ -45,8 +55,11 @@ class SeedAgeBandsTest {
         LocalDate eighteenthBirthday = birthDate(seed, "pat-adult-18").plusYears(18);
         assertThat(DAYS.between(eighteenthBirthday, day)).isBetween(14L, 70L);
 
-        seed.resources(Patient.class).forEach(p -> assertThat(isLeapDay(birthDate(seed, p.getIdElement().getIdPart())))
-                .as("%s is born on 29 February", p.getIdElement().getIdPart()).isFalse());
+        seed.resources(Patient.class)
+                .forEach(p -> assertThat(
+                                isLeapDay(birthDate(seed, p.getIdElement().getIdPart())))
+                        .as("%s is born on 29 February", p.getIdElement().getIdPart())
+                        .isFalse());
     }
 
     @ParameterizedTest(name = "loaded on {0}")
@@ -57,11 +70,18 @@ class SeedAgeBandsTest {
             RelatedPerson parent = seed.get(RelatedPerson.class, "rp-garcia-for-" + child);
             assertThat(parent.getPatient().getReference()).isEqualTo("Patient/pat-family-" + child);
             assertThat(parent.getPeriod().getStartElement().getValueAsString())
-                    .isEqualTo(seed.get(Patient.class, "pat-family-" + child).getBirthDateElement().getValueAsString());
+                    .isEqualTo(seed.get(Patient.class, "pat-family-" + child)
+                            .getBirthDateElement()
+                            .getValueAsString());
             assertThat(parent.getPeriod().hasEnd()).isFalse();
         }
-        assertThat(seed.get(RelatedPerson.class, "rp-lee-for-18").getPeriod().getStartElement().getValueAsString())
-                .isEqualTo(seed.get(Patient.class, "pat-adult-18").getBirthDateElement().getValueAsString());
+        assertThat(seed.get(RelatedPerson.class, "rp-lee-for-18")
+                        .getPeriod()
+                        .getStartElement()
+                        .getValueAsString())
+                .isEqualTo(seed.get(Patient.class, "pat-adult-18")
+                        .getBirthDateElement()
+                        .getValueAsString());
     }
 
     /**
@@ -70,8 +90,8 @@ class SeedAgeBandsTest {
      */
     @Test
     void birthDatePlaceholdersWhenResolvedOnEveryDayOfTwoYearsThenAgeAndDistanceHold() {
-        Pattern placeholder = Pattern.compile(
-                "\\$\\{birthDate:age=(\\d+),(lastBirthdayDaysAgo|nextBirthdayInDays)=(\\d+)}");
+        Pattern placeholder =
+                Pattern.compile("\\$\\{birthDate:age=(\\d+),(lastBirthdayDaysAgo|nextBirthdayInDays)=(\\d+)}");
         List<String> texts = new ArrayList<>();
         for (String name : SeedDataset.BUNDLE_NAMES) {
             try (InputStream in = SeedDataset.class.getResourceAsStream("/org/caregate/seed/" + name + ".json")) {
@@ -102,7 +122,9 @@ class SeedAgeBandsTest {
                 if (m.group(2).equals("lastBirthdayDaysAgo")) {
                     assertThat(DAYS.between(birth.plusYears(age), day)).as(what).isBetween(days, days + 1);
                 } else {
-                    assertThat(DAYS.between(day, birth.plusYears(age + 1L))).as(what).isBetween(days, days + 1);
+                    assertThat(DAYS.between(day, birth.plusYears(age + 1L)))
+                            .as(what)
+                            .isBetween(days, days + 1);
                 }
             }
         }

@@ -41,7 +41,8 @@ class SeedBundlesTest {
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
                 Resource resource = entry.getResource();
                 assertThat(resource).isNotNull();
-                String typeAndId = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+                String typeAndId =
+                        resource.fhirType() + "/" + resource.getIdElement().getIdPart();
                 assertThat(resource.getIdElement().hasIdPart()).as(typeAndId).isTrue();
                 assertThat(entry.getRequest().getMethod()).as(typeAndId).isEqualTo(Bundle.HTTPVerb.PUT);
                 assertThat(entry.getRequest().getUrl()).isEqualTo(typeAndId);
@@ -85,8 +86,8 @@ class SeedBundlesTest {
         List<String> problems = new ArrayList<>();
         SEED.resources().forEach(resource -> {
             String self = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-            for (Reference reference : PreparedSeed.FHIR.newTerser()
-                    .getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            for (Reference reference :
+                    PreparedSeed.FHIR.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
                 String target = reference.getReference();
                 if (target == null) {
                     problems.add(self + " has a reference without a target: " + reference.getDisplay());
@@ -119,8 +120,12 @@ class SeedBundlesTest {
             assertThat(patient.getAddressFirstRep().getPostalCode()).as(id).isNotBlank();
             assertThat(patient.getTelecom()).as(id).isNotEmpty();
         }
-        assertThat(patients.stream().map(p -> p.getIdentifier().stream()
-                .filter(i -> i.getSystem().endsWith("/sid/mrn")).findFirst().orElseThrow().getValue()))
+        assertThat(patients.stream()
+                        .map(p -> p.getIdentifier().stream()
+                                .filter(i -> i.getSystem().endsWith("/sid/mrn"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getValue()))
                 .doesNotHaveDuplicates();
     }
 

@@ -32,7 +32,8 @@ class SeedUsersTest {
     void usersWhenListedThenFhirUserResolvesToAResourceOfTheirKind() {
         for (SeedUser user : USERS) {
             assertThat(SEED.byReference()).as(user.username()).containsKey(user.fhirUser());
-            assertThat(SEED.byReference().get(user.fhirUser()).fhirType()).isEqualTo(user.kind().resourceType());
+            assertThat(SEED.byReference().get(user.fhirUser()).fhirType())
+                    .isEqualTo(user.kind().resourceType());
         }
     }
 
@@ -49,14 +50,17 @@ class SeedUsersTest {
         Set<String> usernames = USERS.stream().map(SeedUser::username).collect(Collectors.toSet());
         Stream.of(Patient.class, RelatedPerson.class, Practitioner.class)
                 .flatMap(SEED::resources)
-                .forEach(r -> assertThat(usernames).as(r.getIdElement().getValue()).containsAll(userIdentifiers(r)));
+                .forEach(r ->
+                        assertThat(usernames).as(r.getIdElement().getValue()).containsAll(userIdentifiers(r)));
     }
 
     @Test
     void usersWhenParentThenAllHerRelatedPersonsCarryHerUsername() {
         List<String> guardianships = SEED.resources(RelatedPerson.class)
                 .filter(rp -> userIdentifiers(rp).contains("maria"))
-                .map(rp -> rp.getIdElement().getIdPart()).sorted().toList();
+                .map(rp -> rp.getIdElement().getIdPart())
+                .sorted()
+                .toList();
         assertThat(guardianships)
                 .containsExactly("rp-garcia-for-11", "rp-garcia-for-13", "rp-garcia-for-17", "rp-garcia-for-4");
     }
@@ -90,7 +94,9 @@ class SeedUsersTest {
     void usersWhenPractitionerIsAlsoAPatientThenTheirPatientRecordCarriesTheSameUsername() {
         Patient ownRecord = SEED.get(Patient.class, "pat-dr-south");
         assertThat(userIdentifiers(ownRecord)).containsExactly("dr.haddad");
-        assertThat(SEED.get(Practitioner.class, "prac-south-gp").getNameFirstRep().getNameAsSingleString())
+        assertThat(SEED.get(Practitioner.class, "prac-south-gp")
+                        .getNameFirstRep()
+                        .getNameAsSingleString())
                 .contains(ownRecord.getNameFirstRep().getFamily());
     }
 

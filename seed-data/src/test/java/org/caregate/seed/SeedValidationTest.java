@@ -38,7 +38,8 @@ class SeedValidationTest {
 
         List<String> errors = new ArrayList<>();
         PreparedSeed.on(LocalDate.of(2026, 11, 21)).resources().forEach(resource -> {
-            for (SingleValidationMessage message : validator.validateWithResult(resource).getMessages()) {
+            for (SingleValidationMessage message :
+                    validator.validateWithResult(resource).getMessages()) {
                 if (message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()) {
                     errors.add(id(resource) + " " + message.getLocationString() + ": " + message.getMessage());
                 }

@@ -1,5 +1,7 @@
 package org.caregate.consent.rules;
 
+import java.time.Period;
+import java.util.Objects;
 import org.caregate.consent.AccessRequest;
 import org.caregate.consent.AccessRule;
 import org.caregate.consent.BackendClientRequester;
@@ -7,9 +9,6 @@ import org.caregate.consent.CareProvider;
 import org.caregate.consent.CareRelationship;
 import org.caregate.consent.Decision;
 import org.caregate.consent.LocalizedText;
-
-import java.time.Period;
-import java.util.Objects;
 
 /**
  * A backend client of an organization and the organization's patients. Applies to every
@@ -50,8 +49,8 @@ public final class BackendClientRule implements AccessRule {
         return LocalizedText.of(
                 "The client's organization has an active care relationship with this patient (" + kind.english()
                         + "), so the client may see their records.",
-                "La organización del cliente tiene una relación de atención activa con este paciente ("
-                        + kind.spanish() + "), por lo que el cliente puede ver sus registros.");
+                "La organización del cliente tiene una relación de atención activa con este paciente (" + kind.spanish()
+                        + "), por lo que el cliente puede ver sus registros.");
     }
 
     @Override

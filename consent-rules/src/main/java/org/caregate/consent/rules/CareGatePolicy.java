@@ -1,9 +1,8 @@
 package org.caregate.consent.rules;
 
-import org.caregate.consent.AccessPolicy;
-
 import java.time.Period;
 import java.util.Objects;
+import org.caregate.consent.AccessPolicy;
 
 /**
  * The product's access policy (DESIGN.md, "Access policy"), in one call:
@@ -27,8 +26,7 @@ import java.util.Objects;
  */
 public final class CareGatePolicy {
 
-    private CareGatePolicy() {
-    }
+    private CareGatePolicy() {}
 
     /**
      * Settings of the policy.

@@ -1,5 +1,7 @@
 package org.caregate.consent.rules;
 
+import java.time.Period;
+import java.util.Objects;
 import org.caregate.consent.AccessRequest;
 import org.caregate.consent.AccessRule;
 import org.caregate.consent.CareRelationship;
@@ -7,9 +9,6 @@ import org.caregate.consent.Decision;
 import org.caregate.consent.LocalizedText;
 import org.caregate.consent.PractitionerRequester;
 import org.caregate.consent.PractitionerRequester.AccessStatus;
-
-import java.time.Period;
-import java.util.Objects;
 
 /**
  * A practitioner or office staff member and the patients of their care relationships. Applies to every
@@ -68,8 +67,8 @@ public final class CareRelationshipRule implements AccessRule {
         if (practitioner.ownPatientIds().contains(patientId)) {
             return Decision.deny(NAME, OWN_RECORD);
         }
-        return CareRelationship.firstActive(practitioner.careRelationships(), request, practitioner::isOrWorksFor,
-                        encounterWindow)
+        return CareRelationship.firstActive(
+                        practitioner.careRelationships(), request, practitioner::isOrWorksFor, encounterWindow)
                 .map(r -> Decision.permit(NAME, permitReason(r)))
                 .orElseGet(() -> Decision.deny(NAME, NO_RELATIONSHIP));
     }

@@ -12,8 +12,7 @@ public final class DenyAllRule implements AccessRule {
     public static final String NAME = "deny-all";
 
     static final LocalizedText NO_ACCESS = LocalizedText.of(
-            "You do not have access to this patient's records.",
-            "No tiene acceso a los registros de este paciente.");
+            "You do not have access to this patient's records.", "No tiene acceso a los registros de este paciente.");
 
     @Override
     public Decision evaluate(AccessRequest request) {

@@ -1,5 +1,7 @@
 package org.caregate.consent.rules;
 
+import java.util.List;
+import java.util.Optional;
 import org.caregate.consent.AccessRequest;
 import org.caregate.consent.AccessRule;
 import org.caregate.consent.AgeBand;
@@ -7,9 +9,6 @@ import org.caregate.consent.Decision;
 import org.caregate.consent.GuardianRequester;
 import org.caregate.consent.Guardianship;
 import org.caregate.consent.LocalizedText;
-
-import java.util.List;
-import java.util.Optional;
 
 /**
  * A parent or guardian and their ward. Applies when the requester has a guardianship (active or not) of the patient.
@@ -64,11 +63,14 @@ public final class GuardianRule implements AccessRule {
         if (!(request.requester() instanceof GuardianRequester guardian)) {
             return Decision.notApplicable(NAME);
         }
-        List<Guardianship> ofPatient = guardian.guardianshipsOf(request.patient().id());
+        List<Guardianship> ofPatient =
+                guardian.guardianshipsOf(request.patient().id());
         if (ofPatient.isEmpty()) {
             return Decision.notApplicable(NAME);
         }
-        List<Guardianship> active = ofPatient.stream().filter(g -> g.period().contains(request.at())).toList();
+        List<Guardianship> active = ofPatient.stream()
+                .filter(g -> g.period().contains(request.at()))
+                .toList();
         if (active.isEmpty()) {
             return Decision.deny(NAME, NOT_ACTIVE);
         }
@@ -79,10 +81,11 @@ public final class GuardianRule implements AccessRule {
         return switch (band.get()) {
             case CHILD -> Decision.permit(NAME, CHILD);
             case ADOLESCENT -> Decision.deny(NAME, ADOLESCENT);
-            case ADULT -> request.patient().incapacitated() && active.stream()
-                    .anyMatch(g -> g.role() == Guardianship.Role.COURT_APPOINTED_GUARDIAN)
-                    ? Decision.permit(NAME, COURT_APPOINTED)
-                    : Decision.deny(NAME, ADULT);
+            case ADULT ->
+                request.patient().incapacitated()
+                                && active.stream().anyMatch(g -> g.role() == Guardianship.Role.COURT_APPOINTED_GUARDIAN)
+                        ? Decision.permit(NAME, COURT_APPOINTED)
+                        : Decision.deny(NAME, ADULT);
         };
     }
 

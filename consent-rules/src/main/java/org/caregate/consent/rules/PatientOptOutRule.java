@@ -1,5 +1,6 @@
 package org.caregate.consent.rules;
 
+import java.util.function.Predicate;
 import org.caregate.consent.AccessRequest;
 import org.caregate.consent.AccessRule;
 import org.caregate.consent.BackendClientRequester;
@@ -8,8 +9,6 @@ import org.caregate.consent.ConsentDirective;
 import org.caregate.consent.Decision;
 import org.caregate.consent.LocalizedText;
 import org.caregate.consent.PractitionerRequester;
-
-import java.util.function.Predicate;
 
 /**
  * The patient's own refusal to share with a practitioner or an organization. Denies a practitioner refused by name or

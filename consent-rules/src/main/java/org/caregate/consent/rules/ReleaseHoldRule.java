@@ -33,8 +33,8 @@ public final class ReleaseHoldRule implements AccessRule {
 
     @Override
     public Decision evaluate(AccessRequest request) {
-        boolean patientOrGuardian = request.requester() instanceof PatientRequester
-                || request.requester() instanceof GuardianRequester;
+        boolean patientOrGuardian =
+                request.requester() instanceof PatientRequester || request.requester() instanceof GuardianRequester;
         if (!patientOrGuardian) {
             return Decision.notApplicable(NAME);
         }

@@ -1,14 +1,12 @@
 package org.caregate.consent.rules;
 
-import org.caregate.consent.AccessRule;
-
 import java.time.Period;
+import org.caregate.consent.AccessRule;
 
 /** Factory methods for the rules, to compose with {@link org.caregate.consent.AccessPolicy}. */
 public final class Rules {
 
-    private Rules() {
-    }
+    private Rules() {}
 
     /** {@link SelfRule} with the product default: no own online access for patients aged 12 to 17. */
     public static AccessRule self() {

@@ -1,13 +1,12 @@
 package org.caregate.consent.rules;
 
+import java.util.Optional;
 import org.caregate.consent.AccessRequest;
 import org.caregate.consent.AccessRule;
 import org.caregate.consent.AgeBand;
 import org.caregate.consent.Decision;
 import org.caregate.consent.LocalizedText;
 import org.caregate.consent.PatientRequester;
-
-import java.util.Optional;
 
 /**
  * A patient and their own records. Applies only when the requester is the patient asked about.
@@ -78,9 +77,10 @@ public final class SelfRule implements AccessRule {
         }
         return switch (band.get()) {
             case ADULT -> Decision.permit(NAME, ADULT);
-            case ADOLESCENT -> adolescentOwnAccess
-                    ? Decision.permit(NAME, ADOLESCENT_ALLOWED)
-                    : Decision.deny(NAME, ADOLESCENT_DENIED);
+            case ADOLESCENT ->
+                adolescentOwnAccess
+                        ? Decision.permit(NAME, ADOLESCENT_ALLOWED)
+                        : Decision.deny(NAME, ADOLESCENT_DENIED);
             case CHILD -> Decision.deny(NAME, CHILD);
         };
     }

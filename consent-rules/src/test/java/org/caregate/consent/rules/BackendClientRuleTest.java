@@ -1,5 +1,11 @@
 package org.caregate.consent.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.caregate.consent.People.*;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.time.Period;
+import java.util.stream.Stream;
 import org.caregate.consent.CareProvider;
 import org.caregate.consent.CareRelationship;
 import org.caregate.consent.CareRelationship.Kind;
@@ -12,13 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.time.Period;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.caregate.consent.People.*;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
-
 class BackendClientRuleTest {
 
     private static final PatientFacts PATIENT = adult(45);
@@ -28,26 +27,46 @@ class BackendClientRuleTest {
 
     static Stream<Arguments> relationships() {
         return Stream.of(
-                arguments("organization is general practitioner",
-                        CareRelationship.of(PATIENT.id(), Kind.GENERAL_PRACTITIONER, MY_ORGANIZATION), Effect.PERMIT),
-                arguments("organization's active care team",
-                        CareRelationship.of(PATIENT.id(), Kind.CARE_TEAM, MY_ORGANIZATION), Effect.PERMIT),
-                arguments("organization's encounter 11 months ago", CareRelationship.encounter(PATIENT.id(),
-                        MY_ORGANIZATION, TimeRange.from(monthsAgo(11))), Effect.PERMIT),
-                arguments("organization's encounter 13 months ago", CareRelationship.encounter(PATIENT.id(),
-                        MY_ORGANIZATION, TimeRange.between(monthsAgo(13), monthsAgo(13))), Effect.DENY),
-                arguments("organization's referral closed", new CareRelationship(PATIENT.id(), Kind.REFERRAL_SENT,
-                        MY_ORGANIZATION, TimeRange.until(monthsAgo(2))), Effect.DENY),
-                arguments("another organization's patient", CareRelationship.of(PATIENT.id(),
-                        Kind.GENERAL_PRACTITIONER, CareProvider.organization(OTHER_ORGANIZATION_ID)), Effect.DENY),
-                arguments("relationship held by a practitioner, not the organization", CareRelationship.of(
-                        PATIENT.id(), Kind.GENERAL_PRACTITIONER, CareProvider.practitioner(PRACTITIONER_ID)), Effect.DENY));
+                arguments(
+                        "organization is general practitioner",
+                        CareRelationship.of(PATIENT.id(), Kind.GENERAL_PRACTITIONER, MY_ORGANIZATION),
+                        Effect.PERMIT),
+                arguments(
+                        "organization's active care team",
+                        CareRelationship.of(PATIENT.id(), Kind.CARE_TEAM, MY_ORGANIZATION),
+                        Effect.PERMIT),
+                arguments(
+                        "organization's encounter 11 months ago",
+                        CareRelationship.encounter(PATIENT.id(), MY_ORGANIZATION, TimeRange.from(monthsAgo(11))),
+                        Effect.PERMIT),
+                arguments(
+                        "organization's encounter 13 months ago",
+                        CareRelationship.encounter(
+                                PATIENT.id(), MY_ORGANIZATION, TimeRange.between(monthsAgo(13), monthsAgo(13))),
+                        Effect.DENY),
+                arguments(
+                        "organization's referral closed",
+                        new CareRelationship(
+                                PATIENT.id(), Kind.REFERRAL_SENT, MY_ORGANIZATION, TimeRange.until(monthsAgo(2))),
+                        Effect.DENY),
+                arguments(
+                        "another organization's patient",
+                        CareRelationship.of(
+                                PATIENT.id(),
+                                Kind.GENERAL_PRACTITIONER,
+                                CareProvider.organization(OTHER_ORGANIZATION_ID)),
+                        Effect.DENY),
+                arguments(
+                        "relationship held by a practitioner, not the organization",
+                        CareRelationship.of(
+                                PATIENT.id(), Kind.GENERAL_PRACTITIONER, CareProvider.practitioner(PRACTITIONER_ID)),
+                        Effect.DENY));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("relationships")
-    void decideWhenBackendClientThenPermitOnlyOrganizationsPatients(String description,
-                                                                   CareRelationship relationship, Effect expected) {
+    void decideWhenBackendClientThenPermitOnlyOrganizationsPatients(
+            String description, CareRelationship relationship, Effect expected) {
         Decision decision = rule.evaluate(request(backendClientWith(relationship), PATIENT));
         assertThat(decision.effect()).isEqualTo(expected);
         assertThat(decision.rule()).isEqualTo("backend-client");
@@ -55,6 +74,8 @@ class BackendClientRuleTest {
 
     @Test
     void decideWhenRequesterIsNotABackendClientThenNotApplicable() {
-        assertThat(rule.evaluate(request(generalPractitionerOf(PATIENT), PATIENT)).isNotApplicable()).isTrue();
+        assertThat(rule.evaluate(request(generalPractitionerOf(PATIENT), PATIENT))
+                        .isNotApplicable())
+                .isTrue();
     }
 }

@@ -1,5 +1,13 @@
 package org.caregate.consent.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.caregate.consent.People.*;
+
+import java.time.Period;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.caregate.consent.AccessPolicy;
 import org.caregate.consent.CareProvider;
 import org.caregate.consent.ConsentDirective;
@@ -13,15 +21,6 @@ import org.caregate.consent.PractitionerRequester;
 import org.caregate.consent.SiteAdministratorRequester;
 import org.junit.jupiter.api.Test;
 
-import java.time.Period;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.caregate.consent.People.*;
-
 /** The product policy as a whole: how the rules combine. */
 class CareGatePolicyTest {
 
@@ -34,8 +33,8 @@ class CareGatePolicyTest {
         GuardianRequester parent = guardianOf(eleven, twelve);
         Map<String, PatientFacts> facts = Map.of(eleven.id(), eleven, twelve.id(), twelve);
 
-        Map<String, Decision> decisions = parent.candidatePatientIds().stream().collect(Collectors.toMap(
-                Function.identity(), id -> policy.decide(request(parent, facts.get(id)))));
+        Map<String, Decision> decisions = parent.candidatePatientIds().stream()
+                .collect(Collectors.toMap(Function.identity(), id -> policy.decide(request(parent, facts.get(id)))));
 
         assertThat(decisions.get(eleven.id()).isPermit()).isTrue();
         assertThat(decisions.get(twelve.id()).isPermit()).isFalse();
@@ -49,21 +48,22 @@ class CareGatePolicyTest {
         assertThat(decision.effect()).isEqualTo(Effect.DENY);
         assertThat(decision.rule()).isEqualTo("guardian");
         assertThat(decision.reason(Locale.ENGLISH)).contains("Health Information Management");
-        assertThat(decision.reason(Locale.forLanguageTag("es"))).contains("Departamento de Gestión de Información de Salud");
+        assertThat(decision.reason(Locale.forLanguageTag("es")))
+                .contains("Departamento de Gestión de Información de Salud");
     }
 
     @Test
     void decideWhenGuardianOfThirteenYearOldAsksForPreliminaryLabThenAgeReasonWinsOverHold() {
         PatientFacts teen = child(13);
-        Decision decision = policy.decide(request(guardianOf(teen), teen)
-                .withData(DataCategory.labResult(LabResultStatus.PRELIMINARY)));
+        Decision decision = policy.decide(
+                request(guardianOf(teen), teen).withData(DataCategory.labResult(LabResultStatus.PRELIMINARY)));
         assertThat(decision.rule()).isEqualTo("guardian");
     }
 
     @Test
     void decideWhenPatientOptedOutOfPractitionerWithCareRelationshipThenDeny() {
-        PatientFacts patient = adult(45).withConsentDirectives(
-                ConsentDirective.refuse(CareProvider.practitioner(PRACTITIONER_ID)));
+        PatientFacts patient =
+                adult(45).withConsentDirectives(ConsentDirective.refuse(CareProvider.practitioner(PRACTITIONER_ID)));
         PractitionerRequester practitioner = generalPractitionerOf(patient);
         Decision decision = policy.decide(request(practitioner, patient));
         assertThat(decision.effect()).isEqualTo(Effect.DENY);
@@ -79,7 +79,9 @@ class CareGatePolicyTest {
         Decision held = policy.decide(request(parent, child).withData(DataCategory.radiologyReport(false)));
         assertThat(held.effect()).isEqualTo(Effect.DENY);
         assertThat(held.rule()).isEqualTo("release-hold");
-        assertThat(policy.decide(request(parent, child).withData(DataCategory.radiologyReport(true))).isPermit()).isTrue();
+        assertThat(policy.decide(request(parent, child).withData(DataCategory.radiologyReport(true)))
+                        .isPermit())
+                .isTrue();
     }
 
     @Test
@@ -87,9 +89,12 @@ class CareGatePolicyTest {
         PatientFacts patient = adult(60);
         PractitionerRequester practitioner = generalPractitionerOf(patient);
         assertThat(policy.decide(request(practitioner, patient).withData(DataCategory.radiologyReport(false)))
-                .isPermit()).isTrue();
+                        .isPermit())
+                .isTrue();
         assertThat(policy.decide(request(practitioner, patient)
-                .withData(DataCategory.labResult(LabResultStatus.PRELIMINARY))).isPermit()).isTrue();
+                                .withData(DataCategory.labResult(LabResultStatus.PRELIMINARY)))
+                        .isPermit())
+                .isTrue();
     }
 
     @Test
@@ -108,7 +113,8 @@ class CareGatePolicyTest {
     void decideWhenAdolescentOwnAccessEnabledThenFifteenYearOldSeesOwnRecords() {
         PatientFacts teen = child(15);
         assertThat(policy.decide(request(self(teen), teen)).isPermit()).isFalse();
-        AccessPolicy allowing = CareGatePolicy.standard(CareGatePolicy.Options.defaults().withAdolescentOwnAccess(true));
+        AccessPolicy allowing =
+                CareGatePolicy.standard(CareGatePolicy.Options.defaults().withAdolescentOwnAccess(true));
         assertThat(allowing.decide(request(self(teen), teen)).isPermit()).isTrue();
         assertThat(allowing.decide(request(guardianOf(teen), teen)).isPermit()).isFalse();
     }
@@ -117,11 +123,13 @@ class CareGatePolicyTest {
     void decideWhenEncounterWindowOptionShortenedThenOlderEncounterNoLongerCounts() {
         PatientFacts patient = adult(50);
         PractitionerRequester practitioner = practitionerWith(org.caregate.consent.CareRelationship.encounter(
-                patient.id(), CareProvider.practitioner(PRACTITIONER_ID),
+                patient.id(),
+                CareProvider.practitioner(PRACTITIONER_ID),
                 org.caregate.consent.TimeRange.from(monthsAgo(4))));
         assertThat(policy.decide(request(practitioner, patient)).isPermit()).isTrue();
-        AccessPolicy threeMonths = CareGatePolicy.standard(
-                CareGatePolicy.Options.defaults().withEncounterWindow(Period.ofMonths(3)));
-        assertThat(threeMonths.decide(request(practitioner, patient)).isPermit()).isFalse();
+        AccessPolicy threeMonths =
+                CareGatePolicy.standard(CareGatePolicy.Options.defaults().withEncounterWindow(Period.ofMonths(3)));
+        assertThat(threeMonths.decide(request(practitioner, patient)).isPermit())
+                .isFalse();
     }
 }

@@ -1,17 +1,16 @@
 package org.caregate.consent.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.caregate.consent.People.*;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.Locale;
+import java.util.stream.Stream;
 import org.caregate.consent.Requester;
 import org.caregate.consent.SiteAdministratorRequester;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.Locale;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.caregate.consent.People.*;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class DenyAllRuleTest {
 

@@ -1,5 +1,10 @@
 package org.caregate.consent.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.caregate.consent.People.*;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.stream.Stream;
 import org.caregate.consent.CareProvider;
 import org.caregate.consent.ConsentDirective;
 import org.caregate.consent.Effect;
@@ -9,12 +14,6 @@ import org.caregate.consent.TimeRange;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.caregate.consent.People.*;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class PatientOptOutRuleTest {
 
@@ -28,10 +27,10 @@ class PatientOptOutRuleTest {
         ConsentDirective refuseMe = ConsentDirective.refuse(CareProvider.practitioner(PRACTITIONER_ID));
         ConsentDirective refuseMyOrganization = ConsentDirective.refuse(CareProvider.organization(ORGANIZATION_ID));
         ConsentDirective refuseOther = ConsentDirective.refuse(CareProvider.organization(OTHER_ORGANIZATION_ID));
-        ConsentDirective refusalEnded = new ConsentDirective(CareProvider.practitioner(PRACTITIONER_ID),
-                TimeRange.until(monthsAgo(1)));
-        ConsentDirective refusalCurrent = new ConsentDirective(CareProvider.practitioner(PRACTITIONER_ID),
-                TimeRange.between(monthsAgo(1), NOW.plusSeconds(3600)));
+        ConsentDirective refusalEnded =
+                new ConsentDirective(CareProvider.practitioner(PRACTITIONER_ID), TimeRange.until(monthsAgo(1)));
+        ConsentDirective refusalCurrent = new ConsentDirective(
+                CareProvider.practitioner(PRACTITIONER_ID), TimeRange.between(monthsAgo(1), NOW.plusSeconds(3600)));
         return Stream.of(
                 arguments("practitioner refused by name", practitioner, refuseMe, Effect.DENY),
                 arguments("practitioner's organization refused", practitioner, refuseMyOrganization, Effect.DENY),
@@ -39,7 +38,10 @@ class PatientOptOutRuleTest {
                 arguments("refusal ended last month", practitioner, refusalEnded, Effect.NOT_APPLICABLE),
                 arguments("refusal with a current period", practitioner, refusalCurrent, Effect.DENY),
                 arguments("backend client's organization refused", backend, refuseMyOrganization, Effect.DENY),
-                arguments("backend client, a practitioner of its organization refused", backend, refuseMe,
+                arguments(
+                        "backend client, a practitioner of its organization refused",
+                        backend,
+                        refuseMe,
                         Effect.NOT_APPLICABLE),
                 arguments("patient themself", self(PATIENT), refuseMyOrganization, Effect.NOT_APPLICABLE),
                 arguments("guardian", guardianOf(PATIENT), refuseMyOrganization, Effect.NOT_APPLICABLE));

@@ -1,5 +1,14 @@
 package org.caregate.consent.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -25,30 +34,25 @@ import org.caregate.consent.Requester;
 import org.caregate.consent.SiteAdministratorRequester;
 import org.caregate.consent.TimeRange;
 
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.Period;
-import java.time.ZoneId;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Invariants of the product policy over generated requesters, patients, instants and zones. */
 class PolicyPropertiesTest {
 
     private static final List<String> PATIENT_IDS = List.of("pat-a", "pat-b");
-    private static final Set<String> PERMITTING_RULES = Set.of("self", "guardian", "care-relationship", "backend-client");
+    private static final Set<String> PERMITTING_RULES =
+            Set.of("self", "guardian", "care-relationship", "backend-client");
     private static final Instant FROM = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant TO = Instant.parse("2101-01-01T00:00:00Z");
 
     @Property
     void noGuardianIsEverPermittedAPatientAgedTwelveToSeventeen(
-            @ForAll("instants") Instant at, @ForAll("zones") ZoneId zone,
-            @ForAll("daysOld") int daysOld, @ForAll("guardians") GuardianRequester guardian,
-            @ForAll boolean incapacitated, @ForAll boolean deceased,
-            @ForAll("dataCategories") DataCategory data, @ForAll("policies") AccessPolicy policy) {
+            @ForAll("instants") Instant at,
+            @ForAll("zones") ZoneId zone,
+            @ForAll("daysOld") int daysOld,
+            @ForAll("guardians") GuardianRequester guardian,
+            @ForAll boolean incapacitated,
+            @ForAll boolean deceased,
+            @ForAll("dataCategories") DataCategory data,
+            @ForAll("policies") AccessPolicy policy) {
         LocalDate today = LocalDate.ofInstant(at, zone);
         LocalDate birthDate = today.minusDays(daysOld);
         int age = Period.between(birthDate, today).getYears(); // an oracle independent of Age
@@ -57,15 +61,19 @@ class PolicyPropertiesTest {
 
         Decision decision = policy.decide(new AccessRequest(guardian, patient, data, at, zone));
 
-        assertThat(decision.isPermit()).as("%s aged %d at %s in %s: %s", guardian, age, at, zone, decision).isFalse();
+        assertThat(decision.isPermit())
+                .as("%s aged %d at %s in %s: %s", guardian, age, at, zone, decision)
+                .isFalse();
     }
 
     @Property
-    void everyDecisionNamesItsRuleAndEveryPermitComesFromAPermittingRule(@ForAll("requests") AccessRequest request,
-                                                                         @ForAll("policies") AccessPolicy policy) {
+    void everyDecisionNamesItsRuleAndEveryPermitComesFromAPermittingRule(
+            @ForAll("requests") AccessRequest request, @ForAll("policies") AccessPolicy policy) {
         Decision decision = policy.decide(request);
         assertThat(decision).isNotNull();
-        assertThat(decision.isNotApplicable()).as("the product policy always decides").isFalse();
+        assertThat(decision.isNotApplicable())
+                .as("the product policy always decides")
+                .isFalse();
         assertThat(decision.rule()).isNotBlank();
         if (decision.isPermit()) {
             assertThat(decision.rule()).isIn(PERMITTING_RULES);
@@ -73,8 +81,8 @@ class PolicyPropertiesTest {
     }
 
     @Property
-    void everyDecisionHasAReasonInEnglishAndInSpanish(@ForAll("requests") AccessRequest request,
-                                                      @ForAll("policies") AccessPolicy policy) {
+    void everyDecisionHasAReasonInEnglishAndInSpanish(
+            @ForAll("requests") AccessRequest request, @ForAll("policies") AccessPolicy policy) {
         Decision decision = policy.decide(request);
         String english = decision.reason(Locale.ENGLISH);
         String spanish = decision.reason(Locale.forLanguageTag("es"));
@@ -84,13 +92,21 @@ class PolicyPropertiesTest {
 
     @Provide
     Arbitrary<Instant> instants() {
-        return Arbitraries.longs().between(FROM.getEpochSecond(), TO.getEpochSecond()).map(Instant::ofEpochSecond);
+        return Arbitraries.longs()
+                .between(FROM.getEpochSecond(), TO.getEpochSecond())
+                .map(Instant::ofEpochSecond);
     }
 
     @Provide
     Arbitrary<ZoneId> zones() {
-        return Arbitraries.of("America/Los_Angeles", "UTC", "America/Santiago", "Pacific/Kiritimati",
-                "Pacific/Pago_Pago", "Europe/Madrid").map(ZoneId::of);
+        return Arbitraries.of(
+                        "America/Los_Angeles",
+                        "UTC",
+                        "America/Santiago",
+                        "Pacific/Kiritimati",
+                        "Pacific/Pago_Pago",
+                        "Europe/Madrid")
+                .map(ZoneId::of);
     }
 
     @Provide
@@ -100,9 +116,10 @@ class PolicyPropertiesTest {
 
     @Provide
     Arbitrary<AccessPolicy> policies() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(1, 24))
-                .as((adolescents, months) -> CareGatePolicy.standard(
-                        new CareGatePolicy.Options(adolescents, Period.ofMonths(months))));
+        return Combinators.combine(
+                        Arbitraries.of(true, false), Arbitraries.integers().between(1, 24))
+                .as((adolescents, months) ->
+                        CareGatePolicy.standard(new CareGatePolicy.Options(adolescents, Period.ofMonths(months))));
     }
 
     @Provide
@@ -116,14 +133,14 @@ class PolicyPropertiesTest {
     @Provide
     Arbitrary<TimeRange> periods() {
         Arbitrary<Instant> bound = instants().injectNull(0.4);
-        return Combinators.combine(bound, bound).as((a, b) ->
-                a == null || b == null || !b.isBefore(a) ? new TimeRange(a, b) : new TimeRange(b, a));
+        return Combinators.combine(bound, bound)
+                .as((a, b) -> a == null || b == null || !b.isBefore(a) ? new TimeRange(a, b) : new TimeRange(b, a));
     }
 
     @Provide
     Arbitrary<GuardianRequester> guardians() {
         Arbitrary<Guardianship> guardianship = Combinators.combine(
-                Arbitraries.of(PATIENT_IDS), Arbitraries.of(Guardianship.Role.class), periods())
+                        Arbitraries.of(PATIENT_IDS), Arbitraries.of(Guardianship.Role.class), periods())
                 .as(Guardianship::new);
         return guardianship.list().ofMinSize(1).ofMaxSize(3).map(GuardianRequester::new);
     }
@@ -134,13 +151,17 @@ class PolicyPropertiesTest {
                 CareProvider.practitioner("prac-1"), CareProvider.practitioner("prac-2"),
                 CareProvider.organization("org-1"), CareProvider.organization("org-2"));
         Arbitrary<List<CareRelationship>> relationships = Combinators.combine(
-                Arbitraries.of(PATIENT_IDS), Arbitraries.of(CareRelationship.Kind.class), providers, periods())
-                .as(CareRelationship::new).list().ofMaxSize(3);
+                        Arbitraries.of(PATIENT_IDS), Arbitraries.of(CareRelationship.Kind.class), providers, periods())
+                .as(CareRelationship::new)
+                .list()
+                .ofMaxSize(3);
         Arbitrary<Requester> practitioners = Combinators.combine(
-                Arbitraries.of("prac-1", "prac-2"), Arbitraries.of("org-1", "org-2"),
-                Arbitraries.of(PractitionerRequester.StaffRole.class),
-                Arbitraries.of(PractitionerRequester.AccessStatus.class),
-                Arbitraries.subsetOf(PATIENT_IDS), relationships)
+                        Arbitraries.of("prac-1", "prac-2"),
+                        Arbitraries.of("org-1", "org-2"),
+                        Arbitraries.of(PractitionerRequester.StaffRole.class),
+                        Arbitraries.of(PractitionerRequester.AccessStatus.class),
+                        Arbitraries.subsetOf(PATIENT_IDS),
+                        relationships)
                 .as(PractitionerRequester::new);
         Arbitrary<Requester> requesters = Arbitraries.oneOf(
                 Arbitraries.of(PATIENT_IDS).map(PatientRequester::new),
@@ -150,13 +171,20 @@ class PolicyPropertiesTest {
                         .as((org, rels) -> new BackendClientRequester("client", org, rels)),
                 Arbitraries.just(new SiteAdministratorRequester("admin")));
         Arbitrary<PatientFacts> patients = Combinators.combine(
-                Arbitraries.of(PATIENT_IDS),
-                Arbitraries.integers().between(0, 100 * 366).injectNull(0.1),
-                Arbitraries.of(true, false), Arbitraries.of(true, false),
-                Combinators.combine(providers, periods()).as(ConsentDirective::new).list().ofMaxSize(2))
-                .as((id, daysBeforeTo, deceased, incapacitated, directives) -> new PatientFacts(id,
+                        Arbitraries.of(PATIENT_IDS),
+                        Arbitraries.integers().between(0, 100 * 366).injectNull(0.1),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        Combinators.combine(providers, periods())
+                                .as(ConsentDirective::new)
+                                .list()
+                                .ofMaxSize(2))
+                .as((id, daysBeforeTo, deceased, incapacitated, directives) -> new PatientFacts(
+                        id,
                         daysBeforeTo == null ? null : LocalDate.of(2100, 1, 1).minusDays(daysBeforeTo),
-                        deceased, incapacitated, directives));
+                        deceased,
+                        incapacitated,
+                        directives));
         return Combinators.combine(requesters, patients, dataCategories(), instants(), zones())
                 .as(AccessRequest::new);
     }

@@ -1,5 +1,11 @@
 package org.caregate.consent.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.caregate.consent.People.*;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.Locale;
+import java.util.stream.Stream;
 import org.caregate.consent.DataCategory;
 import org.caregate.consent.Effect;
 import org.caregate.consent.LabResultStatus;
@@ -10,13 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.Locale;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.caregate.consent.People.*;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class ReleaseHoldRuleTest {
 
@@ -52,7 +51,11 @@ class ReleaseHoldRuleTest {
                 arguments("practitioner", practitioner, ADULT, preliminary, Effect.NOT_APPLICABLE),
                 arguments("backend client", backend, ADULT, unreleased, Effect.NOT_APPLICABLE),
                 arguments("backend client", backend, ADULT, registered, Effect.NOT_APPLICABLE),
-                arguments("site administrator", new SiteAdministratorRequester("admin"), ADULT, unreleased,
+                arguments(
+                        "site administrator",
+                        new SiteAdministratorRequester("admin"),
+                        ADULT,
+                        unreleased,
                         Effect.NOT_APPLICABLE));
     }
 

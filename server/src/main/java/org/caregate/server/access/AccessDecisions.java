@@ -35,10 +35,16 @@ public class AccessDecisions {
     private final ZoneId zone;
     private final Clock clock;
     private final Cache<Object, RequesterAccess> cache = Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(30))
+            .build();
 
-    AccessDecisions(AccessFactsResolver facts, PatientAccess policy, AccessIndex index,
-                    CareGateProperties properties, Clock clock) {
+    AccessDecisions(
+            AccessFactsResolver facts,
+            PatientAccess policy,
+            AccessIndex index,
+            CareGateProperties properties,
+            Clock clock) {
         this.facts = facts;
         this.policy = policy;
         this.index = index;
@@ -58,12 +64,13 @@ public class AccessDecisions {
     /** The decisions about a backend client's (its organisation's) patients now. */
     public RequesterAccess forBackendClient(String clientId, String organizationId) {
         Instant now = clock.instant();
-        return cached(new BackendKey(clientId, organizationId), now,
+        return cached(
+                new BackendKey(clientId, organizationId),
+                now,
                 horizon -> RequesterRoles.of(facts.backendClient(clientId, organizationId, horizon)));
     }
 
-    private record BackendKey(String clientId, String organizationId) {
-    }
+    private record BackendKey(String clientId, String organizationId) {}
 
     private interface RolesReader {
         RequesterRoles read(Horizon horizon);
@@ -85,8 +92,10 @@ public class AccessDecisions {
         RequesterRoles roles = reader.read(horizon);
         Map<String, PatientRecord> candidates = facts.patients(roles.candidatePatientIds(), horizon);
         Map<String, Decision> decisions = new LinkedHashMap<>();
-        candidates.values().forEach(candidate -> decisions.put(candidate.id(),
-                policy.decide(roles, candidate.facts(), DataCategory.ordinary(), now)));
+        candidates
+                .values()
+                .forEach(candidate -> decisions.put(
+                        candidate.id(), policy.decide(roles, candidate.facts(), DataCategory.ordinary(), now)));
         return new RequesterAccess(policy, roles, candidates, decisions, now, horizon.until(), generation);
     }
 

@@ -23,8 +23,15 @@ import org.caregate.consent.TimeRange;
  * @param end       end of that period (exclusive), {@code null} for open
  * @param detail    kind-specific detail (see {@link Kind}), or {@code null}
  */
-public record AccessFact(String source, Kind kind, String patientId, String party, String context, Instant start,
-                         Instant end, String detail) {
+public record AccessFact(
+        String source,
+        Kind kind,
+        String patientId,
+        String party,
+        String context,
+        Instant start,
+        Instant end,
+        String detail) {
 
     /** What a fact says, and what its fields hold. */
     public enum Kind {

@@ -42,8 +42,15 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 final class AccessFactExtractor {
 
     /** The resource types whose writes can change an access decision. */
-    static final Set<String> INDEXED_TYPES = Set.of("Patient", "RelatedPerson", "Practitioner", "PractitionerRole",
-            "CareTeam", "ServiceRequest", "Encounter", "Consent");
+    static final Set<String> INDEXED_TYPES = Set.of(
+            "Patient",
+            "RelatedPerson",
+            "Practitioner",
+            "PractitionerRole",
+            "CareTeam",
+            "ServiceRequest",
+            "Encounter",
+            "Consent");
 
     private static final Set<String> REFERRAL_STATUSES = Set.of("active", "on-hold");
     private static final Set<String> IGNORED_ENCOUNTER_STATUSES = Set.of("cancelled", "entered-in-error");
@@ -80,17 +87,26 @@ final class AccessFactExtractor {
 
     private void patient(Patient patient, Facts facts) {
         String id = patient.getIdElement().getIdPart();
-        facts.add(AccessFact.Kind.PATIENT, id, null, null, TimeRange.always(), new PatientDetail(
-                FhirTime.fullDate(patient.getBirthDateElement()), isDeceased(patient),
-                AccessFactsResolver.displayName(patient)).encode());
+        facts.add(
+                AccessFact.Kind.PATIENT,
+                id,
+                null,
+                null,
+                TimeRange.always(),
+                new PatientDetail(
+                                FhirTime.fullDate(patient.getBirthDateElement()),
+                                isDeceased(patient),
+                                AccessFactsResolver.displayName(patient))
+                        .encode());
         for (Extension extension : patient.getExtensionsByUrl(AccessFactsResolver.LEGAL_INCAPACITY_URL)) {
             if (extension.getValue() instanceof Period period) {
                 facts.add(AccessFact.Kind.INCAPACITY, id, null, null, FhirTime.range(period, zone), null);
             }
         }
         for (Reference gp : patient.getGeneralPractitioner()) {
-            provider(gp).ifPresent(party -> facts.add(AccessFact.Kind.GENERAL_PRACTITIONER, id, party, null,
-                    TimeRange.always(), null));
+            provider(gp)
+                    .ifPresent(party ->
+                            facts.add(AccessFact.Kind.GENERAL_PRACTITIONER, id, party, null, TimeRange.always(), null));
         }
         users(patient.getIdentifier(), id, facts);
     }
@@ -103,15 +119,27 @@ final class AccessFactExtractor {
             return;
         }
         TimeRange period = relatedPerson.hasActive() && !relatedPerson.getActive()
-                ? FhirTime.NEVER : FhirTime.range(relatedPerson.getPeriod(), zone);
-        facts.add(AccessFact.Kind.GUARDIANSHIP, patientId, null, null, period, role.get().name());
+                ? FhirTime.NEVER
+                : FhirTime.range(relatedPerson.getPeriod(), zone);
+        facts.add(
+                AccessFact.Kind.GUARDIANSHIP,
+                patientId,
+                null,
+                null,
+                period,
+                role.get().name());
     }
 
     private static void users(List<Identifier> identifiers, String patientId, Facts facts) {
         for (Identifier identifier : identifiers) {
             if (AccessFactsResolver.USER_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue()) {
-                facts.add(AccessFact.Kind.USER, patientId, "user:" + identifier.getValue(), null,
-                        TimeRange.always(), null);
+                facts.add(
+                        AccessFact.Kind.USER,
+                        patientId,
+                        "user:" + identifier.getValue(),
+                        null,
+                        TimeRange.always(),
+                        null);
             }
         }
     }
@@ -125,8 +153,12 @@ final class AccessFactExtractor {
         boolean officeStaff = role.getCode().stream()
                 .anyMatch(c -> c.hasCoding(AccessFactsResolver.CAREGATE_ROLE_SYSTEM, "office-staff"));
         boolean active = !role.hasActive() || role.getActive();
-        facts.add(AccessFact.Kind.ROLE, null, practitioner == null ? null : "Practitioner/" + practitioner,
-                "Organization/" + organization, FhirTime.range(role.getPeriod(), zone),
+        facts.add(
+                AccessFact.Kind.ROLE,
+                null,
+                practitioner == null ? null : "Practitioner/" + practitioner,
+                "Organization/" + organization,
+                FhirTime.range(role.getPeriod(), zone),
                 (active ? "active" : "inactive") + (officeStaff ? ",office-staff" : ""));
     }
 
@@ -138,52 +170,61 @@ final class AccessFactExtractor {
         TimeRange teamPeriod = FhirTime.range(team.getPeriod(), zone);
         for (CareTeam.CareTeamParticipantComponent participant : team.getParticipant()) {
             TimeRange period = FhirTime.intersection(teamPeriod, FhirTime.range(participant.getPeriod(), zone));
-            provider(participant.getMember()).ifPresent(
-                    party -> facts.add(AccessFact.Kind.CARE_TEAM, patientId, party, null, period, null));
+            provider(participant.getMember())
+                    .ifPresent(party -> facts.add(AccessFact.Kind.CARE_TEAM, patientId, party, null, period, null));
         }
     }
 
     private void referral(ServiceRequest referral, Facts facts) {
         String patientId = idOf(referral.getSubject(), "Patient");
-        if (patientId == null || !referral.hasStatus() || !REFERRAL_STATUSES.contains(referral.getStatus().toCode())) {
+        if (patientId == null
+                || !referral.hasStatus()
+                || !REFERRAL_STATUSES.contains(referral.getStatus().toCode())) {
             return;
         }
         TimeRange period = referral.hasAuthoredOn()
-                ? TimeRange.from(referral.getAuthoredOn().toInstant()) : TimeRange.always();
-        provider(referral.getRequester()).ifPresent(
-                party -> facts.add(AccessFact.Kind.REFERRAL_SENT, patientId, party, null, period, null));
+                ? TimeRange.from(referral.getAuthoredOn().toInstant())
+                : TimeRange.always();
+        provider(referral.getRequester())
+                .ifPresent(party -> facts.add(AccessFact.Kind.REFERRAL_SENT, patientId, party, null, period, null));
         for (Reference performer : referral.getPerformer()) {
-            provider(performer).ifPresent(
-                    party -> facts.add(AccessFact.Kind.REFERRAL_RECEIVED, patientId, party, null, period, null));
+            provider(performer)
+                    .ifPresent(party ->
+                            facts.add(AccessFact.Kind.REFERRAL_RECEIVED, patientId, party, null, period, null));
         }
     }
 
     private void encounter(Encounter encounter, Facts facts) {
         String patientId = idOf(encounter.getSubject(), "Patient");
         if (patientId == null
-                || (encounter.hasStatus() && IGNORED_ENCOUNTER_STATUSES.contains(encounter.getStatus().toCode()))) {
+                || (encounter.hasStatus()
+                        && IGNORED_ENCOUNTER_STATUSES.contains(
+                                encounter.getStatus().toCode()))) {
             return;
         }
         TimeRange period = FhirTime.range(encounter.getPeriod(), zone);
-        provider(encounter.getServiceProvider()).ifPresent(
-                party -> facts.add(AccessFact.Kind.ENCOUNTER, patientId, party, null, period, null));
+        provider(encounter.getServiceProvider())
+                .ifPresent(party -> facts.add(AccessFact.Kind.ENCOUNTER, patientId, party, null, period, null));
         for (Encounter.EncounterParticipantComponent participant : encounter.getParticipant()) {
-            provider(participant.getIndividual()).ifPresent(
-                    party -> facts.add(AccessFact.Kind.ENCOUNTER, patientId, party, null, period, null));
+            provider(participant.getIndividual())
+                    .ifPresent(party -> facts.add(AccessFact.Kind.ENCOUNTER, patientId, party, null, period, null));
         }
     }
 
     private void consent(Consent consent, Facts facts) {
         String patientId = idOf(consent.getPatient(), "Patient");
         Consent.ProvisionComponent provision = consent.getProvision();
-        if (patientId == null || consent.getStatus() != Consent.ConsentState.ACTIVE
+        if (patientId == null
+                || consent.getStatus() != Consent.ConsentState.ACTIVE
                 || provision.getType() != Consent.ConsentProvisionType.DENY) {
             return;
         }
         TimeRange period = FhirTime.range(provision.getPeriod(), zone);
         for (Consent.provisionActorComponent actor : provision.getActor()) {
-            provider(actor.getReference()).filter(party -> !party.startsWith("PractitionerRole/")).ifPresent(
-                    party -> facts.add(AccessFact.Kind.CONSENT_REFUSAL, patientId, party, null, period, null));
+            provider(actor.getReference())
+                    .filter(party -> !party.startsWith("PractitionerRole/"))
+                    .ifPresent(
+                            party -> facts.add(AccessFact.Kind.CONSENT_REFUSAL, patientId, party, null, period, null));
         }
     }
 
@@ -191,7 +232,8 @@ final class AccessFactExtractor {
         if (!patient.hasDeceased()) {
             return false;
         }
-        return patient.getDeceased() instanceof BooleanType flag ? flag.booleanValue()
+        return patient.getDeceased() instanceof BooleanType flag
+                ? flag.booleanValue()
                 : patient.getDeceased() instanceof DateTimeType;
     }
 
@@ -202,8 +244,8 @@ final class AccessFactExtractor {
         }
         String type = reference.getReferenceElement().getResourceType();
         String id = reference.getReferenceElement().getIdPart();
-        if (id == null || !("Practitioner".equals(type) || "PractitionerRole".equals(type)
-                || "Organization".equals(type))) {
+        if (id == null
+                || !("Practitioner".equals(type) || "PractitionerRole".equals(type) || "Organization".equals(type))) {
             return Optional.empty();
         }
         return Optional.of(type + "/" + id);
@@ -215,7 +257,8 @@ final class AccessFactExtractor {
             return null;
         }
         return type.equals(reference.getReferenceElement().getResourceType())
-                ? reference.getReferenceElement().getIdPart() : null;
+                ? reference.getReferenceElement().getIdPart()
+                : null;
     }
 
     private static final class Facts {
@@ -226,8 +269,8 @@ final class AccessFactExtractor {
             this.source = source;
         }
 
-        void add(AccessFact.Kind kind, String patientId, String party, String context, TimeRange period,
-                 String detail) {
+        void add(
+                AccessFact.Kind kind, String patientId, String party, String context, TimeRange period, String detail) {
             list.add(new AccessFact(source, kind, patientId, party, context, period.start(), period.end(), detail));
         }
     }

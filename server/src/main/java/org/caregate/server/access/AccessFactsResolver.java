@@ -58,12 +58,15 @@ public class AccessFactsResolver {
     /** The extension on Patient recording a declared legal incapacity ({@code valuePeriod}). */
     public static final String LEGAL_INCAPACITY_URL =
             "https://fhir.caregate.example/StructureDefinition/legal-incapacity";
+
     static final String GUARDIANSHIP_BASIS_SYSTEM = "https://fhir.caregate.example/CodeSystem/guardianship-basis";
     static final String CAREGATE_ROLE_SYSTEM = "https://fhir.caregate.example/CodeSystem/practitioner-role";
     static final String ROLE_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
     /** v3-RoleCode codes of a parent (natural, adoptive, step, foster). */
-    static final Set<String> PARENT_CODES = Set.of("PRN", "MTH", "FTH", "NPRN", "NMTH", "NFTH", "ADOPTP", "ADOPTM",
-            "ADOPTF", "STPPRN", "STPMTH", "STPFTH", "FTHFOST", "MTHFOST", "PRNFOST", "GESTM");
+    static final Set<String> PARENT_CODES = Set.of(
+            "PRN", "MTH", "FTH", "NPRN", "NMTH", "NFTH", "ADOPTP", "ADOPTM", "ADOPTF", "STPPRN", "STPMTH", "STPFTH",
+            "FTHFOST", "MTHFOST", "PRNFOST", "GESTM");
+
     static final String ACCOUNT_ROLE_SITE_ADMIN = "site-admin";
     static final String ACCOUNT_ROLE_OFFICE_STAFF = "office-staff";
     static final String ACCOUNT_ROLE_CLINICIAN = "clinician";
@@ -124,8 +127,8 @@ public class AccessFactsResolver {
     }
 
     Requester backendClient(String clientId, String organizationId, Horizon horizon) {
-        Organization organization = organization(organizationId,
-                index.rolesAndOwnRecords(null, "Organization/" + organizationId, null), horizon);
+        Organization organization = organization(
+                organizationId, index.rolesAndOwnRecords(null, "Organization/" + organizationId, null), horizon);
         List<CareRelationship> relationships = careRelationships(organization, null, horizon);
         return new BackendClientRequester(clientId, organizationId, relationships);
     }
@@ -163,10 +166,11 @@ public class AccessFactsResolver {
                 }
                 case CONSENT_REFUSAL -> {
                     horizon.consider(fact.period());
-                    directives.computeIfAbsent(fact.patientId(), id -> new ArrayList<>())
+                    directives
+                            .computeIfAbsent(fact.patientId(), id -> new ArrayList<>())
                             .add(new ConsentDirective(provider(fact.party()), fact.period()));
                 }
-                default -> { }
+                default -> {}
             }
         }
         for (String id : patientIds) {
@@ -175,8 +179,12 @@ public class AccessFactsResolver {
                 records.put(id, PatientRecord.missing(id));
                 continue;
             }
-            PatientFacts facts = new PatientFacts(id, patient.birthDate(), patient.deceased(),
-                    incapacitated.contains(id), directives.getOrDefault(id, List.of()));
+            PatientFacts facts = new PatientFacts(
+                    id,
+                    patient.birthDate(),
+                    patient.deceased(),
+                    incapacitated.contains(id),
+                    directives.getOrDefault(id, List.of()));
             records.put(id, new PatientRecord(facts, patient.displayName(), true));
         }
         return records;
@@ -204,8 +212,8 @@ public class AccessFactsResolver {
         if (!user.isActive()) {
             return RequesterRoles.none();
         }
-        return RequesterRoles.of(new GuardianRequester(
-                guardianships(index.ofUser(user.username(), user.fhirUserId()), horizon)));
+        return RequesterRoles.of(
+                new GuardianRequester(guardianships(index.ofUser(user.username(), user.fhirUserId()), horizon)));
     }
 
     private static List<Guardianship> guardianships(List<AccessFact> facts, Horizon horizon) {
@@ -214,8 +222,8 @@ public class AccessFactsResolver {
         for (AccessFact fact : facts) {
             if (fact.kind() == AccessFact.Kind.GUARDIANSHIP && seen.add(fact.source() + "|" + fact.patientId())) {
                 horizon.consider(fact.period());
-                guardianships.add(new Guardianship(fact.patientId(), Guardianship.Role.valueOf(fact.detail()),
-                        fact.period()));
+                guardianships.add(
+                        new Guardianship(fact.patientId(), Guardianship.Role.valueOf(fact.detail()), fact.period()));
             }
         }
         return guardianships;
@@ -228,8 +236,8 @@ public class AccessFactsResolver {
         for (CodeableConcept relationship : relationships) {
             courtAppointed |= relationship.hasCoding(GUARDIANSHIP_BASIS_SYSTEM, "court-appointed");
             guardian |= relationship.hasCoding(ROLE_CODE_SYSTEM, "GUARD");
-            parent |= relationship.getCoding().stream().anyMatch(
-                    c -> ROLE_CODE_SYSTEM.equals(c.getSystem()) && PARENT_CODES.contains(c.getCode()));
+            parent |= relationship.getCoding().stream()
+                    .anyMatch(c -> ROLE_CODE_SYSTEM.equals(c.getSystem()) && PARENT_CODES.contains(c.getCode()));
         }
         if (courtAppointed) {
             return Optional.of(Guardianship.Role.COURT_APPOINTED_GUARDIAN);
@@ -245,46 +253,61 @@ public class AccessFactsResolver {
     private RequesterRoles practitionerUser(UserAccount user, Horizon horizon) {
         String practitionerId = user.fhirUserId();
         Set<String> accountRoles = user.roles();
-        boolean clinical = accountRoles.contains(ACCOUNT_ROLE_CLINICIAN)
-                || accountRoles.contains(ACCOUNT_ROLE_OFFICE_STAFF);
+        boolean clinical =
+                accountRoles.contains(ACCOUNT_ROLE_CLINICIAN) || accountRoles.contains(ACCOUNT_ROLE_OFFICE_STAFF);
         if (!clinical && accountRoles.contains(ACCOUNT_ROLE_SITE_ADMIN)) {
             return RequesterRoles.of(new SiteAdministratorRequester(user.username()));
         }
         String practitioner = "Practitioner/" + practitionerId;
         // the practitioner's own roles, the roles of their organization and their own patient records, in one query
-        List<AccessFact> facts = index.rolesAndOwnRecords(practitioner,
-                user.organizationId() == null ? null : "Organization/" + user.organizationId(), user.username());
+        List<AccessFact> facts = index.rolesAndOwnRecords(
+                practitioner,
+                user.organizationId() == null ? null : "Organization/" + user.organizationId(),
+                user.username());
         List<AccessFact> ownRoles = facts.stream()
-                .filter(f -> f.kind() == AccessFact.Kind.ROLE && practitioner.equals(f.party())).toList();
+                .filter(f -> f.kind() == AccessFact.Kind.ROLE && practitioner.equals(f.party()))
+                .toList();
         ownRoles.forEach(role -> horizon.consider(role.period()));
-        String organizationId = user.organizationId() != null ? user.organizationId()
-                : ownRoles.stream().filter(r -> isActive(r, horizon.at())).map(AccessFactsResolver::organizationOf)
+        String organizationId = user.organizationId() != null
+                ? user.organizationId()
+                : ownRoles.stream()
+                        .filter(r -> isActive(r, horizon.at()))
+                        .map(AccessFactsResolver::organizationOf)
                         .findFirst()
-                        .orElseGet(() -> ownRoles.stream().map(AccessFactsResolver::organizationOf).findFirst()
+                        .orElseGet(() -> ownRoles.stream()
+                                .map(AccessFactsResolver::organizationOf)
+                                .findFirst()
                                 .orElse(null));
         if (organizationId == null) {
             // a practitioner account with no organization cannot act for anyone
             return RequesterRoles.of(new SiteAdministratorRequester(user.username()));
         }
         List<AccessFact> rolesHere = ownRoles.stream()
-                .filter(r -> organizationId.equals(organizationOf(r))).toList();
+                .filter(r -> organizationId.equals(organizationOf(r)))
+                .toList();
         AccessStatus status = accessStatus(user.status(), rolesHere.stream().anyMatch(r -> isActive(r, horizon.at())));
         StaffRole staffRole = accountRoles.contains(ACCOUNT_ROLE_OFFICE_STAFF)
-                || rolesHere.stream().anyMatch(r -> r.detail().contains("office-staff"))
-                ? StaffRole.OFFICE_STAFF : StaffRole.PRACTITIONER;
+                        || rolesHere.stream().anyMatch(r -> r.detail().contains("office-staff"))
+                ? StaffRole.OFFICE_STAFF
+                : StaffRole.PRACTITIONER;
         if (status != AccessStatus.ACTIVE) {
             // the rule denies everything: no need to read relationships
-            return RequesterRoles.of(new PractitionerRequester(practitionerId, organizationId, staffRole, status,
-                    Set.of(), List.of()));
+            return RequesterRoles.of(
+                    new PractitionerRequester(practitionerId, organizationId, staffRole, status, Set.of(), List.of()));
         }
         Set<String> ownPatientIds = facts.stream()
                 .filter(f -> f.kind() == AccessFact.Kind.USER && f.patientId() != null)
-                .map(AccessFact::patientId).collect(Collectors.toSet());
-        Organization organization = organization(organizationId, user.organizationId() != null ? facts
-                : index.rolesAndOwnRecords(null, "Organization/" + organizationId, null), horizon);
+                .map(AccessFact::patientId)
+                .collect(Collectors.toSet());
+        Organization organization = organization(
+                organizationId,
+                user.organizationId() != null
+                        ? facts
+                        : index.rolesAndOwnRecords(null, "Organization/" + organizationId, null),
+                horizon);
         List<CareRelationship> relationships = careRelationships(organization, practitionerId, horizon);
-        return RequesterRoles.of(new PractitionerRequester(practitionerId, organizationId, staffRole, status,
-                ownPatientIds, relationships));
+        return RequesterRoles.of(new PractitionerRequester(
+                practitionerId, organizationId, staffRole, status, ownPatientIds, relationships));
     }
 
     private static AccessStatus accessStatus(UserStatus accountStatus, boolean hasActiveRole) {
@@ -304,8 +327,7 @@ public class AccessFactsResolver {
     }
 
     /** An organization with its roles (any status) and the practitioners holding an active role in it now. */
-    private record Organization(String id, Map<String, String> practitionerOfRole, Set<String> activePractitioners) {
-    }
+    private record Organization(String id, Map<String, String> practitionerOfRole, Set<String> activePractitioners) {}
 
     private static Organization organization(String organizationId, List<AccessFact> facts, Horizon horizon) {
         Map<String, String> practitionerOfRole = new HashMap<>();
@@ -329,12 +351,13 @@ public class AccessFactsResolver {
      * Care relationships naming the organization, its roles or its active practitioners (one query). A reference
      * to {@code practitionerId} (or a role of theirs) is recorded as theirs; every other one as the organization's.
      */
-    private List<CareRelationship> careRelationships(Organization organization, String practitionerId,
-                                                     Horizon horizon) {
+    private List<CareRelationship> careRelationships(
+            Organization organization, String practitionerId, Horizon horizon) {
         ProviderIndex providers = new ProviderIndex(organization, practitionerId);
         Instant at = horizon.at();
         // Encounters that may still count: ended (or, with no end, started) within the window, with a day's margin
-        Instant encountersSince = at.atZone(zone).minus(encounterWindow).minusDays(1).toInstant();
+        Instant encountersSince =
+                at.atZone(zone).minus(encounterWindow).minusDays(1).toInstant();
         List<CareRelationship> relationships = new ArrayList<>();
         for (AccessFact fact : index.careRelationships(providers.references())) {
             TimeRange period = fact.period();
@@ -348,9 +371,12 @@ public class AccessFactsResolver {
             } else {
                 horizon.consider(period);
             }
-            CareRelationship.Kind kind = CareRelationship.Kind.valueOf(fact.kind().name());
-            providers.providerOf(fact.party()).ifPresent(
-                    provider -> relationships.add(new CareRelationship(fact.patientId(), kind, provider, period)));
+            CareRelationship.Kind kind =
+                    CareRelationship.Kind.valueOf(fact.kind().name());
+            providers
+                    .providerOf(fact.party())
+                    .ifPresent(provider ->
+                            relationships.add(new CareRelationship(fact.patientId(), kind, provider, period)));
         }
         return relationships.stream().distinct().toList();
     }
@@ -370,11 +396,14 @@ public class AccessFactsResolver {
             String type = reference.substring(0, slash);
             String id = reference.substring(slash + 1);
             return switch (type) {
-                case "Organization" -> organization.id().equals(id)
-                        ? Optional.of(CareProvider.organization(id)) : Optional.empty();
-                case "Practitioner" -> forPractitioner(id, organization.activePractitioners().contains(id));
-                case "PractitionerRole" -> organization.practitionerOfRole().containsKey(id)
-                        ? forPractitioner(organization.practitionerOfRole().get(id), true) : Optional.empty();
+                case "Organization" ->
+                    organization.id().equals(id) ? Optional.of(CareProvider.organization(id)) : Optional.empty();
+                case "Practitioner" ->
+                    forPractitioner(id, organization.activePractitioners().contains(id));
+                case "PractitionerRole" ->
+                    organization.practitionerOfRole().containsKey(id)
+                            ? forPractitioner(organization.practitionerOfRole().get(id), true)
+                            : Optional.empty();
                 default -> Optional.empty();
             };
         }
@@ -384,7 +413,8 @@ public class AccessFactsResolver {
                 return Optional.of(CareProvider.practitioner(id));
             }
             return ofThisOrganization && !id.isEmpty()
-                    ? Optional.of(CareProvider.organization(organization.id())) : Optional.empty();
+                    ? Optional.of(CareProvider.organization(organization.id()))
+                    : Optional.empty();
         }
 
         /** {@code Type/id} of the organization, its roles, its active practitioners and the requester. */
@@ -407,13 +437,18 @@ public class AccessFactsResolver {
 
     static String displayName(Patient patient) {
         List<HumanName> names = patient.getName();
-        HumanName chosen = names.stream().filter(n -> n.getUse() == HumanName.NameUse.OFFICIAL).findFirst()
-                .or(() -> names.stream().filter(n -> n.getUse() == HumanName.NameUse.USUAL).findFirst())
+        HumanName chosen = names.stream()
+                .filter(n -> n.getUse() == HumanName.NameUse.OFFICIAL)
+                .findFirst()
+                .or(() -> names.stream()
+                        .filter(n -> n.getUse() == HumanName.NameUse.USUAL)
+                        .findFirst())
                 .or(() -> names.stream().findFirst())
                 .orElse(null);
         if (chosen != null) {
             if (chosen.hasGiven() || chosen.hasFamily()) {
-                String given = chosen.getGiven().stream().map(StringType::getValue).collect(Collectors.joining(" "));
+                String given =
+                        chosen.getGiven().stream().map(StringType::getValue).collect(Collectors.joining(" "));
                 return (given + " " + (chosen.hasFamily() ? chosen.getFamily() : "")).trim();
             }
             if (chosen.hasText()) {
@@ -422,5 +457,4 @@ public class AccessFactsResolver {
         }
         return patient.getIdElement().getIdPart();
     }
-
 }

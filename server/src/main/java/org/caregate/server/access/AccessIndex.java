@@ -35,8 +35,8 @@ public class AccessIndex {
 
     private static final String COLUMNS = "source, kind, patient_id, party, context, period_start, period_end, detail";
     private static final String SELECT = "select " + COLUMNS + " from " + SCHEMA + ".access_fact f where ";
-    private static final String INSERT = "insert into " + SCHEMA + ".access_fact (" + COLUMNS
-            + ") values (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT =
+            "insert into " + SCHEMA + ".access_fact (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
@@ -98,13 +98,14 @@ public class AccessIndex {
         if (patientIds.isEmpty()) {
             return List.of();
         }
-        return query(SELECT + "f.patient_id = any(?) and f.kind in ('PATIENT', 'INCAPACITY', 'CONSENT_REFUSAL')",
+        return query(
+                SELECT + "f.patient_id = any(?) and f.kind in ('PATIENT', 'INCAPACITY', 'CONSENT_REFUSAL')",
                 (connection, statement) -> statement.setArray(1, textArray(connection, patientIds)));
     }
 
     /** Every fact, in a stable order (for comparing a rebuilt index with a maintained one). */
     public List<AccessFact> all() {
-        return query(SELECT + "true order by " + COLUMNS, (connection, statement) -> { });
+        return query(SELECT + "true order by " + COLUMNS, (connection, statement) -> {});
     }
 
     /** The current generation: it grows with every committed change of the facts. */
@@ -163,8 +164,11 @@ public class AccessIndex {
 
     /** Records a finished rebuild and advances the generation. */
     void markBuilt(String builtFor, Instant at) {
-        jdbc.update("update " + SCHEMA + ".access_index_state set generation = generation + 1, built_at = ?, "
-                + "built_for = ?", Timestamp.from(at), builtFor);
+        jdbc.update(
+                "update " + SCHEMA + ".access_index_state set generation = generation + 1, built_at = ?, "
+                        + "built_for = ?",
+                Timestamp.from(at),
+                builtFor);
     }
 
     // --- plumbing ------------------------------------------------------------------------------------------------
@@ -195,9 +199,15 @@ public class AccessIndex {
     private static AccessFact fact(ResultSet row) throws SQLException {
         Timestamp start = row.getTimestamp(6);
         Timestamp end = row.getTimestamp(7);
-        return new AccessFact(row.getString(1), AccessFact.Kind.valueOf(row.getString(2)), row.getString(3),
-                row.getString(4), row.getString(5), start == null ? null : start.toInstant(),
-                end == null ? null : end.toInstant(), row.getString(8));
+        return new AccessFact(
+                row.getString(1),
+                AccessFact.Kind.valueOf(row.getString(2)),
+                row.getString(3),
+                row.getString(4),
+                row.getString(5),
+                start == null ? null : start.toInstant(),
+                end == null ? null : end.toInstant(),
+                row.getString(8));
     }
 
     private static Array textArray(Connection connection, Collection<String> values) throws SQLException {

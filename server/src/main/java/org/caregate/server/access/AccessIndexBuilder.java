@@ -23,6 +23,7 @@ public class AccessIndexBuilder {
 
     /** Bump when {@link AccessFactExtractor} reads the data differently: every index is then rebuilt on start. */
     static final int EXTRACTOR_VERSION = 1;
+
     private static final int PAGE = 500;
     private static final Logger log = LoggerFactory.getLogger(AccessIndexBuilder.class);
 
@@ -33,8 +34,13 @@ public class AccessIndexBuilder {
     private final String builtFor;
     private final Clock clock;
 
-    AccessIndexBuilder(AccessIndex index, AccessFactExtractor extractor, DaoRegistry daoRegistry,
-                       PlatformTransactionManager transactionManager, ZoneId zone, Clock clock) {
+    AccessIndexBuilder(
+            AccessIndex index,
+            AccessFactExtractor extractor,
+            DaoRegistry daoRegistry,
+            PlatformTransactionManager transactionManager,
+            ZoneId zone,
+            Clock clock) {
         this.index = index;
         this.extractor = extractor;
         this.daoRegistry = daoRegistry;
@@ -71,8 +77,8 @@ public class AccessIndexBuilder {
     }
 
     private int indexAll(String type) {
-        IBundleProvider resources = daoRegistry.getResourceDao(type)
-                .search(new SearchParameterMap(), new SystemRequestDetails());
+        IBundleProvider resources =
+                daoRegistry.getResourceDao(type).search(new SearchParameterMap(), new SystemRequestDetails());
         int count = 0;
         for (int from = 0; ; from += PAGE) {
             List<IBaseResource> page = resources.getResources(from, from + PAGE);

@@ -40,18 +40,23 @@ public class AccessIndexConfig {
     }
 
     @Bean
-    AccessIndexMaintainer accessIndexMaintainer(AccessIndex index, AccessFactExtractor extractor,
-            IInterceptorService storageInterceptors) {
+    AccessIndexMaintainer accessIndexMaintainer(
+            AccessIndex index, AccessFactExtractor extractor, IInterceptorService storageInterceptors) {
         AccessIndexMaintainer maintainer = new AccessIndexMaintainer(index, extractor);
         storageInterceptors.registerInterceptor(maintainer);
         return maintainer;
     }
 
     @Bean
-    AccessIndexBuilder accessIndexBuilder(AccessIndex index, AccessFactExtractor extractor, DaoRegistry daoRegistry,
-            PlatformTransactionManager transactionManager, CareGateProperties properties, Clock clock) {
-        return new AccessIndexBuilder(index, extractor, daoRegistry, transactionManager, properties.facilityZone(),
-                clock);
+    AccessIndexBuilder accessIndexBuilder(
+            AccessIndex index,
+            AccessFactExtractor extractor,
+            DaoRegistry daoRegistry,
+            PlatformTransactionManager transactionManager,
+            CareGateProperties properties,
+            Clock clock) {
+        return new AccessIndexBuilder(
+                index, extractor, daoRegistry, transactionManager, properties.facilityZone(), clock);
     }
 
     /**
@@ -60,8 +65,8 @@ public class AccessIndexConfig {
      */
     @Bean
     @Order(50)
-    ApplicationRunner accessIndexStartup(AccessIndexBuilder builder,
-            @Value("${caregate.access-index.rebuild:false}") boolean rebuild) {
+    ApplicationRunner accessIndexStartup(
+            AccessIndexBuilder builder, @Value("${caregate.access-index.rebuild:false}") boolean rebuild) {
         return arguments -> {
             if (rebuild) {
                 builder.rebuild();

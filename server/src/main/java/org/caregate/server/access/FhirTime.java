@@ -18,8 +18,7 @@ final class FhirTime {
     /** A range that contains no instant: a record that is not in use. */
     static final TimeRange NEVER = TimeRange.between(Instant.EPOCH, Instant.EPOCH);
 
-    private FhirTime() {
-    }
+    private FhirTime() {}
 
     /** The period as a half-open range; an empty or missing period is {@link TimeRange#always()}. */
     static TimeRange range(Period period, ZoneId zone) {
@@ -73,7 +72,8 @@ final class FhirTime {
         }
         return switch (text.length()) {
             case 4 -> Year.parse(text).plusYears(1).atDay(1).atStartOfDay(zone).toInstant();
-            case 7 -> YearMonth.parse(text).plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+            case 7 ->
+                YearMonth.parse(text).plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
             case 10 -> LocalDate.parse(text).plusDays(1).atStartOfDay(zone).toInstant();
             // a dateTime end is inclusive to its precision (seconds or milliseconds): the next millisecond is out
             default -> value.getValue().toInstant().plusMillis(1);

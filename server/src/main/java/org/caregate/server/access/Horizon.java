@@ -16,7 +16,8 @@ final class Horizon {
 
     Horizon(Instant at, ZoneId zone) {
         this.at = at;
-        this.until = at.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
+        this.until =
+                at.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
     }
 
     Instant at() {

@@ -38,6 +38,7 @@ public class PatientAccess {
 
     /** The rule named in the denial of an account that may not act (suspended or terminated, not a practitioner). */
     public static final String ACCOUNT_RULE = "account-status";
+
     static final LocalizedText ACCOUNT_NOT_ACTIVE = LocalizedText.of(
             "Your account is not active, so you may not see patient records.",
             "Su cuenta no está activa, por lo que no puede ver registros de pacientes.");
@@ -85,7 +86,8 @@ public class PatientAccess {
 
     /** The ids of the patients the requester may see at {@code now}. */
     public Set<String> permittedPatientIds(RequesterRoles requester, Instant now) {
-        return permittedPatients(requester, now).stream().map(PatientRecord::id)
+        return permittedPatients(requester, now).stream()
+                .map(PatientRecord::id)
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -94,7 +96,8 @@ public class PatientAccess {
         Map<String, PatientRecord> candidates = facts.patients(requester.candidatePatientIds(), now);
         List<PatientRecord> permitted = new ArrayList<>();
         for (PatientRecord candidate : candidates.values()) {
-            if (decide(requester, candidate.facts(), DataCategory.ordinary(), now).isPermit()) {
+            if (decide(requester, candidate.facts(), DataCategory.ordinary(), now)
+                    .isPermit()) {
                 permitted.add(candidate);
             }
         }
@@ -104,8 +107,10 @@ public class PatientAccess {
     /** The decision for each candidate patient at {@code now} (e.g. for a portal that explains refusals). */
     public Map<String, Decision> decisions(RequesterRoles requester, Instant now) {
         Map<String, Decision> decisions = new LinkedHashMap<>();
-        facts.patients(requester.candidatePatientIds(), now).values().forEach(candidate ->
-                decisions.put(candidate.id(), decide(requester, candidate.facts(), DataCategory.ordinary(), now)));
+        facts.patients(requester.candidatePatientIds(), now)
+                .values()
+                .forEach(candidate -> decisions.put(
+                        candidate.id(), decide(requester, candidate.facts(), DataCategory.ordinary(), now)));
         return decisions;
     }
 

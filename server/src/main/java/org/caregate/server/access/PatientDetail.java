@@ -20,7 +20,9 @@ record PatientDetail(LocalDate birthDate, boolean deceased, String displayName) 
         int first = detail.indexOf('|');
         int second = detail.indexOf('|', first + 1);
         String date = detail.substring(0, first);
-        return new PatientDetail(date.isEmpty() ? null : LocalDate.parse(date),
-                Boolean.parseBoolean(detail.substring(first + 1, second)), detail.substring(second + 1));
+        return new PatientDetail(
+                date.isEmpty() ? null : LocalDate.parse(date),
+                Boolean.parseBoolean(detail.substring(first + 1, second)),
+                detail.substring(second + 1));
     }
 }

@@ -25,15 +25,23 @@ public final class RequesterAccess {
     private final Instant validUntil;
     private final long generation;
 
-    RequesterAccess(PatientAccess policy, RequesterRoles roles, Map<String, PatientRecord> candidates,
-                    Map<String, Decision> decisions, Instant at, Instant validUntil, long generation) {
+    RequesterAccess(
+            PatientAccess policy,
+            RequesterRoles roles,
+            Map<String, PatientRecord> candidates,
+            Map<String, Decision> decisions,
+            Instant at,
+            Instant validUntil,
+            long generation) {
         this.policy = policy;
         this.roles = roles;
         this.candidates = Map.copyOf(candidates);
         this.decisions = Map.copyOf(decisions);
         this.permittedRecords = candidates.values().stream()
-                .filter(record -> decisions.get(record.id()).isPermit()).toList();
-        this.permitted = Set.copyOf(permittedRecords.stream().map(PatientRecord::id).toList());
+                .filter(record -> decisions.get(record.id()).isPermit())
+                .toList();
+        this.permitted =
+                Set.copyOf(permittedRecords.stream().map(PatientRecord::id).toList());
         this.at = at;
         this.validUntil = validUntil;
         this.generation = generation;
@@ -56,7 +64,8 @@ public final class RequesterAccess {
     /** The decision about one patient's ordinary data (a patient who is no candidate is denied, with the reason). */
     public Decision decide(String patientId) {
         Decision decision = decisions.get(patientId);
-        return decision != null ? decision
+        return decision != null
+                ? decision
                 : policy.decide(roles, PatientRecord.missing(patientId).facts(), DataCategory.ordinary(), at);
     }
 

@@ -19,12 +19,14 @@ public final class RequesterRoles {
     private final List<Requester> roles;
     /** The candidates of each role, computed once: a panel of thousands is asked about once per patient. */
     private final List<Set<String>> candidatesOfRole;
+
     private final Set<String> candidates;
 
     /** @param roles the requester in each role, most specific first (own record, then guardianships) */
     public RequesterRoles(List<Requester> roles) {
         this.roles = List.copyOf(roles);
-        this.candidatesOfRole = this.roles.stream().map(Requester::candidatePatientIds).toList();
+        this.candidatesOfRole =
+                this.roles.stream().map(Requester::candidatePatientIds).toList();
         if (candidatesOfRole.size() == 1) {
             this.candidates = candidatesOfRole.get(0);
         } else {

@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.caregate.server.security.AccessContext;
 import org.caregate.server.security.BearerTokenInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,8 +177,13 @@ public final class AccessAuditInterceptor {
             }
         } catch (RuntimeException e) {
             // never fail a request because its events could not be built; but say loudly that its record is missing
-            log.error("AUDIT RECORD MISSING: could not record {} {} by client {}: {}", request.getRequestType(),
-                    audited.url, context == null ? "?" : context.token().clientId(), e.toString(), e);
+            log.error(
+                    "AUDIT RECORD MISSING: could not record {} {} by client {}: {}",
+                    request.getRequestType(),
+                    audited.url,
+                    context == null ? "?" : context.token().clientId(),
+                    e.toString(),
+                    e);
         } finally {
             recordingNanos.add(System.nanoTime() - start);
             recordingCpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
@@ -198,8 +202,7 @@ public final class AccessAuditInterceptor {
      *     for their commit)
      * @param cpuNanos the CPU time of the same work (wall time also counts waiting for the commit and for a core)
      */
-    public record RecordingCost(long requests, long nanos, long cpuNanos) {
-    }
+    public record RecordingCost(long requests, long nanos, long cpuNanos) {}
 
     PatientCompartmentOwners owners() {
         return owners;
@@ -211,7 +214,8 @@ public final class AccessAuditInterceptor {
         if (url == null) {
             url = request.getFhirServerBase() + "/" + request.getRequestPath();
         }
-        if (url.indexOf('?') < 0 && request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.POST
+        if (url.indexOf('?') < 0
+                && request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.POST
                 && !request.getParameters().isEmpty()) {
             StringBuilder query = new StringBuilder(url).append('?');
             for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
@@ -219,7 +223,8 @@ public final class AccessAuditInterceptor {
                     if (query.charAt(query.length() - 1) != '?') {
                         query.append('&');
                     }
-                    query.append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8)).append('=')
+                    query.append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
+                            .append('=')
                             .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
                 }
             }
@@ -234,10 +239,14 @@ public final class AccessAuditInterceptor {
      */
     private static Set<String> namedPatients(RequestDetails request) {
         Set<String> patients = new LinkedHashSet<>();
-        if ("Patient".equals(request.getResourceName()) && request.getId() != null && request.getId().hasIdPart()) {
+        if ("Patient".equals(request.getResourceName())
+                && request.getId() != null
+                && request.getId().hasIdPart()) {
             patients.add(request.getId().getIdPart());
         }
-        if ("Patient".equals(request.getCompartmentName()) && request.getId() != null && request.getId().hasIdPart()) {
+        if ("Patient".equals(request.getCompartmentName())
+                && request.getId() != null
+                && request.getId().hasIdPart()) {
             patients.add(request.getId().getIdPart());
         }
         for (String name : List.of("patient", "subject", "subject:Patient", "beneficiary", "patient:Patient")) {
@@ -253,7 +262,8 @@ public final class AccessAuditInterceptor {
                     } else if (id.contains("/") || name.startsWith("subject") && !name.endsWith(":Patient")) {
                         continue; // another type, or a subject that need not be a Patient
                     }
-                    if (!id.isEmpty() && id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '.')) {
+                    if (!id.isEmpty()
+                            && id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '.')) {
                         patients.add(id);
                     }
                 }

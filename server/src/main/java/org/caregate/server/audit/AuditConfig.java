@@ -29,20 +29,27 @@ public class AuditConfig {
     }
 
     @Bean
-    AccessAuditInterceptor accessAuditInterceptor(FhirContext fhirContext, Clock clock, SmartAuthUrls urls,
-            AuditProperties properties, AuditEventWriter writer) {
+    AccessAuditInterceptor accessAuditInterceptor(
+            FhirContext fhirContext,
+            Clock clock,
+            SmartAuthUrls urls,
+            AuditProperties properties,
+            AuditEventWriter writer) {
         PatientCompartmentOwners owners = new PatientCompartmentOwners(fhirContext);
-        BalpAuditEvents events = new BalpAuditEvents(fhirContext, owners, clock, urls.fhirBaseUrl(),
-                properties.maxPatientsPerRequest());
+        BalpAuditEvents events =
+                new BalpAuditEvents(fhirContext, owners, clock, urls.fhirBaseUrl(), properties.maxPatientsPerRequest());
         return new AccessAuditInterceptor(events, writer, owners);
     }
 
     /** Who reads the trail comes from the security chain; without it (security switched off) nobody reads it. */
     @Bean
-    AuditEventProvider auditEventProvider(AuditStore store, ObjectProvider<AuditReaders> readers,
-            FhirContext fhirContext, FhirProperties fhirProperties) {
-        return new AuditEventProvider(store, readers.getIfAvailable(() -> request -> AuditReader.NOBODY), fhirContext,
-                fhirProperties);
+    AuditEventProvider auditEventProvider(
+            AuditStore store,
+            ObjectProvider<AuditReaders> readers,
+            FhirContext fhirContext,
+            FhirProperties fhirProperties) {
+        return new AuditEventProvider(
+                store, readers.getIfAvailable(() -> request -> AuditReader.NOBODY), fhirContext, fhirProperties);
     }
 
     /** After the security chain's customizer (order 0); the hooks' own orders place them within the request. */

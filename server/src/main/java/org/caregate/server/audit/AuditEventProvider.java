@@ -5,17 +5,17 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.Delete;
-import ca.uhn.fhir.rest.annotation.Patch;
-import ca.uhn.fhir.rest.annotation.ResourceParam;
-import ca.uhn.fhir.rest.annotation.Update;
-import ca.uhn.fhir.rest.api.MethodOutcome;
-import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Offset;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Patch;
 import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
@@ -103,8 +103,8 @@ public final class AuditEventProvider implements IResourceProvider {
     }
 
     @Patch
-    public MethodOutcome patch(@IdParam IdType id, PatchTypeEnum type, @ResourceParam String body,
-            RequestDetails request) {
+    public MethodOutcome patch(
+            @IdParam IdType id, PatchTypeEnum type, @ResourceParam String body, RequestDetails request) {
         throw ReadOnlyAuditEventInterceptor.readOnly(request);
     }
 
@@ -120,8 +120,8 @@ public final class AuditEventProvider implements IResourceProvider {
             throw notFound(id);
         }
         AuditReader reader = readers.of(request);
-        AuditStore.StoredEvent stored = store.read(number).filter(event -> visible(event, reader))
-                .orElseThrow(() -> notFound(id));
+        AuditStore.StoredEvent stored =
+                store.read(number).filter(event -> visible(event, reader)).orElseThrow(() -> notFound(id));
         return shown(stored, reader);
     }
 
@@ -190,7 +190,8 @@ public final class AuditEventProvider implements IResourceProvider {
 
     private static boolean visible(AuditStore.StoredEvent event, AuditReader reader) {
         return event.patients().stream().anyMatch(reader.patients()::contains)
-                || reader.organization().isPresent() && reader.organization().get().equals(event.organization());
+                || reader.organization().isPresent()
+                        && reader.organization().get().equals(event.organization());
     }
 
     private AuditEvent shown(AuditStore.StoredEvent stored, AuditReader reader) {
@@ -204,8 +205,9 @@ public final class AuditEventProvider implements IResourceProvider {
     private long snapshot(RequestDetails request) {
         String[] values = request.getParameters().get(SNAPSHOT);
         if (values != null && values.length == 1) {
-            return number(values[0]).orElseThrow(() -> new InvalidRequestException(
-                    SNAPSHOT + " must be a non-negative number (it comes from a paging link): " + values[0]));
+            return number(values[0])
+                    .orElseThrow(() -> new InvalidRequestException(
+                            SNAPSHOT + " must be a non-negative number (it comes from a paging link): " + values[0]));
         }
         if (values != null) {
             throw new InvalidRequestException(SNAPSHOT + " may be given once");
@@ -249,16 +251,19 @@ public final class AuditEventProvider implements IResourceProvider {
             Set<String> values = new LinkedHashSet<>();
             for (ReferenceParam reference : or.getValuesAsQueryTokens()) {
                 if (reference.hasChain()) {
-                    throw new InvalidRequestException("AuditEvent searches do not support chained parameters: "
-                            + reference.getChain());
+                    throw new InvalidRequestException(
+                            "AuditEvent searches do not support chained parameters: " + reference.getChain());
                 }
                 if (reference.getMissing() != null) {
                     throw new InvalidRequestException("AuditEvent searches do not support :missing");
                 }
                 String type = reference.getResourceType() != null ? reference.getResourceType() : defaultType;
                 String id = reference.getIdPart();
-                if ("identifier".equals(reference.getQueryParameterQualifier() == null ? null
-                        : reference.getQueryParameterQualifier().replace(":", ""))) {
+                if ("identifier"
+                        .equals(
+                                reference.getQueryParameterQualifier() == null
+                                        ? null
+                                        : reference.getQueryParameterQualifier().replace(":", ""))) {
                     values.add(reference.getValue());
                 } else if (type == null) {
                     throw new InvalidRequestException("Give the type of the reference, e.g. Practitioner/" + id);
@@ -274,8 +279,11 @@ public final class AuditEventProvider implements IResourceProvider {
     }
 
     private static List<Set<String>> tokens(TokenAndListParam and) {
-        return tokenValues(and, token -> token.getSystem() == null || token.getSystem().isEmpty()
-                ? token.getValue() : token.getSystem() + "|" + token.getValue());
+        return tokenValues(
+                and,
+                token -> token.getSystem() == null || token.getSystem().isEmpty()
+                        ? token.getValue()
+                        : token.getSystem() + "|" + token.getValue());
     }
 
     private static List<Set<String>> codes(TokenAndListParam and) {
@@ -291,7 +299,8 @@ public final class AuditEventProvider implements IResourceProvider {
             Set<String> values = new LinkedHashSet<>();
             for (TokenParam token : or.getValuesAsQueryTokens()) {
                 if (token.getModifier() != null) {
-                    throw new InvalidRequestException("AuditEvent searches do not support :" + token.getModifier().getValue());
+                    throw new InvalidRequestException("AuditEvent searches do not support :"
+                            + token.getModifier().getValue());
                 }
                 values.add(value.apply(token));
             }
@@ -316,7 +325,10 @@ public final class AuditEventProvider implements IResourceProvider {
     }
 
     private static java.util.Optional<Long> number(String text) {
-        if (text == null || text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
+        if (text == null
+                || text.isEmpty()
+                || text.length() > 18
+                || !text.chars().allMatch(Character::isDigit)) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(Long.parseLong(text));

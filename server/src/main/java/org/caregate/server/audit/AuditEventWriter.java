@@ -65,8 +65,7 @@ public final class AuditEventWriter implements SmartLifecycle {
     private Thread thread;
 
     /** Records of one request, and the request waiting for them to be committed. */
-    private record Pending(List<AuditRecord> records, CompletableFuture<Void> committed) {
-    }
+    private record Pending(List<AuditRecord> records, CompletableFuture<Void> committed) {}
 
     AuditEventWriter(AuditStore store, FhirContext fhirContext, AuditProperties properties) {
         this.store = store;
@@ -118,7 +117,9 @@ public final class AuditEventWriter implements SmartLifecycle {
 
     private AuditUnavailableException unavailable(List<AuditRecord> records, Throwable cause) {
         lost.addAndGet(records.size());
-        log.error("AUDIT RECORD NOT STORED, the request is refused with 503 ({}): {}", cause.toString(),
+        log.error(
+                "AUDIT RECORD NOT STORED, the request is refused with 503 ({}): {}",
+                cause.toString(),
                 records.get(0).json());
         return new AuditUnavailableException(cause);
     }
@@ -173,8 +174,15 @@ public final class AuditEventWriter implements SmartLifecycle {
 
     /** Counters since start. */
     public Statistics statistics() {
-        return new Statistics(storedInBackground.get(), storedSynchronously.get(), lost.get(), storeNanos.get(),
-                storeCpuNanos.get(), queue.size(), batches.get(), prepareCpuNanos.get());
+        return new Statistics(
+                storedInBackground.get(),
+                storedSynchronously.get(),
+                lost.get(),
+                storeNanos.get(),
+                storeCpuNanos.get(),
+                queue.size(),
+                batches.get(),
+                prepareCpuNanos.get());
     }
 
     /**
@@ -187,9 +195,15 @@ public final class AuditEventWriter implements SmartLifecycle {
      * @param batches batches (transactions) the writer committed
      * @param prepareCpuNanos request threads' CPU time turning events into rows (JSON, search columns)
      */
-    public record Statistics(long storedInBackground, long storedSynchronously, long lost, long storeNanos,
-            long storeCpuNanos, int queueSize, long batches, long prepareCpuNanos) {
-    }
+    public record Statistics(
+            long storedInBackground,
+            long storedSynchronously,
+            long lost,
+            long storeNanos,
+            long storeCpuNanos,
+            int queueSize,
+            long batches,
+            long prepareCpuNanos) {}
 
     @Override
     public void start() {
@@ -212,8 +226,10 @@ public final class AuditEventWriter implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         if (drainer.isAlive()) {
-            log.error("The audit writer did not finish within {} ({} requests still waiting: they fail with 503)",
-                    shutdownTimeout, queue.size());
+            log.error(
+                    "The audit writer did not finish within {} ({} requests still waiting: they fail with 503)",
+                    shutdownTimeout,
+                    queue.size());
         }
         // anything handed over between the writer's last look and running = false
         List<Pending> rest = new ArrayList<>();
@@ -285,7 +301,9 @@ public final class AuditEventWriter implements SmartLifecycle {
                     group.get(0).committed().completeExceptionally(batchFailure);
                     return;
                 }
-                log.warn("An audit batch of {} records failed ({}); storing them request by request", rows.size(),
+                log.warn(
+                        "An audit batch of {} records failed ({}); storing them request by request",
+                        rows.size(),
                         batchFailure.toString());
             }
             for (Pending pending : group) {

@@ -25,8 +25,8 @@ public record AuditProperties(
 
     public AuditProperties {
         if (queueCapacity < 1 || batchSize < 1 || maxPatientsPerRequest < 1) {
-            throw new IllegalArgumentException("caregate.audit: queue-capacity, batch-size and "
-                    + "max-patients-per-request must be positive");
+            throw new IllegalArgumentException(
+                    "caregate.audit: queue-capacity, batch-size and " + "max-patients-per-request must be positive");
         }
     }
 }

@@ -3,7 +3,6 @@ package org.caregate.server.audit;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -32,21 +31,55 @@ import org.hl7.fhir.r4.model.Reference;
 final class AuditReaderView {
 
     static final String REDACTED = "[redacted]";
-    static final String HIDDEN_OUTCOME = "The request was refused or failed; the details concern a patient whose "
-            + "record you may not see.";
+    static final String HIDDEN_OUTCOME =
+            "The request was refused or failed; the details concern a patient whose " + "record you may not see.";
 
     /** Parameters whose values describe what was asked, never who: kept as they are. */
-    private static final Set<String> PLAIN_PARAMETERS = Set.of("_count", "_offset", "_sort", "_summary", "_total",
-            "_elements", "_format", "_pretty", "_include", "_revinclude", "_include:iterate", "_revinclude:iterate",
-            "_getpages", "_getpagesoffset", "_snapshot", "_lastUpdated", "_since", "_type", "_outputFormat",
-            "category", "status", "code", "date", "intent", "clinical-status", "verification-status", "type",
-            "subtype", "outcome", "action");
+    private static final Set<String> PLAIN_PARAMETERS = Set.of(
+            "_count",
+            "_offset",
+            "_sort",
+            "_summary",
+            "_total",
+            "_elements",
+            "_format",
+            "_pretty",
+            "_include",
+            "_revinclude",
+            "_include:iterate",
+            "_revinclude:iterate",
+            "_getpages",
+            "_getpagesoffset",
+            "_snapshot",
+            "_lastUpdated",
+            "_since",
+            "_type",
+            "_outputFormat",
+            "category",
+            "status",
+            "code",
+            "date",
+            "intent",
+            "clinical-status",
+            "verification-status",
+            "type",
+            "subtype",
+            "outcome",
+            "action");
     /** Parameters whose values are patient references or ids: each kept only if it is a patient the reader sees. */
-    private static final Set<String> PATIENT_PARAMETERS = Set.of("patient", "subject", "subject:Patient",
-            "patient:Patient", "beneficiary", "subscriber", "_id", "link", "entity", "agent");
+    private static final Set<String> PATIENT_PARAMETERS = Set.of(
+            "patient",
+            "subject",
+            "subject:Patient",
+            "patient:Patient",
+            "beneficiary",
+            "subscriber",
+            "_id",
+            "link",
+            "entity",
+            "agent");
 
-    private AuditReaderView() {
-    }
+    private AuditReaderView() {}
 
     /** {@code event} (changed in place) as {@code reader} may see it; {@code patients} the ones it is about. */
     static AuditEvent shown(AuditEvent event, Set<String> patients, AuditReader reader) {
@@ -79,10 +112,12 @@ final class AuditReaderView {
             entities.add(entity);
         }
         if (patientRemoved && !patientKept) {
-            entities.add(0, new AuditEventEntityComponent()
-                    .setWhat(new Reference().setType("Patient"))
-                    .setType(new org.hl7.fhir.r4.model.Coding(BalpAuditEvents.CS_ENTITY_TYPE, "1", "Person"))
-                    .setRole(new org.hl7.fhir.r4.model.Coding(BalpAuditEvents.CS_OBJECT_ROLE, "1", "Patient")));
+            entities.add(
+                    0,
+                    new AuditEventEntityComponent()
+                            .setWhat(new Reference().setType("Patient"))
+                            .setType(new org.hl7.fhir.r4.model.Coding(BalpAuditEvents.CS_ENTITY_TYPE, "1", "Person"))
+                            .setRole(new org.hl7.fhir.r4.model.Coding(BalpAuditEvents.CS_OBJECT_ROLE, "1", "Patient")));
         }
         event.setEntity(entities);
         for (AuditEventAgentComponent agent : event.getAgent()) {
@@ -95,22 +130,30 @@ final class AuditReaderView {
         }
         // a refusal's text may name a patient or a fact about one: shown only where every patient is the reader's
         if (event.hasOutcomeDesc()) {
-            event.setOutcomeDesc(involvesHidden || patients.isEmpty() ? HIDDEN_OUTCOME
-                    : withoutHiddenPatientIds(event.getOutcomeDesc(), visible));
+            event.setOutcomeDesc(
+                    involvesHidden || patients.isEmpty()
+                            ? HIDDEN_OUTCOME
+                            : withoutHiddenPatientIds(event.getOutcomeDesc(), visible));
         }
         return event;
     }
 
-    private static final java.util.regex.Pattern PATIENT_ID = java.util.regex.Pattern.compile("Patient/([A-Za-z0-9\\-.]{1,64})");
+    private static final java.util.regex.Pattern PATIENT_ID =
+            java.util.regex.Pattern.compile("Patient/([A-Za-z0-9\\-.]{1,64})");
 
     /** Text with every {@code Patient/<id>} of a patient the reader may not see redacted. */
     static String withoutHiddenPatientIds(String text, Set<String> visible) {
-        return PATIENT_ID.matcher(text).replaceAll(match -> visible.contains(match.group(1))
-                ? java.util.regex.Matcher.quoteReplacement(match.group()) : "Patient/" + REDACTED);
+        return PATIENT_ID
+                .matcher(text)
+                .replaceAll(match -> visible.contains(match.group(1))
+                        ? java.util.regex.Matcher.quoteReplacement(match.group())
+                        : "Patient/" + REDACTED);
     }
 
     private static Reference typeOnly(Reference reference, String what) {
-        String type = reference.hasType() ? reference.getType() : what.contains("/") ? what.substring(0, what.indexOf('/')) : null;
+        String type = reference.hasType()
+                ? reference.getType()
+                : what.contains("/") ? what.substring(0, what.indexOf('/')) : null;
         return new Reference().setType(type);
     }
 
@@ -162,8 +205,11 @@ final class AuditReaderView {
     private static String redactedPath(String path, Set<String> visible) {
         String[] segments = path.split("/", -1);
         for (int i = 1; i < segments.length; i++) {
-            if ("Patient".equals(segments[i - 1]) && !segments[i].isEmpty() && !segments[i].startsWith("$")
-                    && !segments[i].startsWith("_") && !visible.contains(decode(segments[i]))) {
+            if ("Patient".equals(segments[i - 1])
+                    && !segments[i].isEmpty()
+                    && !segments[i].startsWith("$")
+                    && !segments[i].startsWith("_")
+                    && !visible.contains(decode(segments[i]))) {
                 segments[i] = REDACTED;
             }
         }

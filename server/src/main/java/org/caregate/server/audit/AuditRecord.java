@@ -26,8 +26,18 @@ import org.hl7.fhir.r4.model.Reference;
  * @param entities {@code entity.what}: literal references, or the {@code Type/id} a logical one stands for
  * @param query the query of the entity with role 24 Query, as text
  */
-record AuditRecord(Instant recorded, String[] types, String[] subtypes, String action, String outcome,
-        String tokenId, String organization, String[] agents, String[] patients, String[] entities, String query,
+record AuditRecord(
+        Instant recorded,
+        String[] types,
+        String[] subtypes,
+        String action,
+        String outcome,
+        String tokenId,
+        String organization,
+        String[] agents,
+        String[] patients,
+        String[] entities,
+        String query,
         String json) {
 
     static final String ROLE_PATIENT = "1";
@@ -44,7 +54,8 @@ record AuditRecord(Instant recorded, String[] types, String[] subtypes, String a
                 agents.add(who);
             }
             if (agent.getType().getCoding().stream().anyMatch(coding -> "PROV".equals(coding.getCode()))
-                    && who != null && who.startsWith("Organization/")) {
+                    && who != null
+                    && who.startsWith("Organization/")) {
                 organization = who.substring("Organization/".length());
             }
             if (agent.getRequestor() && agent.hasPolicy() && tokenId == null) {
@@ -70,10 +81,18 @@ record AuditRecord(Instant recorded, String[] types, String[] subtypes, String a
         event.getSubtype().forEach(subtype -> addToken(subtypes, subtype));
         List<String> types = new ArrayList<>();
         addToken(types, event.getType());
-        return new AuditRecord(event.getRecorded().toInstant(), types.toArray(String[]::new),
-                subtypes.toArray(String[]::new), event.hasAction() ? event.getAction().toCode() : null,
-                event.hasOutcome() ? event.getOutcome().toCode() : "0", tokenId, organization,
-                agents.toArray(String[]::new), patients.toArray(String[]::new), entities.toArray(String[]::new), query,
+        return new AuditRecord(
+                event.getRecorded().toInstant(),
+                types.toArray(String[]::new),
+                subtypes.toArray(String[]::new),
+                event.hasAction() ? event.getAction().toCode() : null,
+                event.hasOutcome() ? event.getOutcome().toCode() : "0",
+                tokenId,
+                organization,
+                agents.toArray(String[]::new),
+                patients.toArray(String[]::new),
+                entities.toArray(String[]::new),
+                query,
                 json.encodeResourceToString(event));
     }
 
@@ -98,14 +117,18 @@ record AuditRecord(Instant recorded, String[] types, String[] subtypes, String a
         }
         if (reference.hasReference()) {
             var id = reference.getReferenceElement();
-            return id.hasResourceType() && id.hasIdPart() ? id.getResourceType() + "/" + id.getIdPart()
+            return id.hasResourceType() && id.hasIdPart()
+                    ? id.getResourceType() + "/" + id.getIdPart()
                     : reference.getReference();
         }
-        if (reference.hasType() && reference.hasDisplay() && reference.getDisplay().startsWith(reference.getType() + "/")) {
+        if (reference.hasType()
+                && reference.hasDisplay()
+                && reference.getDisplay().startsWith(reference.getType() + "/")) {
             return reference.getDisplay();
         }
         if (reference.hasIdentifier() && reference.getIdentifier().hasValue()) {
-            return reference.getIdentifier().getSystem() + "|" + reference.getIdentifier().getValue();
+            return reference.getIdentifier().getSystem() + "|"
+                    + reference.getIdentifier().getValue();
         }
         return null;
     }

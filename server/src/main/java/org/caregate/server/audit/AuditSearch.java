@@ -54,7 +54,8 @@ final class AuditSearch {
     /** {@code patient}: bare patient ids, one set per AND. */
     AuditSearch patients(List<Set<String>> and) {
         for (Set<String> or : and) {
-            String[] visible = or.stream().filter(reader.patients()::contains).distinct().toArray(String[]::new);
+            String[] visible =
+                    or.stream().filter(reader.patients()::contains).distinct().toArray(String[]::new);
             any("patients", visible);
         }
         return this;
@@ -148,7 +149,8 @@ final class AuditSearch {
     private Set<String> withoutHiddenPatients(Set<String> references) {
         Set<String> kept = new LinkedHashSet<>();
         for (String reference : references) {
-            if (!reference.startsWith("Patient/") || reader.patients().contains(reference.substring("Patient/".length()))) {
+            if (!reference.startsWith("Patient/")
+                    || reader.patients().contains(reference.substring("Patient/".length()))) {
                 kept.add(reference);
             }
         }

@@ -104,8 +104,7 @@ final class AuditStore {
     }
 
     /** A stored event: its id, when it was recorded, the patients it is about, and its JSON. */
-    record StoredEvent(long id, Instant recorded, Set<String> patients, String organization, String json) {
-    }
+    record StoredEvent(long id, Instant recorded, Set<String> patients, String organization, String json) {}
 
     Optional<StoredEvent> read(long id) {
         try (Connection connection = dataSource.getConnection();
@@ -146,7 +145,8 @@ final class AuditStore {
         List<Object> parameters = new ArrayList<>();
         String where = search.where(parameters);
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement("select count(*) from " + TABLE + " where " + where)) {
+                PreparedStatement query =
+                        connection.prepareStatement("select count(*) from " + TABLE + " where " + where)) {
             bind(connection, query, parameters);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
@@ -186,8 +186,12 @@ final class AuditStore {
 
     private static StoredEvent storedEvent(ResultSet rows) throws SQLException {
         Array patients = rows.getArray(3);
-        return new StoredEvent(rows.getLong(1), rows.getTimestamp(2).toInstant(),
-                Set.copyOf(java.util.Arrays.asList((String[]) patients.getArray())), rows.getString(4), rows.getString(5));
+        return new StoredEvent(
+                rows.getLong(1),
+                rows.getTimestamp(2).toInstant(),
+                Set.copyOf(java.util.Arrays.asList((String[]) patients.getArray())),
+                rows.getString(4),
+                rows.getString(5));
     }
 
     private static void bind(Connection connection, PreparedStatement statement, List<Object> parameters)

@@ -30,15 +30,20 @@ final class AuditedRequest {
     final List<IBaseResource> loaded = new ArrayList<>();
     /** Resources created, updated or deleted, with the change made to each. */
     final List<Written> written = new ArrayList<>();
+
     private BaseServerResponseException failure;
     /** The request itself (batch entries are sub-requests that may share its user data). */
     private final RequestDetails request;
+
     private boolean recorded;
 
-    record Written(IBaseResource resource, Change change) {
-    }
+    record Written(IBaseResource resource, Change change) {}
 
-    enum Change { CREATED, UPDATED, DELETED }
+    enum Change {
+        CREATED,
+        UPDATED,
+        DELETED
+    }
 
     private AuditedRequest(RequestDetails request, String url, Set<String> namedPatients) {
         this.request = request;

@@ -73,6 +73,7 @@ final class BalpAuditEvents {
     static final String URI_SYSTEM = "urn:ietf:rfc:3986";
     /** CareGate's identifier system for OAuth client ids (the SMART {@code client_id}). */
     static final String CLIENT_ID_SYSTEM = "https://fhir.caregate.example/sid/client-id";
+
     static final String SERVER_NAME = "CareGate FHIR server";
 
     private final PatientCompartmentOwners owners;
@@ -81,7 +82,11 @@ final class BalpAuditEvents {
     private final String fhirBaseUrl;
     private final int maxPatients;
 
-    BalpAuditEvents(FhirContext fhirContext, PatientCompartmentOwners owners, Clock clock, String fhirBaseUrl,
+    BalpAuditEvents(
+            FhirContext fhirContext,
+            PatientCompartmentOwners owners,
+            Clock clock,
+            String fhirBaseUrl,
             int maxPatients) {
         this.fhirContext = fhirContext;
         this.owners = owners;
@@ -126,11 +131,13 @@ final class BalpAuditEvents {
     }
 
     /** Which patients the request involved and which resources of each it read or wrote. */
-    private Involvement involvement(RequestDetails request, Interaction interaction, AuditedRequest audited,
-            boolean succeeded) {
+    private Involvement involvement(
+            RequestDetails request, Interaction interaction, AuditedRequest audited, boolean succeeded) {
         Involvement involvement = new Involvement();
         audited.namedPatients.forEach(involvement::patient);
-        if (interaction.targetsInstance() && request.getId() != null && request.getId().hasIdPart()
+        if (interaction.targetsInstance()
+                && request.getId() != null
+                && request.getId().hasIdPart()
                 && request.getResourceName() != null) {
             String target = request.getResourceName() + "/" + request.getId().getIdPart();
             Set<String> targetOwners = new LinkedHashSet<>();
@@ -185,6 +192,7 @@ final class BalpAuditEvents {
     private static final class Involvement {
         /** Patient → the resources of theirs read or written (bare patient ids, in order of first mention). */
         final Map<String, Set<String>> dataByPatient = new LinkedHashMap<>();
+
         final Set<String> dataWithoutPatient = new LinkedHashSet<>();
         final Set<String> deleted = new LinkedHashSet<>();
 
@@ -197,13 +205,20 @@ final class BalpAuditEvents {
                 dataWithoutPatient.add(reference);
             }
             for (String patient : patients) {
-                dataByPatient.computeIfAbsent(patient, key -> new LinkedHashSet<>()).add(reference);
+                dataByPatient
+                        .computeIfAbsent(patient, key -> new LinkedHashSet<>())
+                        .add(reference);
             }
         }
     }
 
-    private AuditEvent common(RequestDetails request, AccessContext context, AuditedRequest audited,
-            Interaction interaction, BaseServerResponseException failure, boolean withPatient) {
+    private AuditEvent common(
+            RequestDetails request,
+            AccessContext context,
+            AuditedRequest audited,
+            Interaction interaction,
+            BaseServerResponseException failure,
+            boolean withPatient) {
         AuditEvent event = new AuditEvent();
         if (failure == null && interaction.profile != null) {
             event.getMeta().addProfile(PROFILE_BASE + (withPatient ? "Patient" : "") + interaction.profile);
@@ -234,8 +249,8 @@ final class BalpAuditEvents {
         return event;
     }
 
-    private void addAgents(AuditEvent event, RequestDetails request, AccessContext context,
-            boolean clientReceivesData) {
+    private void addAgents(
+            AuditEvent event, RequestDetails request, AccessContext context, boolean clientReceivesData) {
         SmartAccessToken token = context.token();
         UserAccount user = context.user().orElse(null);
         String fhirUser = token.fhirUserReference().orElse(user == null ? null : user.fhirUser());
@@ -251,7 +266,8 @@ final class BalpAuditEvents {
                 agent.getWho().setDisplay(user.displayName());
             }
         }
-        String organization = user != null && user.organizationId() != null ? user.organizationId()
+        String organization = user != null && user.organizationId() != null
+                ? user.organizationId()
                 : token.clientOrganization().orElse(null);
         if (organization != null) {
             event.addAgent()
@@ -260,9 +276,13 @@ final class BalpAuditEvents {
                     .setRequestor(false);
         }
         AuditEventAgentComponent client = event.addAgent()
-                .setType(clientReceivesData ? concept(CS_DICOM, "110152", "Destination Role ID")
-                        : concept(CS_DICOM, "110153", "Source Role ID"))
-                .setWho(new Reference().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(token.clientId()))
+                .setType(
+                        clientReceivesData
+                                ? concept(CS_DICOM, "110152", "Destination Role ID")
+                                : concept(CS_DICOM, "110153", "Source Role ID"))
+                .setWho(new Reference()
+                        .setIdentifier(
+                                new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(token.clientId()))
                         .setDisplay(token.clientId()))
                 .setName(token.clientId())
                 .setRequestor(fhirUser == null);
@@ -274,15 +294,20 @@ final class BalpAuditEvents {
             client.getNetwork().setAddress(address).setType(AuditEventAgentNetworkType._2);
         }
         event.addAgent()
-                .setType(clientReceivesData ? concept(CS_DICOM, "110153", "Source Role ID")
-                        : concept(CS_DICOM, "110152", "Destination Role ID"))
+                .setType(
+                        clientReceivesData
+                                ? concept(CS_DICOM, "110153", "Source Role ID")
+                                : concept(CS_DICOM, "110152", "Destination Role ID"))
                 .setWho(serverReference())
                 .setRequestor(false)
-                .getNetwork().setAddress(fhirBaseUrl).setType(AuditEventAgentNetworkType._5);
+                .getNetwork()
+                .setAddress(fhirBaseUrl)
+                .setType(AuditEventAgentNetworkType._5);
     }
 
     private Reference serverReference() {
-        return new Reference().setIdentifier(new Identifier().setSystem(URI_SYSTEM).setValue(fhirBaseUrl))
+        return new Reference()
+                .setIdentifier(new Identifier().setSystem(URI_SYSTEM).setValue(fhirBaseUrl))
                 .setDisplay(SERVER_NAME);
     }
 
@@ -314,7 +339,8 @@ final class BalpAuditEvents {
     }
 
     private static String failureText(BaseServerResponseException failure) {
-        if (failure.getOperationOutcome() instanceof OperationOutcome outcome && outcome.hasIssue()
+        if (failure.getOperationOutcome() instanceof OperationOutcome outcome
+                && outcome.hasIssue()
                 && outcome.getIssueFirstRep().hasDiagnostics()) {
             return outcome.getIssueFirstRep().getDiagnostics();
         }
@@ -358,6 +384,7 @@ final class BalpAuditEvents {
         final AuditEventAction action;
         /** The BALP profile's name without its {@code Patient} prefix; {@code null} where BALP has none. */
         final String profile;
+
         final boolean clientReceivesData;
         final boolean isQuery;
 
@@ -371,8 +398,13 @@ final class BalpAuditEvents {
 
         /** Whether the URL names one instance: {@code Type/id}, {@code Type/id/_history}, {@code Type/id/$op}. */
         boolean targetsInstance() {
-            return this == READ || this == VREAD || this == HISTORY_INSTANCE || this == UPDATE || this == PATCH
-                    || this == DELETE || this == OPERATION;
+            return this == READ
+                    || this == VREAD
+                    || this == HISTORY_INSTANCE
+                    || this == UPDATE
+                    || this == PATCH
+                    || this == DELETE
+                    || this == OPERATION;
         }
 
         /** Whether that instance is recorded as a data entity (an operation records its target's patient only). */
@@ -398,8 +430,17 @@ final class BalpAuditEvents {
                 case PATCH -> PATCH;
                 case DELETE -> DELETE;
                 case TRANSACTION, BATCH -> isBatch(request) ? BATCH : TRANSACTION;
-                case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE, VALIDATE,
-                        GRAPHQL_REQUEST, META, META_ADD, META_DELETE, GET_TAGS, ADD_TAGS, DELETE_TAGS -> OPERATION;
+                case EXTENDED_OPERATION_SERVER,
+                        EXTENDED_OPERATION_TYPE,
+                        EXTENDED_OPERATION_INSTANCE,
+                        VALIDATE,
+                        GRAPHQL_REQUEST,
+                        META,
+                        META_ADD,
+                        META_DELETE,
+                        GET_TAGS,
+                        ADD_TAGS,
+                        DELETE_TAGS -> OPERATION;
                 default -> OTHER;
             };
         }

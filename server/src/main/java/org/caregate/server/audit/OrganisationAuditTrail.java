@@ -22,8 +22,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
  */
 public final class OrganisationAuditTrail {
 
-    private OrganisationAuditTrail() {
-    }
+    private OrganisationAuditTrail() {}
 
     /** The rule tester for "AuditEvents of organisation {@code organizationId}". */
     public static IAuthRuleTester tester(String organizationId) {
@@ -49,8 +48,9 @@ public final class OrganisationAuditTrail {
 
     /** Whether an AuditEvent names {@code organization} ({@code Organization/<id>}) as one of its agents. */
     public static boolean names(IBaseResource resource, String organization) {
-        return resource instanceof AuditEvent event && event.getAgent().stream()
-                .anyMatch(agent -> organization.equals(agent.getWho().getReference()));
+        return resource instanceof AuditEvent event
+                && event.getAgent().stream()
+                        .anyMatch(agent -> organization.equals(agent.getWho().getReference()));
     }
 
     /** A search whose {@code agent} parameter is exactly the organisation (one value, no other agent). */

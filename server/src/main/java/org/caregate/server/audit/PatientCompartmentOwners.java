@@ -100,7 +100,11 @@ final class PatientCompartmentOwners {
         return parts;
     }
 
-    private void collect(BaseRuntimeElementCompositeDefinition<?> definition, IBase element, String[] path, int index,
+    private void collect(
+            BaseRuntimeElementCompositeDefinition<?> definition,
+            IBase element,
+            String[] path,
+            int index,
             Set<String> owners) {
         BaseRuntimeChildDefinition child = definition.getChildByName(path[index]);
         if (child == null) {

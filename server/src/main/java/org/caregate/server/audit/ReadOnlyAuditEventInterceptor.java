@@ -30,15 +30,23 @@ public final class ReadOnlyAuditEventInterceptor {
     static final int ORDER = AccessAuditInterceptor.CAPTURE_ORDER + 1;
 
     private static final String AUDIT_EVENT = "AuditEvent";
-    private static final Set<RestOperationTypeEnum> READS = EnumSet.of(RestOperationTypeEnum.READ,
-            RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.HISTORY_INSTANCE,
-            RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.META,
-            RestOperationTypeEnum.GET_TAGS, RestOperationTypeEnum.VALIDATE);
+    private static final Set<RestOperationTypeEnum> READS = EnumSet.of(
+            RestOperationTypeEnum.READ,
+            RestOperationTypeEnum.VREAD,
+            RestOperationTypeEnum.SEARCH_TYPE,
+            RestOperationTypeEnum.HISTORY_INSTANCE,
+            RestOperationTypeEnum.HISTORY_TYPE,
+            RestOperationTypeEnum.GET_PAGE,
+            RestOperationTypeEnum.META,
+            RestOperationTypeEnum.GET_TAGS,
+            RestOperationTypeEnum.VALIDATE);
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = ORDER)
     public boolean refuseWritesByUrl(RequestDetails request) {
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (AUDIT_EVENT.equals(request.getResourceName()) && operation != null && !READS.contains(operation)
+        if (AUDIT_EVENT.equals(request.getResourceName())
+                && operation != null
+                && !READS.contains(operation)
                 && !isValidate(request)) {
             throw readOnly(request);
         }
@@ -102,9 +110,10 @@ public final class ReadOnlyAuditEventInterceptor {
     static ForbiddenOperationException readOnly(RequestDetails request) {
         String language = request == null ? null : request.getHeader("Accept-Language");
         boolean spanish = language != null && language.trim().toLowerCase().startsWith("es");
-        return new ForbiddenOperationException(spanish
-                ? "Los registros de auditoría son de solo lectura: ningún AuditEvent se puede crear, modificar ni "
-                        + "eliminar a través de la API."
-                : "Audit records are read-only: no AuditEvent can be created, changed or deleted through the API.");
+        return new ForbiddenOperationException(
+                spanish
+                        ? "Los registros de auditoría son de solo lectura: ningún AuditEvent se puede crear, modificar ni "
+                                + "eliminar a través de la API."
+                        : "Audit records are read-only: no AuditEvent can be created, changed or deleted through the API.");
     }
 }

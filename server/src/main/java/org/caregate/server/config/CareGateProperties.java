@@ -11,5 +11,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     00:00 on the child's 12th birthday in this zone)
  */
 @ConfigurationProperties("caregate")
-public record CareGateProperties(@DefaultValue("America/Los_Angeles") ZoneId facilityZone) {
-}
+public record CareGateProperties(
+        @DefaultValue("America/Los_Angeles") ZoneId facilityZone) {}

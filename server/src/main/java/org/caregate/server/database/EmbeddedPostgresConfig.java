@@ -1,5 +1,7 @@
 package org.caregate.server.database;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,8 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
@@ -40,14 +40,20 @@ public class EmbeddedPostgresConfig {
                 .setCleanDataDirectory(false)
                 .setPort(properties.port())
                 .start();
-        log.info("Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}",
-                postgres.getPort(), properties.dataDirectory().toAbsolutePath().normalize());
+        log.info(
+                "Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}",
+                postgres.getPort(),
+                properties.dataDirectory().toAbsolutePath().normalize());
         return postgres;
     }
 
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(EmbeddedPostgres postgres, EmbeddedPostgresProperties properties,
-            DataSourceProperties dataSourceProperties, DatabaseProperties databaseProperties) throws SQLException {
+    HikariDataSource dataSource(
+            EmbeddedPostgres postgres,
+            EmbeddedPostgresProperties properties,
+            DataSourceProperties dataSourceProperties,
+            DatabaseProperties databaseProperties)
+            throws SQLException {
         createDatabaseIfAbsent(postgres.getPostgresDatabase(), properties.database());
         HikariConfig config = new HikariConfig();
         config.setPoolName("caregate-embedded");
@@ -60,7 +66,8 @@ public class EmbeddedPostgresConfig {
 
     private static void createDatabaseIfAbsent(DataSource admin, String database) throws SQLException {
         if (!database.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("caregate.database.embedded.database must be a plain lower-case SQL name: " + database);
+            throw new IllegalArgumentException(
+                    "caregate.database.embedded.database must be a plain lower-case SQL name: " + database);
         }
         try (Connection connection = admin.getConnection()) {
             boolean exists;

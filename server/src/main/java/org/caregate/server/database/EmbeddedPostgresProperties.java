@@ -16,5 +16,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record EmbeddedPostgresProperties(
         @DefaultValue("./data/postgres") Path dataDirectory,
         @DefaultValue("0") int port,
-        @DefaultValue("caregate") String database) {
-}
+        @DefaultValue("caregate") String database) {}

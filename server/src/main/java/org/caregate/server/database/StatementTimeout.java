@@ -23,8 +23,7 @@ public final class StatementTimeout {
 
     private static final Logger log = LoggerFactory.getLogger(StatementTimeout.class);
 
-    private StatementTimeout() {
-    }
+    private StatementTimeout() {}
 
     /** Sets the timeout on a pool that has not started yet. */
     static void apply(HikariConfig pool, DatabaseProperties properties) {
@@ -43,13 +42,15 @@ public final class StatementTimeout {
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 // the embedded database's pool is started already, with the timeout (EmbeddedPostgresConfig)
                 if (bean instanceof HikariDataSource pool && !pool.isRunning()) {
-                    DatabaseProperties properties = Binder.get(environment)
-                            .bindOrCreate("caregate.database", DatabaseProperties.class);
+                    DatabaseProperties properties =
+                            Binder.get(environment).bindOrCreate("caregate.database", DatabaseProperties.class);
                     try {
                         apply(pool, properties);
                     } catch (IllegalStateException sealed) {
-                        log.warn("The connection pool {} was started before caregate.database.statement-timeout could"
-                                + " be set on it; its statements run without a timeout", pool.getPoolName());
+                        log.warn(
+                                "The connection pool {} was started before caregate.database.statement-timeout could"
+                                        + " be set on it; its statements run without a timeout",
+                                pool.getPoolName());
                     }
                 }
                 return bean;
@@ -77,8 +78,10 @@ public final class StatementTimeout {
 
     private static Connection withoutTimeout(Connection connection) throws SQLException {
         execute(connection, "SET statement_timeout = 0");
-        return (Connection) Proxy.newProxyInstance(StatementTimeout.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> {
+        return (Connection) Proxy.newProxyInstance(
+                StatementTimeout.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, arguments) -> {
                     if (method.getName().equals("close") && !connection.isClosed()) {
                         try {
                             if (!connection.getAutoCommit()) {

@@ -24,8 +24,8 @@ public final class CachingCapabilityStatementProvider implements IServerConforma
     private final List<CapabilityStatementCustomizer> customizers;
     private final Map<String, CapabilityStatement> byServerBase = new ConcurrentHashMap<>();
 
-    CachingCapabilityStatementProvider(IServerConformanceProvider<IBaseConformance> delegate,
-            List<CapabilityStatementCustomizer> customizers) {
+    CachingCapabilityStatementProvider(
+            IServerConformanceProvider<IBaseConformance> delegate, List<CapabilityStatementCustomizer> customizers) {
         this.delegate = delegate;
         this.customizers = List.copyOf(customizers);
     }

@@ -16,14 +16,46 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("caregate.fhir")
 public record FhirProperties(
         @DefaultValue({
-                "Patient", "Observation", "MedicationRequest", "Medication", "ServiceRequest", "Claim", "ClaimResponse",
-                "Coverage", "CoverageEligibilityRequest", "CoverageEligibilityResponse", "Practitioner",
-                "PractitionerRole", "Person", "Organization", "Location", "RelatedPerson", "CareTeam", "Encounter", "Condition",
-                "AllergyIntolerance", "Immunization", "Procedure", "DiagnosticReport", "DocumentReference",
-                "ImagingStudy", "Appointment", "Communication", "Consent", "AuditEvent", "Provenance", "Binary",
-                "Group", "Task", "SearchParameter", "StructureDefinition", "ValueSet", "CodeSystem"})
+            "Patient",
+            "Observation",
+            "MedicationRequest",
+            "Medication",
+            "ServiceRequest",
+            "Claim",
+            "ClaimResponse",
+            "Coverage",
+            "CoverageEligibilityRequest",
+            "CoverageEligibilityResponse",
+            "Practitioner",
+            "PractitionerRole",
+            "Person",
+            "Organization",
+            "Location",
+            "RelatedPerson",
+            "CareTeam",
+            "Encounter",
+            "Condition",
+            "AllergyIntolerance",
+            "Immunization",
+            "Procedure",
+            "DiagnosticReport",
+            "DocumentReference",
+            "ImagingStudy",
+            "Appointment",
+            "Communication",
+            "Consent",
+            "AuditEvent",
+            "Provenance",
+            "Binary",
+            "Group",
+            "Task",
+            "SearchParameter",
+            "StructureDefinition",
+            "ValueSet",
+            "CodeSystem"
+        })
         List<String> resourceTypes,
+
         @DefaultValue("10MB") DataSize maxRequestBodySize,
         @DefaultValue("20") int defaultPageSize,
-        @DefaultValue("200") int maxPageSize) {
-}
+        @DefaultValue("200") int maxPageSize) {}

@@ -40,11 +40,18 @@ public class FhirRestConfig {
     static final List<String> SERVED_OUTSIDE_JPA = List.of("AuditEvent");
 
     @Bean
-    RestfulServer fhirServer(FhirContext fhirContext, FhirProperties properties, DaoRegistry daoRegistry,
-            ResourceProviderFactory resourceProviders, IJpaSystemProvider systemProvider,
-            IFhirSystemDao<?, ?> systemDao, JpaStorageSettings storageSettings,
-            ISearchParamRegistry searchParamRegistry, IValidationSupport validationSupport,
-            DatabaseBackedPagingProvider pagingProvider, SmartAuthUrls urls,
+    RestfulServer fhirServer(
+            FhirContext fhirContext,
+            FhirProperties properties,
+            DaoRegistry daoRegistry,
+            ResourceProviderFactory resourceProviders,
+            IJpaSystemProvider systemProvider,
+            IFhirSystemDao<?, ?> systemDao,
+            JpaStorageSettings storageSettings,
+            ISearchParamRegistry searchParamRegistry,
+            IValidationSupport validationSupport,
+            DatabaseBackedPagingProvider pagingProvider,
+            SmartAuthUrls urls,
             ObjectProvider<FhirServerCustomizer> customizers) {
         // AuditEvent is stored and served by CareGate's own audit store (org.caregate.server.audit), not by HAPI's JPA
         List<String> jpaTypes = new ArrayList<>(properties.resourceTypes());
@@ -74,20 +81,23 @@ public class FhirRestConfig {
         capabilities.setIncludeResourceCounts(false);
         List<CapabilityStatementCustomizer> capabilityCustomizers = new ArrayList<>();
         customizers.orderedStream().forEach(customizer -> customizer.customize(server, capabilityCustomizers));
-        server.setServerConformanceProvider(new CachingCapabilityStatementProvider(capabilities, capabilityCustomizers));
+        server.setServerConformanceProvider(
+                new CachingCapabilityStatementProvider(capabilities, capabilityCustomizers));
         return server;
     }
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer fhirServer) {
-        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(fhirServer, FHIR_PATH + "/*");
+        ServletRegistrationBean<RestfulServer> registration =
+                new ServletRegistrationBean<>(fhirServer, FHIR_PATH + "/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);
         return registration;
     }
 
     @Bean
-    FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(FhirProperties properties, FhirContext fhirContext) {
+    FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(
+            FhirProperties properties, FhirContext fhirContext) {
         FilterRegistrationBean<RequestBodyLimitFilter> registration =
                 new FilterRegistrationBean<>(new RequestBodyLimitFilter(properties.maxRequestBodySize(), fhirContext));
         registration.addUrlPatterns(FHIR_PATH + "/*");

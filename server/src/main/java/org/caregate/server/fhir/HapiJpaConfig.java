@@ -20,12 +20,12 @@ import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
-import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.search.IStaleSearchDeletingSvc;
 import ca.uhn.fhir.jpa.search.StaleSearchDeletingSvcImpl;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.util.ResourceCountCache;
+import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
 import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.persistence.EntityManagerFactory;
@@ -48,9 +48,14 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * HAPI's own migration tasks ({@link HapiSchemaMigrator}) before Hibernate starts, never by Hibernate.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({JpaR4Config.class, JpaBatch2Config.class, Batch2JobsConfig.class, ThreadPoolFactoryConfig.class,
-        // in-memory message channels: Batch2 (bulk export, reindex) announces its work through them
-        SubscriptionChannelConfig.class})
+@Import({
+    JpaR4Config.class,
+    JpaBatch2Config.class,
+    Batch2JobsConfig.class,
+    ThreadPoolFactoryConfig.class,
+    // in-memory message channels: Batch2 (bulk export, reindex) announces its work through them
+    SubscriptionChannelConfig.class
+})
 public class HapiJpaConfig {
 
     @Bean
@@ -93,8 +98,11 @@ public class HapiJpaConfig {
     @Primary
     @Bean
     @DependsOn("hapiSchemaMigrator")
-    LocalContainerEntityManagerFactoryBean entityManagerFactory(ConfigurableListableBeanFactory beanFactory,
-            FhirContext fhirContext, JpaStorageSettings storageSettings, DataSource dataSource) {
+    LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings,
+            DataSource dataSource) {
         LocalContainerEntityManagerFactoryBean factory =
                 HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
         Map<String, Object> jpa = new HashMap<>();

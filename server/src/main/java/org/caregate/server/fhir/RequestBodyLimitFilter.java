@@ -8,8 +8,8 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -69,8 +69,9 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
         chain.doFilter(new BufferedBodyRequest(request, body, false), response);
     }
 
-    private void decodeThenFilter(String coding, HttpServletRequest request, HttpServletResponse response,
-            FilterChain chain) throws IOException, ServletException {
+    private void decodeThenFilter(
+            String coding, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         byte[] decoded;
         try (InputStream compressed = request.getInputStream()) {
             InputStream in = switch (coding) {
@@ -79,14 +80,20 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
                 default -> null;
             };
             if (in == null) {
-                send(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, OperationOutcome.IssueType.NOTSUPPORTED,
+                send(
+                        response,
+                        HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                        OperationOutcome.IssueType.NOTSUPPORTED,
                         "Content-Encoding '" + coding.replaceAll("[^\\x20-\\x7e]", "?") + "' is not supported;"
                                 + " send the body as it is, or with gzip or deflate.");
                 return;
             }
             decoded = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         } catch (ZipException | java.io.EOFException e) {
-            send(response, HttpServletResponse.SC_BAD_REQUEST, OperationOutcome.IssueType.STRUCTURE,
+            send(
+                    response,
+                    HttpServletResponse.SC_BAD_REQUEST,
+                    OperationOutcome.IssueType.STRUCTURE,
                     "The request body is not valid " + coding + " data, as its Content-Encoding says it is.");
             return;
         }
@@ -98,7 +105,10 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletResponse response) throws IOException {
-        send(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, OperationOutcome.IssueType.TOOLONG,
+        send(
+                response,
+                HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                OperationOutcome.IssueType.TOOLONG,
                 "The request body is larger than this server accepts (" + limit
                         + " bytes, after decoding its Content-Encoding). Split the data into smaller requests.");
     }
@@ -113,8 +123,11 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
         response.setStatus(status);
         response.setContentType("application/fhir+json;charset=UTF-8");
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(outcome)
-                .getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream()
+                .write(fhirContext
+                        .newJsonParser()
+                        .encodeResourceToString(outcome)
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {

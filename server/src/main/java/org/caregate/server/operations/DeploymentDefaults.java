@@ -54,7 +54,9 @@ public final class DeploymentDefaults implements EnvironmentPostProcessor, Order
             defaults.put(SEED, "false");
             defaults.put(EXAMPLE_CLIENTS, "false");
             // lowest precedence: anything the operator sets wins
-            environment.getPropertySources().addLast(new MapPropertySource("caregate-external-database-defaults", defaults));
+            environment
+                    .getPropertySources()
+                    .addLast(new MapPropertySource("caregate-external-database-defaults", defaults));
             log.info("External database: the sample dataset is " + onOff(environment, SEED)
                     + " and the example clients are " + onOff(environment, EXAMPLE_CLIENTS)
                     + " (" + SEED + ", " + EXAMPLE_CLIENTS + ")");
@@ -66,8 +68,8 @@ public final class DeploymentDefaults implements EnvironmentPostProcessor, Order
                 if (environment.getProperty(ALLOW_DEVELOPMENT, Boolean.class, false)) {
                     log.warn(text + " (allowed by " + ALLOW_DEVELOPMENT + "=true)");
                 } else {
-                    throw new IllegalStateException(text + ". Fix them, or set " + ALLOW_DEVELOPMENT
-                            + "=true to start anyway.");
+                    throw new IllegalStateException(
+                            text + ". Fix them, or set " + ALLOW_DEVELOPMENT + "=true to start anyway.");
                 }
             }
         }

@@ -84,7 +84,8 @@ public final class FhirRequestMetrics {
     public boolean routed(RequestDetails details, HttpServletRequest request) {
         RestOperationTypeEnum operation = details.getRestOperationType();
         if (operation != null) {
-            request.setAttribute(INTERACTION, operation.getCode().replace("$", "").toLowerCase(Locale.ROOT));
+            request.setAttribute(
+                    INTERACTION, operation.getCode().replace("$", "").toLowerCase(Locale.ROOT));
         }
         String type = details.getResourceName();
         if (type != null) {
@@ -105,10 +106,18 @@ public final class FhirRequestMetrics {
             return true;
         }
         String status = Integer.toString(exception.getStatusCode());
-        Counter.builder(REFUSALS).description("FHIR requests refused, by the deciding rule")
-                .tag("rule", rule).tag("status", status).register(registry).increment();
-        refusalLog.info("Refused {} {} with {}: rule '{}'", attribute(request, INTERACTION, "unknown"),
-                attribute(request, TYPE, "none"), status, rule);
+        Counter.builder(REFUSALS)
+                .description("FHIR requests refused, by the deciding rule")
+                .tag("rule", rule)
+                .tag("status", status)
+                .register(registry)
+                .increment();
+        refusalLog.info(
+                "Refused {} {} with {}: rule '{}'",
+                attribute(request, INTERACTION, "unknown"),
+                attribute(request, TYPE, "none"),
+                status,
+                rule);
         return true;
     }
 

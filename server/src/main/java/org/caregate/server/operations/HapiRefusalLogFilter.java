@@ -36,7 +36,10 @@ final class HapiRefusalLogFilter extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         Throwable thrown = t;
-        if (thrown == null && params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last) {
+        if (thrown == null
+                && params != null
+                && params.length > 0
+                && params[params.length - 1] instanceof Throwable last) {
             thrown = last;
         }
         return thrown instanceof BaseServerResponseException answer && answer.getStatusCode() < 500

@@ -39,9 +39,10 @@ public class ManagementSecurityConfig {
                     + "probes (metrics, Prometheus) refuse every request");
         }
         return http.securityMatcher(EndpointRequest.toAnyEndpoint())
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
-                        .anyRequest().hasRole(OPERATOR_ROLE))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class))
+                        .permitAll()
+                        .anyRequest()
+                        .hasRole(OPERATOR_ROLE))
                 .httpBasic(basic -> basic.realmName("CareGate management"))
                 .authenticationManager(operatorAuthentication(properties))
                 .csrf(csrf -> csrf.disable())
@@ -51,14 +52,19 @@ public class ManagementSecurityConfig {
     }
 
     private static AuthenticationManager operatorAuthentication(ManagementProperties properties) {
-        DelegatingPasswordEncoder encoder = (DelegatingPasswordEncoder) PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        DelegatingPasswordEncoder encoder =
+                (DelegatingPasswordEncoder) PasswordEncoderFactories.createDelegatingPasswordEncoder();
         DaoAuthenticationProvider provider = new DaoAuthenticationProvider(encoder);
         provider.setUserDetailsService(username -> {
             if (!properties.hasOperator() || !properties.username().equals(username)) {
                 throw new UsernameNotFoundException("not the operator");
             }
-            String stored = properties.password().startsWith("{") ? properties.password() : "{noop}" + properties.password();
-            UserDetails operator = User.withUsername(username).password(stored).roles(OPERATOR_ROLE).build();
+            String stored =
+                    properties.password().startsWith("{") ? properties.password() : "{noop}" + properties.password();
+            UserDetails operator = User.withUsername(username)
+                    .password(stored)
+                    .roles(OPERATOR_ROLE)
+                    .build();
             return operator;
         });
         return new ProviderManager(provider);

@@ -68,12 +68,19 @@ public class OperationsConfig {
     MeterBinder auditMetrics(AuditEventWriter writer) {
         return registry -> {
             Gauge.builder("caregate.audit.backlog", writer, w -> w.statistics().queueSize())
-                    .description("AuditEvents waiting for the background writer").register(registry);
-            FunctionCounter.builder("caregate.audit.lost", writer, w -> w.statistics().lost())
-                    .description("AuditEvents that could not be stored (each also logged)").register(registry);
-            FunctionCounter.builder("caregate.audit.stored", writer,
-                            w -> w.statistics().storedInBackground() + w.statistics().storedSynchronously())
-                    .description("AuditEvents stored").register(registry);
+                    .description("AuditEvents waiting for the background writer")
+                    .register(registry);
+            FunctionCounter.builder(
+                            "caregate.audit.lost", writer, w -> w.statistics().lost())
+                    .description("AuditEvents that could not be stored (each also logged)")
+                    .register(registry);
+            FunctionCounter.builder(
+                            "caregate.audit.stored",
+                            writer,
+                            w -> w.statistics().storedInBackground()
+                                    + w.statistics().storedSynchronously())
+                    .description("AuditEvents stored")
+                    .register(registry);
         };
     }
 }

@@ -27,23 +27,28 @@ public final class RequestIdFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String offered = request.getHeader(HEADER);
-        String id = offered != null && WELL_FORMED.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        String id = offered != null && WELL_FORMED.matcher(offered).matches()
+                ? offered
+                : UUID.randomUUID().toString();
         response.setHeader(HEADER, id);
         MDC.put(MDC_KEY, id);
         try {
             // HAPI answers with the X-Request-ID it is given (or makes its own): give it this one
-            chain.doFilter(new HttpServletRequestWrapper(request) {
-                @Override
-                public String getHeader(String name) {
-                    return HEADER.equalsIgnoreCase(name) ? id : super.getHeader(name);
-                }
+            chain.doFilter(
+                    new HttpServletRequestWrapper(request) {
+                        @Override
+                        public String getHeader(String name) {
+                            return HEADER.equalsIgnoreCase(name) ? id : super.getHeader(name);
+                        }
 
-                @Override
-                public java.util.Enumeration<String> getHeaders(String name) {
-                    return HEADER.equalsIgnoreCase(name)
-                            ? java.util.Collections.enumeration(java.util.List.of(id)) : super.getHeaders(name);
-                }
-            }, response);
+                        @Override
+                        public java.util.Enumeration<String> getHeaders(String name) {
+                            return HEADER.equalsIgnoreCase(name)
+                                    ? java.util.Collections.enumeration(java.util.List.of(id))
+                                    : super.getHeaders(name);
+                        }
+                    },
+                    response);
         } finally {
             MDC.remove(MDC_KEY);
         }

@@ -25,7 +25,8 @@ final class SchemaMigrationsHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement query = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement query = connection.createStatement()) {
             query.setQueryTimeout(5);
             Counts hapi = counts(query, null, "FLY_HFJ_MIGRATION");
             Counts smartAuth = counts(query, "smart_auth", "flyway_schema_history");
@@ -39,15 +40,15 @@ final class SchemaMigrationsHealthIndicator extends AbstractHealthIndicator {
         }
     }
 
-    private record Counts(long applied, long failed) {
-    }
+    private record Counts(long applied, long failed) {}
 
     /** The table's name as created (HAPI's is upper case, quoted), found case-insensitively; schema null: the current one. */
     private static Counts counts(Statement query, String schema, String table) throws SQLException {
         String name;
         try (ResultSet rows = query.executeQuery("select quote_ident(table_schema) || '.' || quote_ident(table_name)"
                 + " from information_schema.tables where lower(table_schema) = "
-                + (schema == null ? "current_schema()" : "'" + schema + "'") + " and lower(table_name) = '" + table.toLowerCase() + "' limit 1")) {
+                + (schema == null ? "current_schema()" : "'" + schema + "'") + " and lower(table_name) = '"
+                + table.toLowerCase() + "' limit 1")) {
             if (!rows.next()) {
                 return new Counts(0, 0);
             }

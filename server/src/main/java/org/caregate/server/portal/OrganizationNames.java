@@ -24,7 +24,8 @@ public class OrganizationNames {
             return Optional.empty();
         }
         try {
-            Organization organization = daoRegistry.getResourceDao(Organization.class)
+            Organization organization = daoRegistry
+                    .getResourceDao(Organization.class)
                     .read(new IdType("Organization", organizationId), new SystemRequestDetails());
             return Optional.of(organization.hasName() ? organization.getName() : organizationId);
         } catch (BaseServerResponseException e) {

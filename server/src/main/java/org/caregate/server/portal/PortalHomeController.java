@@ -27,8 +27,8 @@ class PortalHomeController {
     @GetMapping("/portal/")
     String home(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account, Model model) {
         model.addAttribute("account", account);
-        model.addAttribute("organizationName", organizations.find(account.organizationId())
-                .orElse(account.organizationId()));
+        model.addAttribute(
+                "organizationName", organizations.find(account.organizationId()).orElse(account.organizationId()));
         model.addAttribute("careStaff", PortalRoles.isCareStaff(account));
         model.addAttribute("siteAdmin", PortalRoles.isSiteAdmin(account));
         model.addAttribute("careGateAdmin", PortalRoles.isCareGateAdmin(account));
@@ -42,8 +42,10 @@ class PortalHomeController {
         model.addAttribute("account", request.getAttribute(PortalAccountFilter.ACCOUNT));
         model.addAttribute("status", HttpServletResponse.SC_FORBIDDEN);
         model.addAttribute("title", "Not allowed");
-        model.addAttribute("reason", "Your account's roles do not open this page, or the form had expired"
-                + " (reload the page and try again).");
+        model.addAttribute(
+                "reason",
+                "Your account's roles do not open this page, or the form had expired"
+                        + " (reload the page and try again).");
         return "portal/error";
     }
 }

@@ -17,18 +17,20 @@ public final class PortalRoles {
     /** Hospital staff who sponsor community providers' access requests. */
     public static final String HOSPITAL_SPONSOR = "hospital-sponsor";
 
-    private PortalRoles() {
-    }
+    private PortalRoles() {}
 
     /** Practitioners and office staff: the provider portal (patient list, EHR launch). */
     public static boolean isCareStaff(UserAccount account) {
-        return account.isActive() && account.kind() == UserKind.PRACTITIONER
+        return account.isActive()
+                && account.kind() == UserKind.PRACTITIONER
                 && (account.roles().contains(CLINICIAN) || account.roles().contains(OFFICE_STAFF));
     }
 
     /** Site administrators of an organisation: the staff accounts of that organisation. */
     public static boolean isSiteAdmin(UserAccount account) {
-        return account.isActive() && account.kind() == UserKind.PRACTITIONER && account.organizationId() != null
+        return account.isActive()
+                && account.kind() == UserKind.PRACTITIONER
+                && account.organizationId() != null
                 && account.roles().contains(SITE_ADMIN);
     }
 

@@ -2,9 +2,9 @@ package org.caregate.server.portal;
 
 import java.time.Clock;
 import java.util.function.Predicate;
+import org.caregate.smart.authserver.SmartAuthorizationServerConfig;
 import org.caregate.smart.authserver.account.AccountProperties;
 import org.caregate.smart.authserver.account.SessionGuardFilter;
-import org.caregate.smart.authserver.SmartAuthorizationServerConfig;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.springframework.context.annotation.Bean;
@@ -38,33 +38,43 @@ public class PortalSecurityConfig {
 
     @Bean
     @Order(ORDER)
-    SecurityFilterChain portalChain(HttpSecurity http, UserAccountService accounts, Clock clock,
-            AccountProperties accountProperties) throws Exception {
+    SecurityFilterChain portalChain(
+            HttpSecurity http, UserAccountService accounts, Clock clock, AccountProperties accountProperties)
+            throws Exception {
         AccessDeniedHandlerImpl accessDenied = new AccessDeniedHandlerImpl();
         accessDenied.setErrorPage(FORBIDDEN_PAGE);
         return http.securityMatcher(path("/portal/**"))
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(path("/portal/demo-app/**")).permitAll()
+                .authorizeHttpRequests(requests -> requests.requestMatchers(path("/portal/demo-app/**"))
+                        .permitAll()
                         // redeeming an activation code or invitation: the code is the credential
-                        .requestMatchers(path("/portal/account/activate"), path("/portal/account/ready"),
-                                path("/portal/account/register"), path("/portal/account/request")).permitAll()
+                        .requestMatchers(
+                                path("/portal/account/activate"),
+                                path("/portal/account/ready"),
+                                path("/portal/account/register"),
+                                path("/portal/account/request"))
+                        .permitAll()
                         .requestMatchers(path("/portal/sponsor/**"), path("/portal/sponsor"))
                         .access(accountWhere(PortalRoles::isSponsor))
-                        .requestMatchers(path("/portal/admin/access-requests/**"), path("/portal/admin/access-requests"))
+                        .requestMatchers(
+                                path("/portal/admin/access-requests/**"), path("/portal/admin/access-requests"))
                         .access(accountWhere(PortalRoles::isCareGateAdmin))
-                        .requestMatchers(path("/portal/patients/**")).access(accountWhere(PortalRoles::isCareStaff))
+                        .requestMatchers(path("/portal/patients/**"))
+                        .access(accountWhere(PortalRoles::isCareStaff))
                         .requestMatchers(path("/portal/admin/clients/**"), path("/portal/admin/clients"))
                         .access(accountWhere(PortalRoles::isCareGateAdmin))
                         .requestMatchers(path("/portal/admin/accounts/**"), path("/portal/admin/accounts"))
                         .access(accountWhere(PortalRoles::isCareGateAdmin))
-                        .requestMatchers(path("/portal/admin/**")).access(accountWhere(PortalRoles::isSiteAdmin))
-                        .anyRequest().access(accountWhere(account -> true)))
+                        .requestMatchers(path("/portal/admin/**"))
+                        .access(accountWhere(PortalRoles::isSiteAdmin))
+                        .anyRequest()
+                        .access(accountWhere(account -> true)))
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(
                                 new LoginUrlAuthenticationEntryPoint(SmartAuthorizationServerConfig.LOGIN_PAGE))
                         .accessDeniedHandler(accessDenied))
                 .addFilterBefore(new PortalAccountFilter(accounts), AnonymousAuthenticationFilter.class)
-                .addFilterAfter(new SessionGuardFilter(accounts, clock, accountProperties.idleTimeout()),
+                .addFilterAfter(
+                        new SessionGuardFilter(accounts, clock, accountProperties.idleTimeout()),
                         SecurityContextHolderFilter.class)
                 .build();
     }

@@ -32,8 +32,8 @@ public final class BearerTokenInterceptor {
     private final UserAccountService accounts;
     private final EffectiveAccessResolver effectiveAccess;
 
-    public BearerTokenInterceptor(SmartAccessTokenValidator validator, UserAccountService accounts,
-            EffectiveAccessResolver effectiveAccess) {
+    public BearerTokenInterceptor(
+            SmartAccessTokenValidator validator, UserAccountService accounts, EffectiveAccessResolver effectiveAccess) {
         this.validator = validator;
         this.accounts = accounts;
         this.effectiveAccess = effectiveAccess;
@@ -46,11 +46,13 @@ public final class BearerTokenInterceptor {
         }
         String authorization = request.getHeader("Authorization");
         if (authorization == null || authorization.isBlank()) {
-            throw unauthorized("Bearer realm=\"CareGate\"",
+            throw unauthorized(
+                    "Bearer realm=\"CareGate\"",
                     "This request needs an access token: send 'Authorization: Bearer <token>' (SMART App Launch).");
         }
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw unauthorized("Bearer realm=\"CareGate\", error=\"invalid_request\"",
+            throw unauthorized(
+                    "Bearer realm=\"CareGate\", error=\"invalid_request\"",
                     "The Authorization header must use the Bearer scheme.");
         }
         SmartAccessToken token;
@@ -64,8 +66,8 @@ public final class BearerTokenInterceptor {
             UserAccount account = accounts.find(token.subject())
                     .orElseThrow(() -> invalidToken("The access token's user no longer exists."));
             if (!account.isActive()) {
-                throw invalidToken("The account '" + account.username() + "' is " + account.status().name().toLowerCase()
-                        + "; its access has ended.");
+                throw invalidToken("The account '" + account.username() + "' is "
+                        + account.status().name().toLowerCase() + "; its access has ended.");
             }
             user = Optional.of(account);
         } else if (token.clientOrganization().isEmpty()) {
@@ -78,8 +80,10 @@ public final class BearerTokenInterceptor {
     }
 
     private static AuthenticationException invalidToken(String message) {
-        return unauthorized("Bearer realm=\"CareGate\", error=\"invalid_token\", error_description=\""
-                + message.replace("\"", "'") + "\"", message);
+        return unauthorized(
+                "Bearer realm=\"CareGate\", error=\"invalid_token\", error_description=\"" + message.replace("\"", "'")
+                        + "\"",
+                message);
     }
 
     private static AuthenticationException unauthorized(String challenge, String message) {

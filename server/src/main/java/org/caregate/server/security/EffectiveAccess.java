@@ -32,8 +32,7 @@ public final class EffectiveAccess {
     private static final String KEY = EffectiveAccess.class.getName();
 
     /** A scope and the patients whose compartments it reaches. */
-    public record Grant(ResourceScope scope, Set<String> patients) {
-    }
+    public record Grant(ResourceScope scope, Set<String> patients) {}
 
     private final AccessContext context;
     private final RequesterAccess consent;
@@ -41,15 +40,19 @@ public final class EffectiveAccess {
     private final Set<String> reachable;
     private final Optional<String> siteAdministratorOrganization;
 
-    EffectiveAccess(AccessContext context, RequesterAccess consent, List<Grant> grants,
-                    Optional<String> siteAdministratorOrganization) {
+    EffectiveAccess(
+            AccessContext context,
+            RequesterAccess consent,
+            List<Grant> grants,
+            Optional<String> siteAdministratorOrganization) {
         this.context = context;
         this.consent = consent;
         this.grants = List.copyOf(grants);
         Set<String> union = new LinkedHashSet<>();
         grants.forEach(grant -> union.addAll(grant.patients()));
         this.reachable = union.size() == consent.permittedPatientIds().size()
-                ? consent.permittedPatientIds() : Set.copyOf(union);
+                ? consent.permittedPatientIds()
+                : Set.copyOf(union);
         this.siteAdministratorOrganization = siteAdministratorOrganization;
     }
 

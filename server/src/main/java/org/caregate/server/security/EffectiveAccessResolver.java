@@ -26,10 +26,14 @@ public class EffectiveAccessResolver {
     EffectiveAccess resolve(AccessContext context) {
         RequesterAccess consent = context.user()
                 .map(decisions::forUser)
-                .orElseGet(() -> decisions.forBackendClient(context.token().clientId(),
+                .orElseGet(() -> decisions.forBackendClient(
+                        context.token().clientId(),
                         context.token().clientOrganization().orElseThrow()));
         Set<String> permitted = consent.permittedPatientIds();
-        Set<String> launchPatient = context.token().launchPatient().filter(permitted::contains).map(Set::of)
+        Set<String> launchPatient = context.token()
+                .launchPatient()
+                .filter(permitted::contains)
+                .map(Set::of)
                 .orElse(Set.of());
         List<EffectiveAccess.Grant> grants = new ArrayList<>();
         for (ResourceScope scope : context.token().scopes().resourceScopes()) {

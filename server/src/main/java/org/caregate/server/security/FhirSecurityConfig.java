@@ -2,13 +2,13 @@ package org.caregate.server.security;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import org.caregate.server.security.release.ReleaseHoldInterceptor;
-import org.caregate.server.security.release.ReleaseHoldSearchNarrowing;
-import org.caregate.server.security.release.ReleaseStateTagger;
 import java.time.Clock;
 import org.caregate.server.audit.AuditReader;
 import org.caregate.server.audit.AuditReaders;
 import org.caregate.server.fhir.FhirServerCustomizer;
+import org.caregate.server.security.release.ReleaseHoldInterceptor;
+import org.caregate.server.security.release.ReleaseHoldSearchNarrowing;
+import org.caregate.server.security.release.ReleaseStateTagger;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.key.SigningKeyStore;
 import org.caregate.smart.authserver.token.RevokedAccessTokens;
@@ -38,23 +38,32 @@ public class FhirSecurityConfig {
     private static final Logger log = LoggerFactory.getLogger(FhirSecurityConfig.class);
 
     @Bean
-    SmartAccessTokenValidator smartAccessTokenValidator(SmartAuthUrls urls, SigningKeyStore signingKeys,
-            RevokedAccessTokens revokedTokens, SecurityProperties properties, Clock clock) {
+    SmartAccessTokenValidator smartAccessTokenValidator(
+            SmartAuthUrls urls,
+            SigningKeyStore signingKeys,
+            RevokedAccessTokens revokedTokens,
+            SecurityProperties properties,
+            Clock clock) {
         TrustedIssuers.Builder issuers = TrustedIssuers.builder().local(urls.issuer(), signingKeys::publicKeys);
         properties.externalIssuers().forEach(external -> issuers.remote(external.issuer(), external.jwksUrl()));
-        return new SmartAccessTokenValidator(issuers.build(), urls.fhirBaseUrl(), revokedTokens::isRevoked, clock,
-                properties.clockSkew());
+        return new SmartAccessTokenValidator(
+                issuers.build(), urls.fhirBaseUrl(), revokedTokens::isRevoked, clock, properties.clockSkew());
     }
 
     @Bean
     @Order(0)
-    FhirServerCustomizer fhirSecurityChain(SmartAccessTokenValidator validator, UserAccountService accounts,
-            EffectiveAccessResolver effectiveAccess, PatientPanels panels, FhirContext fhirContext, SmartAuthUrls urls,
+    FhirServerCustomizer fhirSecurityChain(
+            SmartAccessTokenValidator validator,
+            UserAccountService accounts,
+            EffectiveAccessResolver effectiveAccess,
+            PatientPanels panels,
+            FhirContext fhirContext,
+            SmartAuthUrls urls,
             SecurityProperties properties) {
         if (!properties.enabled()) {
             log.warn("caregate.security.enabled=false: /fhir is served WITHOUT authentication or authorization. "
                     + "This setting exists for the security-overhead benchmark only.");
-            return (server, capabilityStatement) -> { };
+            return (server, capabilityStatement) -> {};
         }
         return (server, capabilityStatement) -> {
             server.registerInterceptor(new BearerTokenInterceptor(validator, accounts, effectiveAccess));
@@ -76,8 +85,8 @@ public class FhirSecurityConfig {
     @Bean
     AuditReaders auditReaders() {
         return request -> EffectiveAccess.find(request)
-                .map(access -> new AuditReader(access.patientsFor("AuditEvent", Interaction.READ),
-                        access.siteAdministratorOrganization()))
+                .map(access -> new AuditReader(
+                        access.patientsFor("AuditEvent", Interaction.READ), access.siteAdministratorOrganization()))
                 .orElse(AuditReader.NOBODY);
     }
 
@@ -94,14 +103,15 @@ public class FhirSecurityConfig {
      * extension (SMART App Launch 2.2, "Conformance").
      */
     private static void addSmartSecurity(CapabilityStatement statement, SmartAuthUrls urls) {
-        CapabilityStatement.CapabilityStatementRestSecurityComponent security = statement.getRestFirstRep().getSecurity();
+        CapabilityStatement.CapabilityStatementRestSecurityComponent security =
+                statement.getRestFirstRep().getSecurity();
         security.setCors(true);
         security.addService(new CodeableConcept(new Coding(
                 "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
         security.setDescription("OAuth 2.0 bearer tokens from CareGate's SMART App Launch authorization server; see "
                 + urls.fhirBaseUrl() + "/.well-known/smart-configuration");
-        Extension oauth = security.addExtension()
-                .setUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
+        Extension oauth =
+                security.addExtension().setUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
         oauth.addExtension("authorize", new UriType(urls.authorizationEndpoint()));
         oauth.addExtension("token", new UriType(urls.tokenEndpoint()));
         oauth.addExtension("introspect", new UriType(urls.url("/auth/introspect")));

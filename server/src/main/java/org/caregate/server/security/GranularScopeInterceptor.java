@@ -81,7 +81,8 @@ public final class GranularScopeInterceptor {
         if (resource instanceof Bundle bundle) {
             bundle.getEntry().removeIf(entry -> entry.hasResource() && !allowed(scopes, entry.getResource()));
         } else if (!allowed(scopes, resource)) {
-            throw new ForbiddenOperationException(Messages.deniedByDefault(RequestLocale.of(request),
+            throw new ForbiddenOperationException(Messages.deniedByDefault(
+                    RequestLocale.of(request),
                     "granular scope: the granted " + resource.fhirType() + " categories do not include this one"));
         }
         return true;
@@ -123,9 +124,11 @@ public final class GranularScopeInterceptor {
     }
 
     private static List<String> categoryTokens(IBaseResource resource) {
-        List<CodeableConcept> categories = resource instanceof Observation observation ? observation.getCategory()
+        List<CodeableConcept> categories = resource instanceof Observation observation
+                ? observation.getCategory()
                 : resource instanceof Condition condition ? condition.getCategory() : List.of();
-        return categories.stream().flatMap(category -> category.getCoding().stream())
+        return categories.stream()
+                .flatMap(category -> category.getCoding().stream())
                 .map(coding -> coding.getSystem() + "|" + coding.getCode())
                 .toList();
     }

@@ -22,8 +22,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 @Interceptor
 public final class InternalResources {
 
-    private static final String NOT_INTERNAL = PatientPanels.INTERNAL.getSystem() + "|"
-            + PatientPanels.INTERNAL.getCode();
+    private static final String NOT_INTERNAL =
+            PatientPanels.INTERNAL.getSystem() + "|" + PatientPanels.INTERNAL.getCode();
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 200)
     public boolean leaveOutOfGroupSearches(RequestDetails request) {
@@ -69,7 +69,9 @@ public final class InternalResources {
     }
 
     private static void refuseIfInternal(IBaseResource resource, RequestDetails request) {
-        if (request != null && !(request instanceof SystemRequestDetails) && resource != null
+        if (request != null
+                && !(request instanceof SystemRequestDetails)
+                && resource != null
                 && PatientPanels.isInternal(resource)) {
             throw new ForbiddenOperationException("CareGate's internal access panels cannot be written through the "
                     + "API (rule 'internal resource').");

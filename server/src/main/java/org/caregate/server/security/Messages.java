@@ -5,8 +5,7 @@ import java.util.Locale;
 /** What a refused caller reads, in English and Spanish. Each message names the rule or scope that decided. */
 public final class Messages {
 
-    private Messages() {
-    }
+    private Messages() {}
 
     private static boolean spanish(Locale locale) {
         return "es".equals(locale.getLanguage());
@@ -33,8 +32,8 @@ public final class Messages {
 
     static String missingScope(Locale locale, String action, String resourceType, String example) {
         return spanish(locale)
-                ? "El token de acceso no permite " + actionEs(action) + " " + resourceType + ": hace falta un scope como '"
-                        + example + "'."
+                ? "El token de acceso no permite " + actionEs(action) + " " + resourceType
+                        + ": hace falta un scope como '" + example + "'."
                 : "The access token does not permit " + action + " " + resourceType + ": a scope such as '" + example
                         + "' is needed.";
     }

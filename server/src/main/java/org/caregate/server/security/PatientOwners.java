@@ -26,14 +26,13 @@ public final class PatientOwners {
 
     private static final String KEY = PatientOwners.class.getName();
 
-    private PatientOwners() {
-    }
+    private PatientOwners() {}
 
     /** The bare ids of the patients whose record this resource is (empty for none). */
     public static Set<String> of(RequestDetails request, IBaseResource resource) {
         @SuppressWarnings("unchecked")
-        Map<IBaseResource, Set<String>> known = (Map<IBaseResource, Set<String>>) request.getUserData()
-                .computeIfAbsent(KEY, key -> new IdentityHashMap<IBaseResource, Set<String>>());
+        Map<IBaseResource, Set<String>> known = (Map<IBaseResource, Set<String>>)
+                request.getUserData().computeIfAbsent(KEY, key -> new IdentityHashMap<IBaseResource, Set<String>>());
         Set<String> owners = known.get(resource);
         if (owners == null) {
             owners = compute(request.getFhirContext().newTerser(), resource);
@@ -61,7 +60,9 @@ public final class PatientOwners {
     }
 
     private static void addIfPatient(IIdType reference, Set<String> owners) {
-        if (reference != null && "Patient".equals(reference.getResourceType()) && reference.hasIdPart()
+        if (reference != null
+                && "Patient".equals(reference.getResourceType())
+                && reference.hasIdPart()
                 && !reference.isLocal()) {
             owners.add(reference.getIdPart());
         }

@@ -17,8 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -40,8 +40,10 @@ import org.springframework.stereotype.Component;
 public class PatientPanels {
 
     /** The tag of CareGate's own bookkeeping resources, never shown through the API. */
-    public static final Coding INTERNAL = new Coding("https://fhir.caregate.example/CodeSystem/caregate-internal",
-            "access-panel", "CareGate access panel (internal)");
+    public static final Coding INTERNAL = new Coding(
+            "https://fhir.caregate.example/CodeSystem/caregate-internal",
+            "access-panel",
+            "CareGate access panel (internal)");
 
     private static final Logger log = LoggerFactory.getLogger(PatientPanels.class);
 
@@ -55,8 +57,7 @@ public class PatientPanels {
         return thread;
     });
 
-    public PatientPanels(DaoRegistry daoRegistry,
-            @Value("${caregate.access.panel-list-threshold:200}") int threshold) {
+    public PatientPanels(DaoRegistry daoRegistry, @Value("${caregate.access.panel-list-threshold:200}") int threshold) {
         this.daoRegistry = daoRegistry;
         this.threshold = threshold;
     }
@@ -81,8 +82,11 @@ public class PatientPanels {
                     ensureStored(id, members);
                     stored.add(id);
                 } catch (RuntimeException e) {
-                    log.warn("Could not store access panel {} ({} patients); searches narrow by ids meanwhile",
-                            id, members.size(), e);
+                    log.warn(
+                            "Could not store access panel {} ({} patients); searches narrow by ids meanwhile",
+                            id,
+                            members.size(),
+                            e);
                 } finally {
                     pending.remove(id);
                 }
@@ -105,8 +109,8 @@ public class PatientPanels {
 
     /** Whether a resource is one of CareGate's panel lists. */
     public static boolean isInternal(IBaseResource resource) {
-        return resource instanceof Resource stored && stored.getMeta().getTag(INTERNAL.getSystem(),
-                INTERNAL.getCode()) != null;
+        return resource instanceof Resource stored
+                && stored.getMeta().getTag(INTERNAL.getSystem(), INTERNAL.getCode()) != null;
     }
 
     private void ensureStored(String id, Set<String> patients) {
@@ -117,8 +121,8 @@ public class PatientPanels {
         } catch (ResourceNotFoundException | ResourceGoneException absent) {
             // create it below
         }
-        Group panel = new Group().setType(Group.GroupType.PERSON).setActual(true)
-                .setName("CareGate access panel (internal)");
+        Group panel =
+                new Group().setType(Group.GroupType.PERSON).setActual(true).setName("CareGate access panel (internal)");
         panel.setId(id);
         panel.getMeta().addTag(INTERNAL.copy());
         patients.stream().sorted().forEach(patient -> panel.addMember().setEntity(new Reference("Patient/" + patient)));

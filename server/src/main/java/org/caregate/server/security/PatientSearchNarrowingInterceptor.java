@@ -60,21 +60,25 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
-        if (access == null || SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())
+        if (access == null
+                || SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())
                 || request.getUserData().containsKey(NARROWED_BY_PANEL)) {
             return null;
         }
         Set<String> patients = searchable(access, request.getResourceName());
-        return new AuthorizedList().addCompartments(Stream.concat(patients.stream(), Stream.of(NO_PATIENT))
-                .map(id -> "Patient/" + id).toArray(String[]::new));
+        return new AuthorizedList()
+                .addCompartments(Stream.concat(patients.stream(), Stream.of(NO_PATIENT))
+                        .map(id -> "Patient/" + id)
+                        .toArray(String[]::new));
     }
 
     @Override
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
-    public void hookIncomingRequestPostProcessed(RequestDetails request, HttpServletRequest servletRequest,
-            HttpServletResponse servletResponse) {
+    public void hookIncomingRequestPostProcessed(
+            RequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
-        if (access != null && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
+        if (access != null
+                && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
                 && !SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())) {
             request.setParameters(narrowed(request, access, request.getResourceName(), request.getParameters()));
         }
@@ -89,8 +93,9 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      */
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public void withoutUnnarrowedTotal(RequestDetails request, IBaseResource response) {
-        if (response instanceof Bundle bundle && ("$everything".equals(request.getOperation())
-                || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
+        if (response instanceof Bundle bundle
+                && ("$everything".equals(request.getOperation())
+                        || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
             bundle.setTotalElement(null);
         }
     }
@@ -104,14 +109,16 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -500)
     public void withoutOtherPatientsResources(RequestDetails request, IPreResourceShowDetails details) {
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
-        if (access == null || !("$everything".equals(request.getOperation())
-                || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
+        if (access == null
+                || !("$everything".equals(request.getOperation())
+                        || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
             return;
         }
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
-            if (resource != null && !access.patientsFor(resource.fhirType(), Interaction.READ)
-                    .containsAll(PatientOwners.of(request, resource))) {
+            if (resource != null
+                    && !access.patientsFor(resource.fhirType(), Interaction.READ)
+                            .containsAll(PatientOwners.of(request, resource))) {
                 details.setResource(i, null);
             }
         }
@@ -125,11 +132,12 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      */
     @Override
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-    public void hookIncomingRequestPreHandled(ServletRequestDetails request, HttpServletRequest servletRequest,
-            HttpServletResponse servletResponse) {
+    public void hookIncomingRequestPreHandled(
+            ServletRequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (access == null || !(request.getResource() instanceof Bundle bundle)
+        if (access == null
+                || !(request.getResource() instanceof Bundle bundle)
                 || (operation != RestOperationTypeEnum.TRANSACTION && operation != RestOperationTypeEnum.BATCH)) {
             super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
             return;
@@ -145,7 +153,8 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
                         + "(" + entryRequest.getUrl() + "): follow the page's own 'next' link instead.");
             }
             UrlUtil.UrlParts url = UrlUtil.parseUrl(entryRequest.getUrl());
-            boolean search = url.getResourceId() == null && url.getResourceType() != null
+            boolean search = url.getResourceId() == null
+                    && url.getResourceType() != null
                     && request.getFhirContext().getResourceTypes().contains(url.getResourceType());
             if (!search) { // a read, vread, history or operation
                 reads.put(entryRequest, entryRequest.getUrl());
@@ -154,9 +163,13 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
             }
             // exactly the checks of the same search sent alone: patients, granular scopes, release hold
             String type = url.getResourceType();
-            Map<String, String[]> narrowed = narrowed(request, access, type,
+            Map<String, String[]> narrowed = narrowed(
+                    request,
+                    access,
+                    type,
                     url.getParams() == null ? Map.of() : UrlUtil.parseQueryString(url.getParams()));
-            narrowed = GranularScopeInterceptor.narrowed(access.context().token().scopes(), type, narrowed);
+            narrowed =
+                    GranularScopeInterceptor.narrowed(access.context().token().scopes(), type, narrowed);
             narrowed = ReleaseHoldSearchNarrowing.narrowed(request, type, narrowed);
             entryRequest.setUrl(type + "?" + queryString(narrowed));
         }
@@ -179,8 +192,7 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
 
     /** The patients a search of this type may find (any type: every patient some scope reaches). */
     private static Set<String> searchable(EffectiveAccess access, String resourceType) {
-        return resourceType == null ? access.reachablePatients()
-                : access.patientsFor(resourceType, Interaction.SEARCH);
+        return resourceType == null ? access.reachablePatients() : access.patientsFor(resourceType, Interaction.SEARCH);
     }
 
     /**
@@ -190,8 +202,8 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      * narrowing takes as already narrowed, gets the plain parameter with those patients beside it; and a reverse
      * chain ({@code _has}) through another type's patient records may only name patients the caller may find.
      */
-    Map<String, String[]> narrowed(RequestDetails request, EffectiveAccess access, String resourceType,
-            Map<String, String[]> query) {
+    Map<String, String[]> narrowed(
+            RequestDetails request, EffectiveAccess access, String resourceType, Map<String, String[]> query) {
         FhirContext fhirContext = request.getFhirContext();
         Set<String> permitted = searchable(access, resourceType);
         Map<String, String[]> parameters = withoutOtherPatients(fhirContext, resourceType, query, permitted);
@@ -199,8 +211,7 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
         if (!names.isEmpty() && names.stream().noneMatch(parameters::containsKey)) {
             boolean qualified = parameters.keySet().stream().anyMatch(key -> names.contains(baseName(key)));
             String panelParameter = panelParameter(fhirContext, resourceType);
-            Optional<String> panel = panelParameter == null ? Optional.empty()
-                    : panels.listOf(permitted);
+            Optional<String> panel = panelParameter == null ? Optional.empty() : panels.listOf(permitted);
             if (panel.isPresent()) {
                 // a large panel: join its list in SQL instead of listing every patient
                 String[] existing = parameters.getOrDefault(panelParameter, new String[0]);
@@ -211,8 +222,13 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
             } else if (qualified) {
                 String plain = names.contains("patient") ? "patient" : names.get(0);
                 List<String> ids = permitted.isEmpty() ? List.of(NO_PATIENT) : List.copyOf(permitted);
-                parameters.put(plain, new String[] {String.join(",",
-                        "_id".equals(plain) ? ids : ids.stream().map(id -> "Patient/" + id).toList())});
+                parameters.put(plain, new String[] {
+                    String.join(
+                            ",",
+                            "_id".equals(plain)
+                                    ? ids
+                                    : ids.stream().map(id -> "Patient/" + id).toList())
+                });
             }
         }
         return withoutOtherPatientsInHas(fhirContext, access, resourceType, parameters);
@@ -230,14 +246,15 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
         if ("AuditEvent".equals(resourceType)) {
             return null; // served by CareGate's audit store, which narrows to the reader's patients itself
         }
-        List<RuntimeSearchParam> parameters = fhirContext.getResourceDefinition(resourceType)
-                .getSearchParamsForCompartmentName("Patient");
+        List<RuntimeSearchParam> parameters =
+                fhirContext.getResourceDefinition(resourceType).getSearchParamsForCompartmentName("Patient");
         return parameters.stream()
                 .filter(parameter -> parameter.getName().equals("patient")
                         || parameter.getTargets().equals(Set.of("Patient")))
                 .sorted(Comparator.comparing(parameter -> !parameter.getName().equals("patient")))
                 .map(parameter -> parameter.getName() + "._has:Group:member:_id")
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     private static String baseName(String parameter) {
@@ -259,10 +276,16 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
         }
         // AuditEvent: only 'patient' names the patients an event is about (agent and entity also name practitioners,
         // organisations, records); the audit provider restricts every search to the reader's patients itself
-        return "Patient".equals(resourceType) ? List.of("_id")
-                : "AuditEvent".equals(resourceType) ? List.of("patient")
-                : fhirContext.getResourceDefinition(resourceType).getSearchParamsForCompartmentName("Patient").stream()
-                        .map(RuntimeSearchParam::getName).toList();
+        return "Patient".equals(resourceType)
+                ? List.of("_id")
+                : "AuditEvent".equals(resourceType)
+                        ? List.of("patient")
+                        : fhirContext
+                                .getResourceDefinition(resourceType)
+                                .getSearchParamsForCompartmentName("Patient")
+                                .stream()
+                                .map(RuntimeSearchParam::getName)
+                                .toList();
     }
 
     /**
@@ -272,8 +295,8 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      * the patients the caller may find (else {@link #NO_PATIENT}); any other filter through patient records is
      * refused. A Patient search needs none of this: the patients it finds are narrowed already.
      */
-    private static Map<String, String[]> withoutOtherPatientsInHas(FhirContext fhirContext, EffectiveAccess access,
-            String resourceType, Map<String, String[]> query) {
+    private static Map<String, String[]> withoutOtherPatientsInHas(
+            FhirContext fhirContext, EffectiveAccess access, String resourceType, Map<String, String[]> query) {
         if ("Patient".equals(resourceType)) {
             return query;
         }
@@ -297,8 +320,8 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
                         + innerNames + " instead (rule 'reverse chain through patient records').");
             }
             Set<String> permitted = access.patientsFor(innerType, Interaction.SEARCH);
-            Map<String, String[]> inner = withoutOtherPatients(fhirContext, innerType,
-                    Map.of(parts[3], entry.getValue()), permitted);
+            Map<String, String[]> inner =
+                    withoutOtherPatients(fhirContext, innerType, Map.of(parts[3], entry.getValue()), permitted);
             parameters.put(entry.getKey(), inner.get(parts[3]));
         }
         return parameters;
@@ -308,8 +331,8 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
      * The search's own Patient-compartment parameters ({@code _id} of a Patient search, {@code patient},
      * {@code subject}, ...) with only the permitted patients left in them, or {@link #NO_PATIENT} where none is.
      */
-    private static Map<String, String[]> withoutOtherPatients(FhirContext fhirContext, String resourceType,
-            Map<String, String[]> query, Set<String> permitted) {
+    private static Map<String, String[]> withoutOtherPatients(
+            FhirContext fhirContext, String resourceType, Map<String, String[]> query, Set<String> permitted) {
         List<String> names = compartmentParameters(fhirContext, resourceType);
         Map<String, String[]> parameters = new LinkedHashMap<>(query);
         for (String name : names) {
@@ -329,7 +352,11 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
                 if (ids.isEmpty()) {
                     ids.add(NO_PATIENT);
                 }
-                kept[i] = String.join(",", "_id".equals(name) ? ids : ids.stream().map(id -> "Patient/" + id).toList());
+                kept[i] = String.join(
+                        ",",
+                        "_id".equals(name)
+                                ? ids
+                                : ids.stream().map(id -> "Patient/" + id).toList());
             }
             parameters.put(name, kept);
         }

@@ -38,7 +38,12 @@ import org.hl7.fhir.r4.model.IdType;
 final class PermittedCompartmentRule implements IAuthRule {
 
     /** Which HAPI rule to apply. */
-    enum Op { READ, CREATE, WRITE, DELETE }
+    enum Op {
+        READ,
+        CREATE,
+        WRITE,
+        DELETE
+    }
 
     /** An id no resource refers to: the rule for "none of the patients this scope reaches". */
     private static final String NOBODY = "caregate-nobody";
@@ -57,12 +62,18 @@ final class PermittedCompartmentRule implements IAuthRule {
     }
 
     @Override
-    public AuthorizationInterceptor.Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
-            IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
+    public AuthorizationInterceptor.Verdict applyRule(
+            RestOperationTypeEnum operation,
+            RequestDetails request,
+            IBaseResource input,
+            IIdType inputId,
+            IBaseResource output,
+            IRuleApplier applier,
+            Set<AuthorizationFlagsEnum> flags,
             Pointcut pointcut) {
         if (op == Op.READ && "*".equals(resourceType)) {
-            AuthorizationInterceptor.Verdict outsideCompartment = outsideTheCompartment(request, input, inputId,
-                    output);
+            AuthorizationInterceptor.Verdict outsideCompartment =
+                    outsideTheCompartment(request, input, inputId, output);
             if (outsideCompartment != null) {
                 return outsideCompartment;
             }
@@ -87,33 +98,41 @@ final class PermittedCompartmentRule implements IAuthRule {
      * resource names patients and all of them are reached; let through before the resource is known (a read of such
      * a type is then checked on its way out, by these same rules).
      */
-    private AuthorizationInterceptor.Verdict outsideTheCompartment(RequestDetails request, IBaseResource input,
-            IIdType inputId, IBaseResource output) {
+    private AuthorizationInterceptor.Verdict outsideTheCompartment(
+            RequestDetails request, IBaseResource input, IIdType inputId, IBaseResource output) {
         IBaseResource resource = output != null ? output : input;
         if (resource != null) {
-            if (resource instanceof IBaseBundle || resource instanceof IBaseParameters
+            if (resource instanceof IBaseBundle
+                    || resource instanceof IBaseParameters
                     || inPatientCompartment(request, resource.fhirType())) {
                 return null;
             }
             Set<String> owners = PatientOwners.of(request, resource);
             return !owners.isEmpty() && patients.containsAll(owners)
-                    ? new AuthorizationInterceptor.Verdict(PolicyEnum.ALLOW, this) : null;
+                    ? new AuthorizationInterceptor.Verdict(PolicyEnum.ALLOW, this)
+                    : null;
         }
-        String type = inputId != null && inputId.hasResourceType() ? inputId.getResourceType()
-                : request.getResourceName();
-        boolean readOfSuchAType = type != null && request.getFhirContext().getResourceTypes().contains(type)
-                && !inPatientCompartment(request, type) && inputId != null && inputId.hasIdPart();
+        String type =
+                inputId != null && inputId.hasResourceType() ? inputId.getResourceType() : request.getResourceName();
+        boolean readOfSuchAType = type != null
+                && request.getFhirContext().getResourceTypes().contains(type)
+                && !inPatientCompartment(request, type)
+                && inputId != null
+                && inputId.hasIdPart();
         return readOfSuchAType ? new AuthorizationInterceptor.Verdict(PolicyEnum.ALLOW, this) : null;
     }
 
     private static boolean inPatientCompartment(RequestDetails request, String type) {
-        return "Patient".equals(type) || !request.getFhirContext().getResourceDefinition(type)
-                .getSearchParamsForCompartmentName("Patient").isEmpty();
+        return "Patient".equals(type)
+                || !request.getFhirContext()
+                        .getResourceDefinition(type)
+                        .getSearchParamsForCompartmentName("Patient")
+                        .isEmpty();
     }
 
     /** The patients a check is about: the resource's owners, else the patients its URL names. */
-    private static Set<String> concerned(RequestDetails request, IBaseResource input, IIdType inputId,
-            IBaseResource output) {
+    private static Set<String> concerned(
+            RequestDetails request, IBaseResource input, IIdType inputId, IBaseResource output) {
         IBaseResource resource = output != null ? output : input;
         if (resource != null && !(resource instanceof IBaseBundle) && !(resource instanceof IBaseParameters)) {
             return PatientOwners.of(request, resource);
@@ -123,14 +142,20 @@ final class PermittedCompartmentRule implements IAuthRule {
             named.add(inputId.getIdPart());
         }
         String type = request.getResourceName();
-        if (type != null && request.getFhirContext().getResourceTypes().contains(type)
+        if (type != null
+                && request.getFhirContext().getResourceTypes().contains(type)
                 && request.getParameters() != null) {
             List<String> names = new ArrayList<>();
             if ("Patient".equals(type)) {
                 names.add("_id");
             } else {
-                request.getFhirContext().getResourceDefinition(type).getSearchParamsForCompartmentName("Patient")
-                        .stream().map(RuntimeSearchParam::getName).forEach(names::add);
+                request
+                        .getFhirContext()
+                        .getResourceDefinition(type)
+                        .getSearchParamsForCompartmentName("Patient")
+                        .stream()
+                        .map(RuntimeSearchParam::getName)
+                        .forEach(names::add);
             }
             for (String parameter : names) {
                 String[] values = request.getParameters().get(parameter);
@@ -156,7 +181,9 @@ final class PermittedCompartmentRule implements IAuthRule {
     }
 
     private IAuthRule hapiRule(Set<String> compartmentOwners) {
-        List<IIdType> owners = compartmentOwners.stream().map(id -> (IIdType) new IdType("Patient", id)).toList();
+        List<IIdType> owners = compartmentOwners.stream()
+                .map(id -> (IIdType) new IdType("Patient", id))
+                .toList();
         RuleBuilder builder = new RuleBuilder();
         IAuthRuleBuilderRuleOp rule = switch (op) {
             case READ -> builder.allow(name).read();
@@ -164,8 +191,8 @@ final class PermittedCompartmentRule implements IAuthRule {
             case WRITE -> builder.allow(name).write();
             case DELETE -> builder.allow(name).delete();
         };
-        IAuthRuleBuilderRuleOpClassifier classifier = "*".equals(resourceType)
-                ? rule.allResources() : rule.resourcesOfType(resourceType);
+        IAuthRuleBuilderRuleOpClassifier classifier =
+                "*".equals(resourceType) ? rule.allResources() : rule.resourcesOfType(resourceType);
         return classifier.inCompartment("Patient", owners).build().get(0);
     }
 }

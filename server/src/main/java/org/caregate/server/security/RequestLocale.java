@@ -8,8 +8,7 @@ public final class RequestLocale {
 
     static final Locale SPANISH = Locale.forLanguageTag("es");
 
-    private RequestLocale() {
-    }
+    private RequestLocale() {}
 
     public static Locale of(RequestDetails request) {
         String header = request.getHeader("Accept-Language");

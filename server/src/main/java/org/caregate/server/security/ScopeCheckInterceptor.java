@@ -34,7 +34,8 @@ public final class ScopeCheckInterceptor {
             return true;
         }
         if (!permitsAnyContext(context, resourceType, interaction)) {
-            ScopeContext scopeContext = context.isBackendClient() ? ScopeContext.SYSTEM
+            ScopeContext scopeContext = context.isBackendClient()
+                    ? ScopeContext.SYSTEM
                     : context.hasScopesIn(ScopeContext.USER) ? ScopeContext.USER : ScopeContext.PATIENT;
             String example = scopeContext.prefix() + "/" + resourceType + "." + interaction.letter();
             throw new ForbiddenOperationException(

@@ -25,6 +25,5 @@ public record SecurityProperties(
      * @param issuer the exact {@code iss} value
      * @param jwksUrl where the issuer publishes its signing keys
      */
-    public record ExternalIssuer(String issuer, URL jwksUrl) {
-    }
+    public record ExternalIssuer(String issuer, URL jwksUrl) {}
 }

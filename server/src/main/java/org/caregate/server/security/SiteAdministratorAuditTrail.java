@@ -26,11 +26,11 @@ final class SiteAdministratorAuditTrail {
 
     static final String ROLE = "site-admin";
 
-    private SiteAdministratorAuditTrail() {
-    }
+    private SiteAdministratorAuditTrail() {}
 
     static boolean appliesTo(EffectiveAccess access, String resourceType) {
-        return "AuditEvent".equals(resourceType) && access.siteAdministratorOrganization().isPresent();
+        return "AuditEvent".equals(resourceType)
+                && access.siteAdministratorOrganization().isPresent();
     }
 
     /**
@@ -39,11 +39,15 @@ final class SiteAdministratorAuditTrail {
      * records went through).
      */
     static Optional<IAuthRule> rule(EffectiveAccess access) {
-        return access.siteAdministratorOrganization().map(organization -> new RuleBuilder()
-                .allow("site-admin: audit trail of Organization/" + organization)
-                .read().resourcesOfType("AuditEvent").withAnyId()
-                .withTester(readsAndSearchesOnly(OrganisationAuditTrail.tester(organization)))
-                .build().get(0));
+        return access.siteAdministratorOrganization()
+                .map(organization -> new RuleBuilder()
+                        .allow("site-admin: audit trail of Organization/" + organization)
+                        .read()
+                        .resourcesOfType("AuditEvent")
+                        .withAnyId()
+                        .withTester(readsAndSearchesOnly(OrganisationAuditTrail.tester(organization)))
+                        .build()
+                        .get(0));
     }
 
     /**
@@ -53,10 +57,18 @@ final class SiteAdministratorAuditTrail {
     static Optional<IAuthRule> otherOrganisationsTrail(EffectiveAccess access) {
         return access.siteAdministratorOrganization().map(organization -> new IAuthRule() {
             @Override
-            public AuthorizationInterceptor.Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request,
-                    IBaseResource input, IIdType inputId, IBaseResource output, IRuleApplier applier,
-                    Set<AuthorizationFlagsEnum> flags, Pointcut pointcut) {
-                String[] agents = request.getParameters() == null ? null : request.getParameters().get("agent");
+            public AuthorizationInterceptor.Verdict applyRule(
+                    RestOperationTypeEnum operation,
+                    RequestDetails request,
+                    IBaseResource input,
+                    IIdType inputId,
+                    IBaseResource output,
+                    IRuleApplier applier,
+                    Set<AuthorizationFlagsEnum> flags,
+                    Pointcut pointcut) {
+                String[] agents = request.getParameters() == null
+                        ? null
+                        : request.getParameters().get("agent");
                 if (!"AuditEvent".equals(request.getResourceName()) || agents == null) {
                     return null;
                 }
@@ -92,6 +104,9 @@ final class SiteAdministratorAuditTrail {
         };
     }
 
-    private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ,
-            RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.GET_PAGE);
+    private static final Set<RestOperationTypeEnum> READS = Set.of(
+            RestOperationTypeEnum.READ,
+            RestOperationTypeEnum.VREAD,
+            RestOperationTypeEnum.SEARCH_TYPE,
+            RestOperationTypeEnum.GET_PAGE);
 }

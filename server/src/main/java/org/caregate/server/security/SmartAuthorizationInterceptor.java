@@ -48,6 +48,7 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
 
     /** The name of a CareGate rule that denied, for the denial's text (HAPI keeps a verdict's rule to itself). */
     static final String DENYING_RULE = SmartAuthorizationInterceptor.class.getName() + ".denyingRule";
+
     private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final FhirContext fhirContext;
@@ -77,7 +78,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
     @Override
     public List<IAuthRule> buildRuleList(RequestDetails request) {
         request.getUserData().remove(DENYING_RULE); // a new decision: forget the rule that refused an earlier one
-        List<IAuthRule> built = new ArrayList<>(new RuleBuilder().allow("metadata").metadata().build());
+        List<IAuthRule> built =
+                new ArrayList<>(new RuleBuilder().allow("metadata").metadata().build());
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         if (access == null) {
             built.addAll(new RuleBuilder().denyAll("no access token").build());
@@ -92,14 +94,23 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             addRules(built, grant);
         }
         RuleBuilder rules = new RuleBuilder();
-        rules.allow("transaction and batch: each entry by the rules above").transaction().withAnyOperation()
+        rules.allow("transaction and batch: each entry by the rules above")
+                .transaction()
+                .withAnyOperation()
                 .andApplyNormalRules();
         // a batch response carries the outcome of each refused entry; without this the whole batch was refused
-        rules.allow("outcomes of batch entries").read().resourcesOfType("OperationOutcome").withAnyId();
+        rules.allow("outcomes of batch entries")
+                .read()
+                .resourcesOfType("OperationOutcome")
+                .withAnyId();
         IIdType target = request.getId();
-        if ("$everything".equals(request.getOperation()) && target != null && target.hasIdPart()
+        if ("$everything".equals(request.getOperation())
+                && target != null
+                && target.hasIdPart()
                 && access.patientsFor("Patient", Interaction.READ).contains(target.getIdPart())) {
-            rules.allow("Patient $everything of a permitted patient").operation().named("$everything")
+            rules.allow("Patient $everything of a permitted patient")
+                    .operation()
+                    .named("$everything")
                     .onInstances(List.of(new IdType("Patient", target.getIdPart())))
                     .andRequireExplicitResponseAuthorization();
         }
@@ -115,11 +126,20 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
     private static final class EmptySearchResultRule implements IAuthRule {
 
         @Override
-        public Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
-                IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
+        public Verdict applyRule(
+                RestOperationTypeEnum operation,
+                RequestDetails request,
+                IBaseResource input,
+                IIdType inputId,
+                IBaseResource output,
+                IRuleApplier applier,
+                Set<AuthorizationFlagsEnum> flags,
                 Pointcut pointcut) {
-            return output instanceof Bundle bundle && bundle.getType() == Bundle.BundleType.SEARCHSET
-                    && bundle.getEntry().isEmpty() ? new Verdict(PolicyEnum.ALLOW, this) : null;
+            return output instanceof Bundle bundle
+                            && bundle.getType() == Bundle.BundleType.SEARCHSET
+                            && bundle.getEntry().isEmpty()
+                    ? new Verdict(PolicyEnum.ALLOW, this)
+                    : null;
         }
 
         @Override
@@ -143,8 +163,14 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
 
         @Override
-        public Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
-                IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
+        public Verdict applyRule(
+                RestOperationTypeEnum operation,
+                RequestDetails request,
+                IBaseResource input,
+                IIdType inputId,
+                IBaseResource output,
+                IRuleApplier applier,
+                Set<AuthorizationFlagsEnum> flags,
                 Pointcut pointcut) {
             IBaseResource resource = output != null ? output : input;
             if (resource == null || resource instanceof IBaseBundle || resource instanceof IBaseParameters) {
@@ -182,8 +208,14 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
     private static final class HistoryAcrossPatientsRule implements IAuthRule {
 
         @Override
-        public Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input,
-                IIdType inputId, IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags,
+        public Verdict applyRule(
+                RestOperationTypeEnum operation,
+                RequestDetails request,
+                IBaseResource input,
+                IIdType inputId,
+                IBaseResource output,
+                IRuleApplier applier,
+                Set<AuthorizationFlagsEnum> flags,
                 Pointcut pointcut) {
             if (operation != RestOperationTypeEnum.HISTORY_TYPE && operation != RestOperationTypeEnum.HISTORY_SYSTEM) {
                 return null;
@@ -210,11 +242,20 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             addCompartmentRule(rules, name, PermittedCompartmentRule.Op.READ, type, readable);
             if (scope.isWildcard()) {
                 for (String careSystemType : careSystemTypes()) {
-                    rules.addAll(new RuleBuilder().allow(name).read().resourcesOfType(careSystemType).withAnyId()
+                    rules.addAll(new RuleBuilder()
+                            .allow(name)
+                            .read()
+                            .resourcesOfType(careSystemType)
+                            .withAnyId()
                             .build());
                 }
             } else if (!inPatientCompartment(type)) {
-                rules.addAll(new RuleBuilder().allow(name).read().resourcesOfType(type).withAnyId().build());
+                rules.addAll(new RuleBuilder()
+                        .allow(name)
+                        .read()
+                        .resourcesOfType(type)
+                        .withAnyId()
+                        .build());
             }
         }
         if (interactions.contains(Interaction.CREATE)) {
@@ -231,8 +272,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         }
     }
 
-    private void addCompartmentRule(List<IAuthRule> rules, String name, PermittedCompartmentRule.Op op, String type,
-            Set<String> patients) {
+    private void addCompartmentRule(
+            List<IAuthRule> rules, String name, PermittedCompartmentRule.Op op, String type, Set<String> patients) {
         if (patients.isEmpty() || !("*".equals(type) || inPatientCompartment(type))) {
             return;
         }
@@ -259,7 +300,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
         if (access != null && patientId != null && !access.reachablePatients().contains(patientId)) {
             Decision decision = access.decide(patientId);
             if (!decision.isPermit()) {
-                throw new ForbiddenOperationException(Messages.deniedByRule(locale, decision.rule(), decision.reason(locale)));
+                throw new ForbiddenOperationException(
+                        Messages.deniedByRule(locale, decision.rule(), decision.reason(locale)));
             }
             throw new ForbiddenOperationException(Messages.patientNotPermitted(locale));
         }
@@ -269,7 +311,9 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
 
     /** The patient a request is about, when its URL says so (Patient/x, or a compartment search parameter). */
     private static String targetPatient(RequestDetails request) {
-        if ("Patient".equals(request.getResourceName()) && request.getId() != null && request.getId().hasIdPart()) {
+        if ("Patient".equals(request.getResourceName())
+                && request.getId() != null
+                && request.getId().hasIdPart()) {
             return request.getId().getIdPart();
         }
         for (String parameter : List.of("patient", "subject", "beneficiary")) {

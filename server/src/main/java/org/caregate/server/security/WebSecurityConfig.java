@@ -42,8 +42,17 @@ public class WebSecurityConfig {
         CorsConfiguration cors = new CorsConfiguration();
         cors.addAllowedOriginPattern("*");
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Accept-Language", "Prefer",
-                "If-Match", "If-None-Match", "If-None-Exist", "If-Modified-Since", "X-Requested-With"));
+        cors.setAllowedHeaders(List.of(
+                "Authorization",
+                "Content-Type",
+                "Accept",
+                "Accept-Language",
+                "Prefer",
+                "If-Match",
+                "If-None-Match",
+                "If-None-Exist",
+                "If-Modified-Since",
+                "X-Requested-With"));
         cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
         cors.setAllowCredentials(false);
         cors.setMaxAge(3600L);
@@ -53,9 +62,11 @@ public class WebSecurityConfig {
     @Bean
     @Order(Integer.MAX_VALUE - 10)
     SecurityFilterChain everythingElseChain(HttpSecurity http) throws Exception {
-        return http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers(new AntPathRequestMatcher("/error"), new AntPathRequestMatcher("/favicon.ico")).permitAll()
-                        .anyRequest().denyAll())
+        return http.authorizeHttpRequests(requests -> requests.requestMatchers(
+                                new AntPathRequestMatcher("/error"), new AntPathRequestMatcher("/favicon.ico"))
+                        .permitAll()
+                        .anyRequest()
+                        .denyAll())
                 .csrf(csrf -> csrf.disable())
                 .build();
     }

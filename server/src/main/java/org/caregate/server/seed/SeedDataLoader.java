@@ -16,10 +16,10 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.caregate.seed.SeedDataset;
 import org.caregate.seed.SeedUser;
+import org.caregate.server.config.CareGateProperties;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.caregate.smart.authserver.user.UserKind;
 import org.caregate.smart.authserver.user.UserStatus;
-import org.caregate.server.config.CareGateProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +51,13 @@ public class SeedDataLoader implements ApplicationRunner {
     private final CareGateProperties careGate;
     private final UserAccountService userAccounts;
 
-    public SeedDataLoader(SeedProperties properties, DataSource dataSource, IFhirSystemDao<Bundle, ?> systemDao,
-            FhirContext fhirContext, Clock clock, CareGateProperties careGate,
+    public SeedDataLoader(
+            SeedProperties properties,
+            DataSource dataSource,
+            IFhirSystemDao<Bundle, ?> systemDao,
+            FhirContext fhirContext,
+            Clock clock,
+            CareGateProperties careGate,
             UserAccountService userAccounts) {
         this.properties = properties;
         this.dataSource = dataSource;
@@ -82,7 +87,8 @@ public class SeedDataLoader implements ApplicationRunner {
     }
 
     private void loadUnlessAlreadyThere(Connection connection) throws SQLException {
-        String loadedBefore = singleString(connection,
+        String loadedBefore = singleString(
+                connection,
                 "select dataset_version || ' on ' || loaded_at from caregate.seed_load order by loaded_at limit 1");
         if (loadedBefore != null) {
             log.info("Seed data already loaded ({}); not loading it again", loadedBefore);
@@ -109,13 +115,24 @@ public class SeedDataLoader implements ApplicationRunner {
             insert.setInt(4, resources);
             insert.executeUpdate();
         }
-        log.info("Loaded seed dataset {} for {}: {} resources in {} bundles, {} user accounts",
-                dataset.version(), loadingDay, resources, bundles.size(), dataset.users().size());
+        log.info(
+                "Loaded seed dataset {} for {}: {} resources in {} bundles, {} user accounts",
+                dataset.version(),
+                loadingDay,
+                resources,
+                bundles.size(),
+                dataset.users().size());
     }
 
     private void createAccount(SeedUser user) {
-        userAccounts.createOrUpdate(user.username(), user.devPassword(), user.displayName(), user.fhirUser(),
-                UserKind.valueOf(user.kind().name()), user.organizationId(), user.roles(),
+        userAccounts.createOrUpdate(
+                user.username(),
+                user.devPassword(),
+                user.displayName(),
+                user.fhirUser(),
+                UserKind.valueOf(user.kind().name()),
+                user.organizationId(),
+                user.roles(),
                 UserStatus.valueOf(user.status().name()));
         // development personas keep their documented password-only logins; every other practitioner or staff
         // account enrols in TOTP on its first sign-in (caregate.accounts.mfa-required-kinds)
@@ -135,15 +152,16 @@ public class SeedDataLoader implements ApplicationRunner {
     }
 
     private static void lock(Connection connection, boolean acquire) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(
-                acquire ? "select pg_advisory_lock(?)" : "select pg_advisory_unlock(?)")) {
+        try (PreparedStatement lock =
+                connection.prepareStatement(acquire ? "select pg_advisory_lock(?)" : "select pg_advisory_unlock(?)")) {
             lock.setLong(1, ADVISORY_LOCK_KEY);
             lock.execute();
         }
     }
 
     private static String singleString(Connection connection, String sql) throws SQLException {
-        try (Statement query = connection.createStatement(); ResultSet rows = query.executeQuery(sql)) {
+        try (Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery(sql)) {
             return rows.next() ? rows.getString(1) : null;
         }
     }

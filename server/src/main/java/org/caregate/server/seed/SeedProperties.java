@@ -7,5 +7,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled load the sample dataset on the first start against an empty database
  */
 @ConfigurationProperties("caregate.seed")
-public record SeedProperties(@DefaultValue("true") boolean enabled) {
-}
+public record SeedProperties(@DefaultValue("true") boolean enabled) {}

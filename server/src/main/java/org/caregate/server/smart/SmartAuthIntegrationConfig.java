@@ -12,5 +12,4 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @Import(SmartAuthorizationServerConfig.class)
-public class SmartAuthIntegrationConfig {
-}
+public class SmartAuthIntegrationConfig {}

@@ -33,8 +33,13 @@ final class ContainerErrorFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        ContainerErrors.Body body = uri instanceof String path && status instanceof Integer code && !response.isCommitted()
-                ? errorBody(path, code, request.getAttribute(RequestDispatcher.ERROR_EXCEPTION),
+        ContainerErrors.Body body = uri instanceof String path
+                        && status instanceof Integer code
+                        && !response.isCommitted()
+                ? errorBody(
+                        path,
+                        code,
+                        request.getAttribute(RequestDispatcher.ERROR_EXCEPTION),
                         request.getAttribute(FirewallRejection.ATTRIBUTE) instanceof String reason ? reason : null)
                 : null;
         if (body == null) {
@@ -48,7 +53,8 @@ final class ContainerErrorFilter extends OncePerRequestFilter {
     }
 
     private ContainerErrors.Body errorBody(String path, int status, Object exception, String rejection) {
-        String detail = exception instanceof RequestRejectedException rejected ? rejected.getMessage()
+        String detail = exception instanceof RequestRejectedException rejected
+                ? rejected.getMessage()
                 : exception == null ? rejection : null;
         ContainerErrors.Body body = errors.body(path, status, detail);
         return body.contentType().startsWith("text/plain") ? null : body;

@@ -24,8 +24,7 @@ final class ContainerErrors {
     }
 
     /** A body to send: its media type and bytes. */
-    record Body(String contentType, byte[] bytes) {
-    }
+    record Body(String contentType, byte[] bytes) {}
 
     Body body(String path, int status, String detail) {
         String reason = reason(status) + (detail == null || detail.isBlank() ? "" : " " + detail);
@@ -35,7 +34,8 @@ final class ContainerErrors {
                     .setSeverity(OperationOutcome.IssueSeverity.ERROR)
                     .setCode(issueType(status))
                     .setDiagnostics(reason);
-            return new Body("application/fhir+json;charset=UTF-8",
+            return new Body(
+                    "application/fhir+json;charset=UTF-8",
                     fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8));
         }
         if (isOAuthEndpoint(path)) {
@@ -52,21 +52,28 @@ final class ContainerErrors {
     }
 
     static boolean isFhir(String path) {
-        return path != null && (path.equals("/fhir") || path.startsWith("/fhir/") || path.startsWith("/fhir;")
-                || path.startsWith("/fhir%"));
+        return path != null
+                && (path.equals("/fhir")
+                        || path.startsWith("/fhir/")
+                        || path.startsWith("/fhir;")
+                        || path.startsWith("/fhir%"));
     }
 
     private static boolean isOAuthEndpoint(String path) {
-        return path != null && (path.startsWith("/auth/token") || path.startsWith("/auth/introspect")
-                || path.startsWith("/auth/revoke") || path.startsWith("/auth/register"));
+        return path != null
+                && (path.startsWith("/auth/token")
+                        || path.startsWith("/auth/introspect")
+                        || path.startsWith("/auth/revoke")
+                        || path.startsWith("/auth/register"));
     }
 
     private static String reason(int status) {
         return switch (status) {
-            case 400 -> "The request is malformed and was refused before it was processed: the URL, the HTTP method"
-                    + " or a header is not acceptable to this server (for example an encoded '/' (%2F), ';' or '..' in"
-                    + " the path, characters that must be percent-encoded, a URL or headers over the size limit, or an"
-                    + " unknown HTTP method).";
+            case 400 ->
+                "The request is malformed and was refused before it was processed: the URL, the HTTP method"
+                        + " or a header is not acceptable to this server (for example an encoded '/' (%2F), ';' or '..' in"
+                        + " the path, characters that must be percent-encoded, a URL or headers over the size limit, or an"
+                        + " unknown HTTP method).";
             case 404 -> "Nothing is served at this address.";
             case 405 -> "This HTTP method is not allowed here.";
             case 408 -> "The request was not received in time.";

@@ -27,7 +27,8 @@ public class WebHardeningConfig {
 
     @Bean
     FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
-        FilterRegistrationBean<SecurityHeadersFilter> registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
+        FilterRegistrationBean<SecurityHeadersFilter> registration =
+                new FilterRegistrationBean<>(new SecurityHeadersFilter());
         registration.addUrlPatterns("/*");
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
@@ -62,7 +63,8 @@ public class WebHardeningConfig {
                 connector.setScheme(https ? "https" : "http");
                 connector.setSecure(https);
             });
-            factory.addContextCustomizers(context -> context.getParent().getPipeline()
+            factory.addContextCustomizers(context -> context.getParent()
+                    .getPipeline()
                     .addValve(new FhirAwareErrorReportValve(new ContainerErrors(fhirContext))));
         };
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.caregate.consent.BackendClientRequester;
 import org.caregate.consent.CareProvider;
 import org.caregate.consent.CareRelationship;
@@ -29,8 +28,10 @@ class AccessFactsResolverTest extends FullStackTest {
 
     @Autowired
     AccessFactsResolver facts;
+
     @Autowired
     PatientAccess access;
+
     @Autowired
     UserAccountService accounts;
 
@@ -43,8 +44,9 @@ class AccessFactsResolverTest extends FullStackTest {
         assertThat(roles).hasSize(2);
         assertThat(roles.get(0)).isEqualTo(new PatientRequester("pat-parent-garcia"));
         GuardianRequester guardian = (GuardianRequester) roles.get(1);
-        assertThat(guardian.guardianships()).extracting(Guardianship::patientId).containsExactlyInAnyOrder(
-                "pat-family-4", "pat-family-11", "pat-family-13", "pat-family-17");
+        assertThat(guardian.guardianships())
+                .extracting(Guardianship::patientId)
+                .containsExactlyInAnyOrder("pat-family-4", "pat-family-11", "pat-family-13", "pat-family-17");
         assertThat(guardian.guardianships()).allSatisfy(g -> {
             assertThat(g.role()).isEqualTo(Guardianship.Role.PARENT);
             assertThat(g.period().contains(now)).isTrue();
@@ -61,16 +63,20 @@ class AccessFactsResolverTest extends FullStackTest {
     void requesterForWhenCourtAppointedAndFormerGuardianThenOnlyTheCurrentOneIsActive() {
         Instant now = clock.instant();
 
-        Guardianship susan = single((GuardianRequester) facts.requesterFor(user("susan"), now).roles().get(0));
-        Guardianship patricia = single((GuardianRequester) facts.requesterFor(user("patricia"), now).roles().get(0));
-        Guardianship karen = single((GuardianRequester) facts.requesterFor(user("karen"), now).roles().get(0));
+        Guardianship susan = single((GuardianRequester)
+                facts.requesterFor(user("susan"), now).roles().get(0));
+        Guardianship patricia = single((GuardianRequester)
+                facts.requesterFor(user("patricia"), now).roles().get(0));
+        Guardianship karen = single((GuardianRequester)
+                facts.requesterFor(user("karen"), now).roles().get(0));
 
         assertThat(susan.patientId()).isEqualTo("pat-incapacitated");
         assertThat(susan.role()).isEqualTo(Guardianship.Role.COURT_APPOINTED_GUARDIAN);
         assertThat(susan.period().contains(now)).isTrue();
         assertThat(patricia.role()).isEqualTo(Guardianship.Role.COURT_APPOINTED_GUARDIAN);
         assertThat(patricia.period().contains(now)).isFalse();
-        assertThat(karen).extracting(Guardianship::patientId, Guardianship::role)
+        assertThat(karen)
+                .extracting(Guardianship::patientId, Guardianship::role)
                 .containsExactly("pat-adult-18", Guardianship.Role.PARENT);
     }
 
@@ -83,18 +89,27 @@ class AccessFactsResolverTest extends FullStackTest {
         assertThat(haddad.role()).isEqualTo(StaffRole.PRACTITIONER);
         assertThat(haddad.status()).isEqualTo(AccessStatus.ACTIVE);
         assertThat(haddad.ownPatientIds()).containsExactly("pat-dr-south");
-        assertThat(haddad.careRelationships()).contains(
-                CareRelationship.of("pat-adult-frank", CareRelationship.Kind.GENERAL_PRACTITIONER,
-                        CareProvider.practitioner("prac-south-gp")),
-                CareRelationship.of("pat-dr-south", CareRelationship.Kind.GENERAL_PRACTITIONER,
-                        CareProvider.organization("org-clinic-south")));
-        assertThat(haddad.careRelationships()).anySatisfy(r -> assertThat(r)
-                .extracting(CareRelationship::patientId, CareRelationship::kind, CareRelationship::provider)
-                .containsExactly("pat-adult-frank", CareRelationship.Kind.REFERRAL_SENT,
-                        CareProvider.practitioner("prac-south-gp")));
-        assertThat(haddad.careRelationships()).anySatisfy(r -> assertThat(r)
-                .extracting(CareRelationship::patientId, CareRelationship::kind)
-                .containsExactly("pat-adult-erin", CareRelationship.Kind.CARE_TEAM));
+        assertThat(haddad.careRelationships())
+                .contains(
+                        CareRelationship.of(
+                                "pat-adult-frank",
+                                CareRelationship.Kind.GENERAL_PRACTITIONER,
+                                CareProvider.practitioner("prac-south-gp")),
+                        CareRelationship.of(
+                                "pat-dr-south",
+                                CareRelationship.Kind.GENERAL_PRACTITIONER,
+                                CareProvider.organization("org-clinic-south")));
+        assertThat(haddad.careRelationships())
+                .anySatisfy(r -> assertThat(r)
+                        .extracting(CareRelationship::patientId, CareRelationship::kind, CareRelationship::provider)
+                        .containsExactly(
+                                "pat-adult-frank",
+                                CareRelationship.Kind.REFERRAL_SENT,
+                                CareProvider.practitioner("prac-south-gp")));
+        assertThat(haddad.careRelationships())
+                .anySatisfy(r -> assertThat(r)
+                        .extracting(CareRelationship::patientId, CareRelationship::kind)
+                        .containsExactly("pat-adult-erin", CareRelationship.Kind.CARE_TEAM));
         assertThat(haddad.candidatePatientIds()).doesNotContain("pat-dr-south", "pat-adult-dan");
     }
 
@@ -105,9 +120,11 @@ class AccessFactsResolverTest extends FullStackTest {
 
         // Becker's role has ended, so his participation is no longer attributed to the clinic; the clinic's own
         // participation in Erin's team remains
-        assertThat(south.careRelationships()).filteredOn(r -> r.kind() == CareRelationship.Kind.CARE_TEAM)
+        assertThat(south.careRelationships())
+                .filteredOn(r -> r.kind() == CareRelationship.Kind.CARE_TEAM)
                 .allSatisfy(r -> assertThat(r.period().contains(now)).isTrue())
-                .extracting(CareRelationship::patientId).contains("pat-adult-erin");
+                .extracting(CareRelationship::patientId)
+                .contains("pat-adult-erin");
     }
 
     @Test
@@ -117,7 +134,8 @@ class AccessFactsResolverTest extends FullStackTest {
         assertThat(linda.role()).isEqualTo(StaffRole.OFFICE_STAFF);
         assertThat(linda.organizationId()).isEqualTo("org-clinic-north");
         assertThat(linda.status()).isEqualTo(AccessStatus.ACTIVE);
-        assertThat(linda.careRelationships()).extracting(CareRelationship::provider)
+        assertThat(linda.careRelationships())
+                .extracting(CareRelationship::provider)
                 .containsOnly(CareProvider.organization("org-clinic-north"));
     }
 
@@ -136,11 +154,19 @@ class AccessFactsResolverTest extends FullStackTest {
     @Test
     void requesterForWhenActiveAccountButRoleEndedThenTerminated() {
         UserAccount becker = user("dr.becker");
-        UserAccount activeAccount = new UserAccount(becker.username(), becker.displayName(), becker.fhirUser(),
-                becker.kind(), becker.organizationId(), becker.roles(),
-                org.caregate.smart.authserver.user.UserStatus.ACTIVE, becker.createdAt(), becker.updatedAt());
+        UserAccount activeAccount = new UserAccount(
+                becker.username(),
+                becker.displayName(),
+                becker.fhirUser(),
+                becker.kind(),
+                becker.organizationId(),
+                becker.roles(),
+                org.caregate.smart.authserver.user.UserStatus.ACTIVE,
+                becker.createdAt(),
+                becker.updatedAt());
 
-        Requester requester = facts.requesterFor(activeAccount, clock.instant()).roles().get(0);
+        Requester requester =
+                facts.requesterFor(activeAccount, clock.instant()).roles().get(0);
 
         assertThat(((PractitionerRequester) requester).status()).isEqualTo(AccessStatus.TERMINATED);
     }
@@ -165,9 +191,13 @@ class AccessFactsResolverTest extends FullStackTest {
     void patientFactsWhenCarolThenHerRefusalOfNorthClinicAndDrOkafor() {
         PatientFacts carol = facts.patientFacts("pat-adult-carol");
 
-        assertThat(carol.consentDirectives()).extracting(ConsentDirective::refused).containsExactlyInAnyOrder(
-                CareProvider.organization("org-clinic-north"), CareProvider.practitioner("prac-north-gp"));
-        assertThat(carol.consentDirectives()).allSatisfy(d -> assertThat(d.period().contains(clock.instant())).isTrue());
+        assertThat(carol.consentDirectives())
+                .extracting(ConsentDirective::refused)
+                .containsExactlyInAnyOrder(
+                        CareProvider.organization("org-clinic-north"), CareProvider.practitioner("prac-north-gp"));
+        assertThat(carol.consentDirectives())
+                .allSatisfy(
+                        d -> assertThat(d.period().contains(clock.instant())).isTrue());
         assertThat(carol.incapacitated()).isFalse();
     }
 
@@ -192,9 +222,11 @@ class AccessFactsResolverTest extends FullStackTest {
         assertThat(searchesFor(() -> facts.requesterFor(user("maria"), now))).isEqualTo(1);
         assertThat(searchesFor(() -> facts.requesterFor(user("susan"), now))).isEqualTo(1);
         assertThat(searchesFor(() -> facts.requesterFor(user("priya"), now))).isZero();
-        assertThat(searchesFor(() -> facts.requesterFor(user("dr.okafor"), now))).isEqualTo(2);
+        assertThat(searchesFor(() -> facts.requesterFor(user("dr.okafor"), now)))
+                .isEqualTo(2);
         assertThat(searchesFor(() -> facts.requesterFor(user("linda"), now))).isEqualTo(2);
-        assertThat(searchesFor(() -> facts.backendClient("north", "org-clinic-north", now))).isEqualTo(2);
+        assertThat(searchesFor(() -> facts.backendClient("north", "org-clinic-north", now)))
+                .isEqualTo(2);
         RequesterRoles okafor = facts.requesterFor(user("dr.okafor"), now);
         assertThat(searchesFor(() -> access.permittedPatientIds(okafor, now))).isEqualTo(1);
     }
@@ -219,7 +251,8 @@ class AccessFactsResolverTest extends FullStackTest {
                 decideNanos += System.nanoTime() - resolved;
                 resolveNanos += resolved - start;
             }
-            System.out.printf("access cost %-10s requesterFor %.2f ms, permittedPatientIds %.2f ms (mean of %d)%n",
+            System.out.printf(
+                    "access cost %-10s requesterFor %.2f ms, permittedPatientIds %.2f ms (mean of %d)%n",
                     username, resolveNanos / 1e6 / runs, decideNanos / 1e6 / runs, runs);
         }
     }
@@ -231,7 +264,8 @@ class AccessFactsResolverTest extends FullStackTest {
     }
 
     private PractitionerRequester practitioner(String username) {
-        List<Requester> roles = facts.requesterFor(user(username), clock.instant()).roles();
+        List<Requester> roles =
+                facts.requesterFor(user(username), clock.instant()).roles();
         assertThat(roles).hasSize(1);
         return (PractitionerRequester) roles.get(0);
     }

@@ -32,20 +32,28 @@ class AccessIndexTest extends FullStackTest {
 
     @Autowired
     AccessIndex index;
+
     @Autowired
     AccessIndexBuilder builder;
+
     @Autowired
     DaoRegistry daoRegistry;
+
     @Autowired
     UserAccountService accounts;
+
     @Autowired
     AccessFactsResolver facts;
+
     @Autowired
     PatientAccess policy;
+
     @Autowired
     CareGateProperties properties;
+
     @Autowired
     Clock clock;
+
     @Autowired
     DataSource dataSource;
 
@@ -68,16 +76,25 @@ class AccessIndexTest extends FullStackTest {
         AccessDecisions otherNode = new AccessDecisions(facts, policy, new AccessIndex(dataSource), properties, clock);
         UserAccount account = accounts.find("dr.okafor").orElseThrow();
         assertThat(otherNode.forUser(account).permittedPatientIds()).doesNotContain(DAN);
-        assertThatThrownBy(() -> okafor.read().resource(Patient.class).withId(DAN).execute())
+        assertThatThrownBy(
+                        () -> okafor.read().resource(Patient.class).withId(DAN).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
 
-        CareTeam team = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE)
-                .setSubject(new Reference("Patient/" + DAN));
+        CareTeam team =
+                new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setSubject(new Reference("Patient/" + DAN));
         team.addParticipant().setMember(new Reference("Practitioner/prac-north-gp"));
-        IdType id = (IdType) daoRegistry.getResourceDao(CareTeam.class).create(team, new SystemRequestDetails())
-                .getId().toUnqualifiedVersionless();
+        IdType id = (IdType) daoRegistry
+                .getResourceDao(CareTeam.class)
+                .create(team, new SystemRequestDetails())
+                .getId()
+                .toUnqualifiedVersionless();
         try {
-            assertThat(okafor.read().resource(Patient.class).withId(DAN).execute().getIdElement().getIdPart())
+            assertThat(okafor.read()
+                            .resource(Patient.class)
+                            .withId(DAN)
+                            .execute()
+                            .getIdElement()
+                            .getIdPart())
                     .isEqualTo(DAN);
             assertThat(otherNode.forUser(account).permittedPatientIds()).contains(DAN);
 
@@ -85,7 +102,8 @@ class AccessIndexTest extends FullStackTest {
             team.setStatus(CareTeam.CareTeamStatus.INACTIVE);
             daoRegistry.getResourceDao(CareTeam.class).update(team, new SystemRequestDetails());
 
-            assertThatThrownBy(() -> okafor.read().resource(Patient.class).withId(DAN).execute())
+            assertThatThrownBy(() ->
+                            okafor.read().resource(Patient.class).withId(DAN).execute())
                     .isInstanceOf(ForbiddenOperationException.class);
             assertThat(otherNode.forUser(account).permittedPatientIds()).doesNotContain(DAN);
         } finally {

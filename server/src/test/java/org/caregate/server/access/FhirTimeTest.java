@@ -26,8 +26,10 @@ class FhirTimeTest {
 
         TimeRange range = FhirTime.range(period, LA);
 
-        assertThat(range.start()).isEqualTo(LocalDate.of(2024, 1, 10).atStartOfDay(LA).toInstant());
-        assertThat(range.end()).isEqualTo(LocalDate.of(2024, 4, 1).atStartOfDay(LA).toInstant());
+        assertThat(range.start())
+                .isEqualTo(LocalDate.of(2024, 1, 10).atStartOfDay(LA).toInstant());
+        assertThat(range.end())
+                .isEqualTo(LocalDate.of(2024, 4, 1).atStartOfDay(LA).toInstant());
     }
 
     @Test
@@ -38,8 +40,10 @@ class FhirTimeTest {
 
         TimeRange range = FhirTime.range(period, LA);
 
-        assertThat(range.start()).isEqualTo(LocalDate.of(2024, 2, 1).atStartOfDay(LA).toInstant());
-        assertThat(range.end()).isEqualTo(LocalDate.of(2026, 1, 1).atStartOfDay(LA).toInstant());
+        assertThat(range.start())
+                .isEqualTo(LocalDate.of(2024, 2, 1).atStartOfDay(LA).toInstant());
+        assertThat(range.end())
+                .isEqualTo(LocalDate.of(2026, 1, 1).atStartOfDay(LA).toInstant());
     }
 
     @Test
@@ -78,12 +82,15 @@ class FhirTimeTest {
     @Test
     void guardianshipRoleWhenRelationshipCodesThenParentGuardianCourtAppointedOrNone() {
         String roleCode = AccessFactsResolver.ROLE_CODE_SYSTEM;
-        CodeableConcept mother = new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(roleCode, "MTH", null));
-        CodeableConcept guardian = new CodeableConcept().addCoding(
-                new org.hl7.fhir.r4.model.Coding(roleCode, "GUARD", null));
-        CodeableConcept court = new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
-                AccessFactsResolver.GUARDIANSHIP_BASIS_SYSTEM, "court-appointed", null));
-        CodeableConcept sister = new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(roleCode, "SIS", null));
+        CodeableConcept mother =
+                new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(roleCode, "MTH", null));
+        CodeableConcept guardian =
+                new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(roleCode, "GUARD", null));
+        CodeableConcept court = new CodeableConcept()
+                .addCoding(new org.hl7.fhir.r4.model.Coding(
+                        AccessFactsResolver.GUARDIANSHIP_BASIS_SYSTEM, "court-appointed", null));
+        CodeableConcept sister =
+                new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(roleCode, "SIS", null));
 
         assertThat(AccessFactsResolver.guardianshipRole(List.of(mother))).contains(Guardianship.Role.PARENT);
         assertThat(AccessFactsResolver.guardianshipRole(List.of(guardian))).contains(Guardianship.Role.LEGAL_GUARDIAN);

@@ -28,15 +28,25 @@ import org.springframework.beans.factory.annotation.Autowired;
 class PatientAccessTest extends FullStackTest {
 
     static final ZoneId FACILITY_ZONE = ZoneId.of("America/Los_Angeles");
-    static final Set<String> NORTH_CLINIC = Set.of("pat-parent-garcia", "pat-family-4", "pat-family-11",
-            "pat-family-13", "pat-family-17", "pat-adult-alice", "pat-adult-bob", "pat-incapacitated");
+    static final Set<String> NORTH_CLINIC = Set.of(
+            "pat-parent-garcia",
+            "pat-family-4",
+            "pat-family-11",
+            "pat-family-13",
+            "pat-family-17",
+            "pat-adult-alice",
+            "pat-adult-bob",
+            "pat-incapacitated");
 
     @Autowired
     AccessFactsResolver facts;
+
     @Autowired
     PatientAccess access;
+
     @Autowired
     FhirPatientAccessDirectory directory;
+
     @Autowired
     UserAccountService accounts;
 
@@ -93,15 +103,18 @@ class PatientAccessTest extends FullStackTest {
         // README lists the practitioners' own relationships; the policy adds those of their organization
         // (Frank's imaging visits at the hospital, Bob's referral to the hospital)
         assertThat(access.permittedPatientIds(facts.requesterFor(user("dr.park"), now), now))
-                .contains("pat-adult-bob", "pat-incapacitated").doesNotContain("pat-adult-carol");
+                .contains("pat-adult-bob", "pat-incapacitated")
+                .doesNotContain("pat-adult-carol");
         assertThat(access.permittedPatientIds(facts.requesterFor(user("dr.iyer"), now), now))
-                .contains("pat-adult-frank", "pat-incapacitated").doesNotContain("pat-adult-carol");
+                .contains("pat-adult-frank", "pat-incapacitated")
+                .doesNotContain("pat-adult-carol");
     }
 
     @Test
     void permittedPatientIdsWhenMateosTwelfthBirthdayStartsThenMariaLosesHimAMinuteLater() {
         LocalDate birthDate = facts.patientFacts("pat-family-11").birthDate();
-        Instant birthdayStarts = birthDate.plusYears(12).atStartOfDay(FACILITY_ZONE).toInstant();
+        Instant birthdayStarts =
+                birthDate.plusYears(12).atStartOfDay(FACILITY_ZONE).toInstant();
 
         clock.moveTo(birthdayStarts.minusSeconds(60));
         Instant before = clock.instant();
@@ -171,10 +184,14 @@ class PatientAccessTest extends FullStackTest {
     void decideWhenSomeoneElsesPatientThenDenied() {
         Instant now = clock.instant();
 
-        assertThat(access.decide(facts.requesterFor(user("alice"), now), "pat-adult-bob", now).isPermit()).isFalse();
-        assertThat(access.decide(facts.requesterFor(user("priya"), now), "pat-adult-alice", now).rule())
+        assertThat(access.decide(facts.requesterFor(user("alice"), now), "pat-adult-bob", now)
+                        .isPermit())
+                .isFalse();
+        assertThat(access.decide(facts.requesterFor(user("priya"), now), "pat-adult-alice", now)
+                        .rule())
                 .isEqualTo("deny-all");
-        assertThat(access.decide(facts.requesterFor(user("maria"), now), "pat-adult-alice", now).isPermit())
+        assertThat(access.decide(facts.requesterFor(user("maria"), now), "pat-adult-alice", now)
+                        .isPermit())
                 .isFalse();
     }
 
@@ -183,10 +200,10 @@ class PatientAccessTest extends FullStackTest {
         Instant now = clock.instant();
         DataCategory preliminaryLab = DataCategory.labResult(LabResultStatus.fromCode("preliminary"));
 
-        Decision forAlice = access.decide(facts.requesterFor(user("alice"), now).roles().get(0), "pat-adult-alice",
-                preliminaryLab, now);
-        Decision forOkafor = access.decide(facts.requesterFor(user("dr.okafor"), now).roles().get(0),
-                "pat-adult-alice", preliminaryLab, now);
+        Decision forAlice = access.decide(
+                facts.requesterFor(user("alice"), now).roles().get(0), "pat-adult-alice", preliminaryLab, now);
+        Decision forOkafor = access.decide(
+                facts.requesterFor(user("dr.okafor"), now).roles().get(0), "pat-adult-alice", preliminaryLab, now);
 
         assertThat(forAlice.rule()).isEqualTo("release-hold");
         assertThat(forAlice.isDeny()).isTrue();
@@ -203,8 +220,8 @@ class PatientAccessTest extends FullStackTest {
                         org.assertj.core.groups.Tuple.tuple("pat-parent-garcia", "Maria Elena Garcia"),
                         org.assertj.core.groups.Tuple.tuple("pat-family-11", "Mateo Garcia"),
                         org.assertj.core.groups.Tuple.tuple("pat-family-4", "Sofia Garcia"));
-        assertThat(directory.permittedPatients(user("maria"), now)).allSatisfy(
-                choice -> assertThat(choice.birthDate()).isNotNull());
+        assertThat(directory.permittedPatients(user("maria"), now))
+                .allSatisfy(choice -> assertThat(choice.birthDate()).isNotNull());
     }
 
     @Test
@@ -221,17 +238,25 @@ class PatientAccessTest extends FullStackTest {
         assertThat(lucia.reason()).contains("12 to 17");
         assertThat(sofia.permitted()).isTrue();
         assertThat(sofia.rule()).isEqualTo("guardian");
-        assertThat(carol).extracting(AccessCheck::permitted, AccessCheck::rule).containsExactly(false,
-                "patient-opt-out");
+        assertThat(carol)
+                .extracting(AccessCheck::permitted, AccessCheck::rule)
+                .containsExactly(false, "patient-opt-out");
         assertThat(typed.permitted()).isFalse();
     }
 
     @Test
     void checkAccessWhenAccountSuspendedThenDeniedByAccountStatus() {
         UserAccount alice = user("alice");
-        UserAccount suspended = new UserAccount(alice.username(), alice.displayName(), alice.fhirUser(), alice.kind(),
-                alice.organizationId(), alice.roles(), org.caregate.smart.authserver.user.UserStatus.SUSPENDED,
-                alice.createdAt(), alice.updatedAt());
+        UserAccount suspended = new UserAccount(
+                alice.username(),
+                alice.displayName(),
+                alice.fhirUser(),
+                alice.kind(),
+                alice.organizationId(),
+                alice.roles(),
+                org.caregate.smart.authserver.user.UserStatus.SUSPENDED,
+                alice.createdAt(),
+                alice.updatedAt());
 
         AccessCheck check = directory.checkAccess(suspended, "pat-adult-alice", clock.instant());
 

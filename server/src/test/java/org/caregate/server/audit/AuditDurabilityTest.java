@@ -39,7 +39,8 @@ class AuditDurabilityTest {
     private static final String ALICE = "Patient/pat-adult-alice";
     private static final int CLIENTS = 4;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void stopWhenGracefulOrKilledUnderReadLoadThenEveryAnsweredRequestIsOnRecord() throws Exception {
@@ -49,19 +50,20 @@ class AuditDurabilityTest {
         assertThat(graceful.answered()).isPositive();
         long stored = recordsOf(data, graceful.jti());
         // at least one record per answered read (the reads answered otherwise, and those in flight, add their own)
-        assertThat(stored).as("records of %d answered reads after a graceful stop", graceful.answered())
+        assertThat(stored)
+                .as("records of %d answered reads after a graceful stop", graceful.answered())
                 .isGreaterThanOrEqualTo(graceful.answered());
 
         Load killed = runAndStop(data, true);
         assertThat(killed.answered()).isPositive();
         stored = recordsOf(data, killed.jti());
-        assertThat(stored).as("records of %d answered reads after kill -9", killed.answered())
+        assertThat(stored)
+                .as("records of %d answered reads after kill -9", killed.answered())
                 .isGreaterThanOrEqualTo(killed.answered());
     }
 
     /** What a load run did: the token's id, and how many reads were answered 200 in full. */
-    private record Load(String jti, long answered) {
-    }
+    private record Load(String jti, long answered) {}
 
     private Load runAndStop(Path data, boolean kill) throws Exception {
         int port = freePort();
@@ -72,7 +74,10 @@ class AuditDurabilityTest {
             // a backend client's token (client credentials with the generated key): no login pages involved
             String token = new SmartTokens(base, data).backendToken("system/*.rs");
             HttpRequest read = HttpRequest.newBuilder(URI.create(base + "/fhir/" + ALICE))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build();
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(30))
+                    .GET()
+                    .build();
             AtomicLong answered = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -104,7 +109,9 @@ class AuditDurabilityTest {
                 awaitExit(postmaster);
             } else {
                 child.destroy(); // SIGTERM: Spring Boot's graceful shutdown
-                assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("graceful stop within 2 minutes").isTrue();
+                assertThat(child.waitFor(120, TimeUnit.SECONDS))
+                        .as("graceful stop within 2 minutes")
+                        .isTrue();
             }
             stop.set(true);
             for (Future<?> client : running) {
@@ -119,14 +126,19 @@ class AuditDurabilityTest {
 
     private static Process start(Path data, int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-                CareGateApplication.class.getName(),
-                "--server.port=" + port,
-                "--caregate.public-base-url=http://localhost:" + port,
-                "--caregate.data-dir=" + data,
-                "--caregate.database.embedded.data-directory=" + data.resolve("postgres"))
+        ProcessBuilder builder = new ProcessBuilder(
+                        java,
+                        "-Xmx768m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CareGateApplication.class.getName(),
+                        "--server.port=" + port,
+                        "--caregate.public-base-url=http://localhost:" + port,
+                        "--caregate.data-dir=" + data,
+                        "--caregate.database.embedded.data-directory=" + data.resolve("postgres"))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("caregate.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        data.resolve("caregate.log").toFile()));
         return builder.start();
     }
 
@@ -137,8 +149,12 @@ class AuditDurabilityTest {
                 throw new AssertionError("CareGate exited with " + child.exitValue() + " while starting");
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base + "/fhir/metadata"))
-                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/fhir/metadata"))
+                                .timeout(Duration.ofSeconds(30))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -152,9 +168,12 @@ class AuditDurabilityTest {
 
     /** Counts the token's records with a PostgreSQL of this test's own on the child's data directory. */
     private static long recordsOf(Path data, String jti) throws Exception {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data.resolve("postgres"))
-                .setCleanDataDirectory(false).start();
-                Connection connection = postgres.getDatabase("postgres", "caregate").getConnection();
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                        .setDataDirectory(data.resolve("postgres"))
+                        .setCleanDataDirectory(false)
+                        .start();
+                Connection connection =
+                        postgres.getDatabase("postgres", "caregate").getConnection();
                 PreparedStatement query = connection.prepareStatement(
                         "select count(*) from caregate_audit.audit_record where token_id = ?")) {
             query.setString(1, jti);
@@ -166,7 +185,9 @@ class AuditDurabilityTest {
     }
 
     private static long postmasterPid(Path data) throws IOException {
-        return Long.parseLong(Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+        return Long.parseLong(Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid"))
+                .get(0)
+                .trim());
     }
 
     private static void awaitExit(long pid) throws InterruptedException {

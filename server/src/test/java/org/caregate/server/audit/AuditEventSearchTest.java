@@ -40,7 +40,10 @@ class AuditEventSearchTest extends FullStackTest {
         IGenericClient alice = fhirClient(tokens().userToken("alice", ALICE_SCOPES, null));
         String trail = "AuditEvent?patient=" + ALICE + "&policy=" + jti(okafor);
 
-        Bundle first = alice.search().byUrl(trail + "&_count=2").returnBundle(Bundle.class).execute();
+        Bundle first = alice.search()
+                .byUrl(trail + "&_count=2")
+                .returnBundle(Bundle.class)
+                .execute();
         assertThat(first.getTotal()).isEqualTo(5);
         // dr.okafor looks again while alice pages: her pages still add up to the total of her first page
         fhirClient(okafor).read().resource(Patient.class).withId(ALICE).execute();
@@ -48,16 +51,24 @@ class AuditEventSearchTest extends FullStackTest {
         Bundle page = first;
         for (int pages = 0; page != null && pages < 10; pages++) {
             page.getEntry().forEach(entry -> paged.add((AuditEvent) entry.getResource()));
-            page = page.getLink(Bundle.LINK_NEXT) == null ? null : alice.loadPage().next(page).execute();
+            page = page.getLink(Bundle.LINK_NEXT) == null
+                    ? null
+                    : alice.loadPage().next(page).execute();
         }
         assertThat(paged).hasSize(5);
         assertThat(paged).extracting(event -> event.getIdElement().getIdPart()).doesNotHaveDuplicates();
         assertThat(paged).extracting(AuditEvent::getRecorded).isSortedAccordingTo((a, b) -> b.compareTo(a));
 
-        Bundle count = alice.search().byUrl(trail + "&_summary=count").returnBundle(Bundle.class).execute();
+        Bundle count = alice.search()
+                .byUrl(trail + "&_summary=count")
+                .returnBundle(Bundle.class)
+                .execute();
         assertThat(count.getTotal()).isEqualTo(6);
         assertThat(count.getEntry()).isEmpty();
-        Bundle oldestFirst = alice.search().byUrl(trail + "&_sort=date&_count=1").returnBundle(Bundle.class).execute();
+        Bundle oldestFirst = alice.search()
+                .byUrl(trail + "&_sort=date&_count=1")
+                .returnBundle(Bundle.class)
+                .execute();
         assertThat(((AuditEvent) oldestFirst.getEntryFirstRep().getResource()).getRecorded())
                 .isEqualTo(paged.get(paged.size() - 1).getRecorded());
     }
@@ -66,14 +77,20 @@ class AuditEventSearchTest extends FullStackTest {
     void searchWhenFilteredByEachParameterThenOnlyMatchingEvents() {
         String okafor = tokens().userToken("dr.okafor", "openid fhirUser user/*.rs", null);
         fhirClient(okafor).read().resource(Patient.class).withId(ALICE).execute();
-        fhirClient(okafor).search().byUrl("Observation?patient=" + ALICE).returnBundle(Bundle.class).execute();
+        fhirClient(okafor)
+                .search()
+                .byUrl("Observation?patient=" + ALICE)
+                .returnBundle(Bundle.class)
+                .execute();
         IGenericClient alice = fhirClient(tokens().userToken("alice", ALICE_SCOPES, null));
         String trail = "AuditEvent?patient=" + ALICE + "&policy=" + jti(okafor) + "&_summary=count";
 
         assertThat(total(alice, trail)).isEqualTo(2);
         assertThat(total(alice, trail + "&subtype=read")).isEqualTo(1);
-        assertThat(total(alice, trail + "&subtype=http://hl7.org/fhir/restful-interaction|search-type")).isEqualTo(1);
-        assertThat(total(alice, trail + "&type=http://terminology.hl7.org/CodeSystem/audit-event-type|rest")).isEqualTo(2);
+        assertThat(total(alice, trail + "&subtype=http://hl7.org/fhir/restful-interaction|search-type"))
+                .isEqualTo(1);
+        assertThat(total(alice, trail + "&type=http://terminology.hl7.org/CodeSystem/audit-event-type|rest"))
+                .isEqualTo(2);
         assertThat(total(alice, trail + "&type=rest&outcome=0")).isEqualTo(2);
         assertThat(total(alice, trail + "&outcome=4")).isZero();
         assertThat(total(alice, trail + "&action=R")).isEqualTo(1);
@@ -84,44 +101,68 @@ class AuditEventSearchTest extends FullStackTest {
         assertThat(total(alice, trail + "&date=ge2000-01-01")).isEqualTo(2);
         assertThat(total(alice, trail + "&date=lt2000-01-01")).isZero();
         // a patient she may not see matches nothing, whatever happened to them
-        assertThat(total(alice, "AuditEvent?patient=pat-adult-bob&_summary=count")).isZero();
-        assertThat(total(alice, "AuditEvent?entity=Patient/pat-adult-bob&_summary=count")).isZero();
+        assertThat(total(alice, "AuditEvent?patient=pat-adult-bob&_summary=count"))
+                .isZero();
+        assertThat(total(alice, "AuditEvent?entity=Patient/pat-adult-bob&_summary=count"))
+                .isZero();
     }
 
     @Test
     void searchWhenAnEventAlsoConcernsAnotherPatientThenThePatientSeesOnlyHerselfInIt() {
         String okafor = tokens().userToken("dr.okafor", "openid fhirUser user/*.rs", null);
-        fhirClient(okafor).search().byUrl("Observation?patient=" + ALICE + ",pat-adult-bob&_count=50")
-                .returnBundle(Bundle.class).execute();
+        fhirClient(okafor)
+                .search()
+                .byUrl("Observation?patient=" + ALICE + ",pat-adult-bob&_count=50")
+                .returnBundle(Bundle.class)
+                .execute();
         IGenericClient alice = fhirClient(tokens().userToken("alice", ALICE_SCOPES, null));
 
-        Bundle trail = alice.search().byUrl("AuditEvent?patient=" + ALICE + "&policy=" + jti(okafor))
-                .returnBundle(Bundle.class).execute();
+        Bundle trail = alice.search()
+                .byUrl("AuditEvent?patient=" + ALICE + "&policy=" + jti(okafor))
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(trail.getEntry()).hasSize(1);
         AuditEvent event = (AuditEvent) trail.getEntryFirstRep().getResource();
-        String query = event.getEntity().stream().filter(entity -> "24".equals(entity.getRole().getCode()))
-                .map(entity -> new String(entity.getQuery(), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+        String query = event.getEntity().stream()
+                .filter(entity -> "24".equals(entity.getRole().getCode()))
+                .map(entity -> new String(entity.getQuery(), StandardCharsets.UTF_8))
+                .findFirst()
+                .orElseThrow();
         assertThat(query).contains("patient=" + ALICE + ",[redacted]").contains("_count=50");
         assertThat(fhirContext.newJsonParser().encodeResourceToString(trail)).doesNotContain("pat-adult-bob");
 
         // the same event stored whole, for the hospital's privacy office
         long id = Long.parseLong(event.getIdElement().getIdPart());
-        AuditEvent whole = fhirContext.newJsonParser().parseResource(AuditEvent.class, store.read(id).orElseThrow().json());
-        assertThat(whole.getEntity()).anySatisfy(entity -> assertThat(entity.hasQuery()
-                && new String(entity.getQuery(), StandardCharsets.UTF_8).contains("pat-adult-bob")).isTrue());
+        AuditEvent whole = fhirContext
+                .newJsonParser()
+                .parseResource(AuditEvent.class, store.read(id).orElseThrow().json());
+        assertThat(whole.getEntity())
+                .anySatisfy(entity -> assertThat(entity.hasQuery()
+                                && new String(entity.getQuery(), StandardCharsets.UTF_8).contains("pat-adult-bob"))
+                        .isTrue());
     }
 
     @Test
     void readWhenTheEventIsAboutAnotherPatientThenNotFoundLikeAMissingOne() {
         String okafor = tokens().userToken("dr.okafor", "openid fhirUser user/*.rs", null);
-        fhirClient(okafor).read().resource(Patient.class).withId("pat-adult-bob").execute();
+        fhirClient(okafor)
+                .read()
+                .resource(Patient.class)
+                .withId("pat-adult-bob")
+                .execute();
         String bobsEvent = String.valueOf(store.byTokenId(jti(okafor)).get(0).id());
         IGenericClient alice = fhirClient(tokens().userToken("alice", ALICE_SCOPES, null));
 
-        assertThatThrownBy(() -> alice.read().resource(AuditEvent.class).withId(bobsEvent).execute())
+        assertThatThrownBy(() -> alice.read()
+                        .resource(AuditEvent.class)
+                        .withId(bobsEvent)
+                        .execute())
                 .isInstanceOf(ResourceNotFoundException.class);
-        assertThatThrownBy(() -> alice.read().resource(AuditEvent.class).withId("999999999").execute())
+        assertThatThrownBy(() -> alice.read()
+                        .resource(AuditEvent.class)
+                        .withId("999999999")
+                        .execute())
                 .isInstanceOf(ResourceNotFoundException.class);
     }
 
@@ -130,10 +171,17 @@ class AuditEventSearchTest extends FullStackTest {
         String okafor = tokens().userToken("dr.okafor", "openid fhirUser user/*.rs", null);
         fhirClient(okafor).read().resource(Patient.class).withId(ALICE).execute();
         IGenericClient alice = fhirClient(tokens().userToken("alice", ALICE_SCOPES, null));
-        AuditEvent found = (AuditEvent) alice.search().byUrl("AuditEvent?patient=" + ALICE + "&policy=" + jti(okafor))
-                .returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
+        AuditEvent found = (AuditEvent) alice.search()
+                .byUrl("AuditEvent?patient=" + ALICE + "&policy=" + jti(okafor))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntryFirstRep()
+                .getResource();
 
-        AuditEvent read = alice.read().resource(AuditEvent.class).withId(found.getIdElement().getIdPart()).execute();
+        AuditEvent read = alice.read()
+                .resource(AuditEvent.class)
+                .withId(found.getIdElement().getIdPart())
+                .execute();
 
         assertThat(read.getRecorded()).isEqualTo(found.getRecorded());
         assertThat(read.getMeta().getVersionId()).isEqualTo("1");

@@ -53,10 +53,17 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
     @Test
     void printCpuCostPerStoredRecord() throws Exception {
         String token = tokens().userToken("dr.okafor", "openid fhirUser user/*.rs", null);
-        fhirClient(token).read().resource(org.hl7.fhir.r4.model.Patient.class).withId("pat-adult-alice").execute();
+        fhirClient(token)
+                .read()
+                .resource(org.hl7.fhir.r4.model.Patient.class)
+                .withId("pat-adult-alice")
+                .execute();
         String jti = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
-        org.hl7.fhir.r4.model.AuditEvent template = fhirContext.newJsonParser().parseResource(
-                org.hl7.fhir.r4.model.AuditEvent.class, store.byTokenId(jti).get(0).json());
+        org.hl7.fhir.r4.model.AuditEvent template = fhirContext
+                .newJsonParser()
+                .parseResource(
+                        org.hl7.fhir.r4.model.AuditEvent.class,
+                        store.byTokenId(jti).get(0).json());
         int threads = 4;
         int warmup = 5_000;
         int measured = 20_000;
@@ -76,11 +83,24 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
         double prepareMs = (after.prepareCpuNanos() - before.prepareCpuNanos()) / 1e6 / records;
         double pgMs = pgTicks * 10.0 / records; // clock ticks of 10 ms (USER_HZ 100)
         System.out.println();
-        System.out.printf(Locale.ROOT, "== Audit store: %d records by %d threads in %.1f s (%.0f records/s), %d commits "
-                + "(%.1f records per commit) ==%n", records, threads, wall / 1e9, records / (wall / 1e9),
-                after.batches() - before.batches(), records / (double) Math.max(1, after.batches() - before.batches()));
-        System.out.printf(Locale.ROOT, "CPU-ms per stored record: request threads %.3f (of which rows + JSON %.3f), "
-                + "writer thread %.3f, PostgreSQL %.3f; total %.3f%n", requestMs, prepareMs, writerMs, pgMs,
+        System.out.printf(
+                Locale.ROOT,
+                "== Audit store: %d records by %d threads in %.1f s (%.0f records/s), %d commits "
+                        + "(%.1f records per commit) ==%n",
+                records,
+                threads,
+                wall / 1e9,
+                records / (wall / 1e9),
+                after.batches() - before.batches(),
+                records / (double) Math.max(1, after.batches() - before.batches()));
+        System.out.printf(
+                Locale.ROOT,
+                "CPU-ms per stored record: request threads %.3f (of which rows + JSON %.3f), "
+                        + "writer thread %.3f, PostgreSQL %.3f; total %.3f%n",
+                requestMs,
+                prepareMs,
+                writerMs,
+                pgMs,
                 requestMs + writerMs + pgMs);
         System.out.println();
         assertThat(records).isEqualTo(measured); // every record handed over was stored: the figures are real
@@ -127,7 +147,8 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
     /** utime + stime of the postmaster and all its children (the backends, the WAL writer, ...), in clock ticks. */
     private static long postgresCpuTicks(long postmaster) throws IOException {
         long ticks = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+        try (java.util.stream.Stream<java.nio.file.Path> processes =
+                java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
             for (java.nio.file.Path process : processes.toList()) {
                 String name = process.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) {
@@ -162,7 +183,10 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
     void printAddedLatencyOfAuditingReads() throws Exception {
         String token = tokens().userToken("dr.okafor", "openid fhirUser user/*.cruds", null);
         HttpRequest read = HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient/pat-adult-alice"))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").GET().build();
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/fhir+json")
+                .GET()
+                .build();
         run(read, READS); // warm-up, audited
         writer.flush();
 
@@ -181,7 +205,10 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
                 onWall += timed(read, on, round * READS, READS);
             }
         } finally {
-            if (!fhirServer.getInterceptorService().getAllRegisteredInterceptors().contains(auditInterceptor)) {
+            if (!fhirServer
+                    .getInterceptorService()
+                    .getAllRegisteredInterceptors()
+                    .contains(auditInterceptor)) {
                 fhirServer.getInterceptorService().registerInterceptor(auditInterceptor);
             }
         }
@@ -199,17 +226,28 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
                 + " sequential reads per mode, " + ROUNDS + " alternating rounds ==");
         System.out.println(line("audit off", off, offWall));
         System.out.println(line("audit on ", on, onWall));
-        System.out.printf(Locale.ROOT, "p50 ratio on/off: %.2f; throughput ratio on/off: %.2f%n",
-                percentile(on, 50) / (double) percentile(off, 50), (double) offWall / onWall);
-        System.out.printf(Locale.ROOT, "request thread, build + store (waiting for the commit): %.1f us wall, %.1f us "
-                + "CPU per request (%d requests)%n", (cost.nanos() - costBefore.nanos()) / 1000.0 / Math.max(1, recorded),
-                (cost.cpuNanos() - costBefore.cpuNanos()) / 1000.0 / Math.max(1, recorded), recorded);
-        System.out.printf(Locale.ROOT, "audit writer: %.2f ms wall, %.2f ms JVM CPU per stored event (%d events, "
-                + "%d on request threads, %d lost); final flush waited %.1f ms%n",
+        System.out.printf(
+                Locale.ROOT,
+                "p50 ratio on/off: %.2f; throughput ratio on/off: %.2f%n",
+                percentile(on, 50) / (double) percentile(off, 50),
+                (double) offWall / onWall);
+        System.out.printf(
+                Locale.ROOT,
+                "request thread, build + store (waiting for the commit): %.1f us wall, %.1f us "
+                        + "CPU per request (%d requests)%n",
+                (cost.nanos() - costBefore.nanos()) / 1000.0 / Math.max(1, recorded),
+                (cost.cpuNanos() - costBefore.cpuNanos()) / 1000.0 / Math.max(1, recorded),
+                recorded);
+        System.out.printf(
+                Locale.ROOT,
+                "audit writer: %.2f ms wall, %.2f ms JVM CPU per stored event (%d events, "
+                        + "%d on request threads, %d lost); final flush waited %.1f ms%n",
                 (stats.storeNanos() - writerBefore.storeNanos()) / 1e6 / Math.max(1, storedEvents),
-                (stats.storeCpuNanos() - writerBefore.storeCpuNanos()) / 1e6 / Math.max(1, storedEvents), storedEvents,
+                (stats.storeCpuNanos() - writerBefore.storeCpuNanos()) / 1e6 / Math.max(1, storedEvents),
+                storedEvents,
                 stats.storedSynchronously() - writerBefore.storedSynchronously(),
-                stats.lost() - writerBefore.lost(), flushNanos / 1e6);
+                stats.lost() - writerBefore.lost(),
+                flushNanos / 1e6);
         System.out.println();
 
         assertThat(recorded).isEqualTo(READS * ROUNDS); // every audited read was recorded: the figures are real
@@ -236,9 +274,17 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
         writer.flush();
         AuditEventWriter.Statistics after = writer.statistics();
         long events = after.storedInBackground() - before.storedInBackground();
-        System.out.printf(Locale.ROOT, "%d concurrent clients x %d reads: off %.0f req/s, on %.0f req/s (ratio %.2f); "
-                + "queue at the end %d, drained in %.0f ms; writer %.2f ms JVM CPU per event%n%n", clients, perClient,
-                offRate, onRate, onRate / offRate, queueAtEnd, (System.nanoTime() - flushStart) / 1e6,
+        System.out.printf(
+                Locale.ROOT,
+                "%d concurrent clients x %d reads: off %.0f req/s, on %.0f req/s (ratio %.2f); "
+                        + "queue at the end %d, drained in %.0f ms; writer %.2f ms JVM CPU per event%n%n",
+                clients,
+                perClient,
+                offRate,
+                onRate,
+                onRate / offRate,
+                queueAtEnd,
+                (System.nanoTime() - flushStart) / 1e6,
                 (after.storeCpuNanos() - before.storeCpuNanos()) / 1e6 / Math.max(1, events));
     }
 
@@ -262,7 +308,8 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
         }
     }
 
-    private long timed(HttpRequest request, long[] into, int offset, int count) throws IOException, InterruptedException {
+    private long timed(HttpRequest request, long[] into, int offset, int count)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             long one = System.nanoTime();
@@ -280,8 +327,13 @@ class AuditOverheadBenchmarkTest extends FullStackTest {
     }
 
     private static String line(String label, long[] nanos, long wall) {
-        return String.format(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.0f req/s", label,
-                percentile(nanos, 50) / 1e6, percentile(nanos, 99) / 1e6, nanos.length / (wall / 1e9));
+        return String.format(
+                Locale.ROOT,
+                "%s: p50 %.2f ms, p99 %.2f ms, %.0f req/s",
+                label,
+                percentile(nanos, 50) / 1e6,
+                percentile(nanos, 99) / 1e6,
+                nanos.length / (wall / 1e9));
     }
 
     private static long percentile(long[] values, int percentile) {

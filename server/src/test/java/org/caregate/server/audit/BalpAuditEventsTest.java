@@ -36,15 +36,32 @@ class BalpAuditEventsTest {
     private static final String BASE = "https://caregate.example/fhir";
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
-    private final BalpAuditEvents events = new BalpAuditEvents(FHIR, new PatientCompartmentOwners(FHIR),
-            Clock.fixed(NOW, ZoneOffset.UTC), BASE, 3);
+    private final BalpAuditEvents events =
+            new BalpAuditEvents(FHIR, new PatientCompartmentOwners(FHIR), Clock.fixed(NOW, ZoneOffset.UTC), BASE, 3);
 
     private final AccessContext practitioner = new AccessContext(
-            new SmartAccessToken("jti-1", "caregate-public-app", "dr.okafor", "Practitioner/prac-north-gp", null, null,
-                    SmartScopeParser.parse("openid fhirUser user/*.cruds"), NOW, NOW.plusSeconds(300), "https://issuer",
+            new SmartAccessToken(
+                    "jti-1",
+                    "caregate-public-app",
+                    "dr.okafor",
+                    "Practitioner/prac-north-gp",
+                    null,
+                    null,
+                    SmartScopeParser.parse("openid fhirUser user/*.cruds"),
+                    NOW,
+                    NOW.plusSeconds(300),
+                    "https://issuer",
                     null),
-            Optional.of(new UserAccount("dr.okafor", "Dr. Samuel Okafor", "Practitioner/prac-north-gp",
-                    UserKind.PRACTITIONER, "org-clinic-north", Set.of("clinician"), UserStatus.ACTIVE, NOW, NOW)));
+            Optional.of(new UserAccount(
+                    "dr.okafor",
+                    "Dr. Samuel Okafor",
+                    "Practitioner/prac-north-gp",
+                    UserKind.PRACTITIONER,
+                    "org-clinic-north",
+                    Set.of("clinician"),
+                    UserStatus.ACTIVE,
+                    NOW,
+                    NOW)));
 
     private static SystemRequestDetails request(RestOperationTypeEnum operation, String type, String id) {
         SystemRequestDetails request = new SystemRequestDetails();
@@ -74,8 +91,10 @@ class BalpAuditEventsTest {
     }
 
     private static List<String> patients(AuditEvent event) {
-        return event.getEntity().stream().filter(entity -> "1".equals(entity.getRole().getCode()))
-                .map(entity -> entity.getWhat().hasReference() ? entity.getWhat().getReference() : "(listed)")
+        return event.getEntity().stream()
+                .filter(entity -> "1".equals(entity.getRole().getCode()))
+                .map(entity ->
+                        entity.getWhat().hasReference() ? entity.getWhat().getReference() : "(listed)")
                 .toList();
     }
 
@@ -92,7 +111,8 @@ class BalpAuditEventsTest {
         assertThat(event.getRecorded().toInstant()).isEqualTo(NOW);
         assertThat(event.getMeta().getProfile().get(0).getValue()).endsWith("IHE.BasicAudit.PatientRead");
         assertThat(patients(event)).containsExactly("Patient/alice");
-        assertThat(event.getEntity()).extracting(entity -> entity.getWhat().getReference())
+        assertThat(event.getEntity())
+                .extracting(entity -> entity.getWhat().getReference())
                 .containsExactly("Patient/alice", "Observation/o1");
         assertThat(event.getAgentFirstRep().getPolicy().get(0).getValue()).isEqualTo("jti-1");
     }
@@ -103,21 +123,29 @@ class BalpAuditEventsTest {
         AuditedRequest audited = audited(request, BASE + "/Observation?code=x");
         Bundle bundle = new Bundle();
         for (String patient : List.of("p1", "p2", "p1", "p3", "p4", "p5")) {
-            bundle.addEntry().setResource(observation("o-" + patient + bundle.getEntry().size(), patient));
+            bundle.addEntry()
+                    .setResource(observation("o-" + patient + bundle.getEntry().size(), patient));
         }
         BalpAuditEvents.addResponseResources(bundle, audited.returned);
 
         List<AuditEvent> result = events.eventsFor(request, practitioner, audited);
 
         assertThat(result).hasSize(4);
-        assertThat(result.subList(0, 3)).extracting(BalpAuditEventsTest::patients)
+        assertThat(result.subList(0, 3))
+                .extracting(BalpAuditEventsTest::patients)
                 .containsExactly(List.of("Patient/p1"), List.of("Patient/p2"), List.of("Patient/p3"));
         AuditEvent overflow = result.get(3);
         assertThat(patients(overflow)).containsExactly("Patient/p4", "Patient/p5");
-        assertThat(overflow.getEntity().stream().filter(entity -> "1".equals(entity.getRole().getCode())).findFirst()
-                .orElseThrow().getDescription()).contains("2 further patients");
-        assertThat(result).allSatisfy(event -> assertThat(event.getEntity())
-                .anySatisfy(entity -> assertThat(new String(entity.getQuery())).isEqualTo(BASE + "/Observation?code=x")));
+        assertThat(overflow.getEntity().stream()
+                        .filter(entity -> "1".equals(entity.getRole().getCode()))
+                        .findFirst()
+                        .orElseThrow()
+                        .getDescription())
+                .contains("2 further patients");
+        assertThat(result)
+                .allSatisfy(event -> assertThat(event.getEntity())
+                        .anySatisfy(entity ->
+                                assertThat(new String(entity.getQuery())).isEqualTo(BASE + "/Observation?code=x")));
     }
 
     @Test
@@ -186,8 +214,11 @@ class BalpAuditEventsTest {
             buildSearch(search, page);
         }
         long searchCpu = threads.getCurrentThreadCpuTime() - start;
-        System.out.printf(Locale.ROOT, "%nBuilding AuditEvents (CPU per request): read %.1f us, 20-result search %.1f us%n%n",
-                readCpu / 1000.0 / n, searchCpu / 1000.0 / n);
+        System.out.printf(
+                Locale.ROOT,
+                "%nBuilding AuditEvents (CPU per request): read %.1f us, 20-result search %.1f us%n%n",
+                readCpu / 1000.0 / n,
+                searchCpu / 1000.0 / n);
     }
 
     private void buildRead(SystemRequestDetails request) {

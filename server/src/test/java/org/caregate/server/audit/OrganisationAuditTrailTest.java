@@ -34,9 +34,13 @@ class OrganisationAuditTrailTest {
         @Override
         public List<IAuthRule> buildRuleList(RequestDetails request) {
             return new RuleBuilder()
-                    .allow("site-admin: audit trail of org-clinic-north").read().resourcesOfType("AuditEvent")
-                    .withAnyId().withTester(OrganisationAuditTrail.tester("org-clinic-north"))
-                    .andThen().denyAll("deny by default")
+                    .allow("site-admin: audit trail of org-clinic-north")
+                    .read()
+                    .resourcesOfType("AuditEvent")
+                    .withAnyId()
+                    .withTester(OrganisationAuditTrail.tester("org-clinic-north"))
+                    .andThen()
+                    .denyAll("deny by default")
                     .build();
         }
     };
@@ -58,42 +62,80 @@ class OrganisationAuditTrailTest {
         return event;
     }
 
-    private PolicyEnum decide(RestOperationTypeEnum operation, Map<String, String[]> parameters, IdType id,
-            AuditEvent output, Pointcut pointcut) {
-        return authorization.applyRulesAndReturnDecision(operation, request(operation, parameters), null, id, output,
-                pointcut).getDecision();
+    private PolicyEnum decide(
+            RestOperationTypeEnum operation,
+            Map<String, String[]> parameters,
+            IdType id,
+            AuditEvent output,
+            Pointcut pointcut) {
+        return authorization
+                .applyRulesAndReturnDecision(operation, request(operation, parameters), null, id, output, pointcut)
+                .getDecision();
     }
 
     @Test
     void searchWhenNarrowedToTheOrganisationThenAllowedAndItsEventsMayBeReturned() {
         Map<String, String[]> narrowed = Map.of("agent", new String[] {"Organization/org-clinic-north"});
-        assertThat(decide(RestOperationTypeEnum.SEARCH_TYPE, narrowed, null, null,
-                Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)).isEqualTo(PolicyEnum.ALLOW);
-        assertThat(decide(RestOperationTypeEnum.SEARCH_TYPE, narrowed, null, eventOf("org-clinic-north"),
-                Pointcut.STORAGE_PRESHOW_RESOURCES)).isEqualTo(PolicyEnum.ALLOW);
+        assertThat(decide(
+                        RestOperationTypeEnum.SEARCH_TYPE,
+                        narrowed,
+                        null,
+                        null,
+                        Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED))
+                .isEqualTo(PolicyEnum.ALLOW);
+        assertThat(decide(
+                        RestOperationTypeEnum.SEARCH_TYPE,
+                        narrowed,
+                        null,
+                        eventOf("org-clinic-north"),
+                        Pointcut.STORAGE_PRESHOW_RESOURCES))
+                .isEqualTo(PolicyEnum.ALLOW);
     }
 
     @Test
     void searchWhenNotNarrowedOrNarrowedElsewhereThenDenied() {
-        assertThat(decide(RestOperationTypeEnum.SEARCH_TYPE, Map.of(), null, null,
-                Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)).isEqualTo(PolicyEnum.DENY);
-        assertThat(decide(RestOperationTypeEnum.SEARCH_TYPE,
-                Map.of("agent", new String[] {"Organization/org-hospital"}), null, null,
-                Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)).isEqualTo(PolicyEnum.DENY);
+        assertThat(decide(
+                        RestOperationTypeEnum.SEARCH_TYPE,
+                        Map.of(),
+                        null,
+                        null,
+                        Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED))
+                .isEqualTo(PolicyEnum.DENY);
+        assertThat(decide(
+                        RestOperationTypeEnum.SEARCH_TYPE,
+                        Map.of("agent", new String[] {"Organization/org-hospital"}),
+                        null,
+                        null,
+                        Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED))
+                .isEqualTo(PolicyEnum.DENY);
     }
 
     @Test
     void outputWhenEventOfAnotherOrganisationThenDenied() {
-        assertThat(decide(RestOperationTypeEnum.SEARCH_TYPE,
-                Map.of("agent", new String[] {"Organization/org-clinic-north"}), null, eventOf("org-hospital"),
-                Pointcut.STORAGE_PRESHOW_RESOURCES)).isEqualTo(PolicyEnum.DENY);
-        assertThat(decide(RestOperationTypeEnum.READ, Map.of(), new IdType("AuditEvent/1"), eventOf("org-hospital"),
-                Pointcut.STORAGE_PRESHOW_RESOURCES)).isEqualTo(PolicyEnum.DENY);
+        assertThat(decide(
+                        RestOperationTypeEnum.SEARCH_TYPE,
+                        Map.of("agent", new String[] {"Organization/org-clinic-north"}),
+                        null,
+                        eventOf("org-hospital"),
+                        Pointcut.STORAGE_PRESHOW_RESOURCES))
+                .isEqualTo(PolicyEnum.DENY);
+        assertThat(decide(
+                        RestOperationTypeEnum.READ,
+                        Map.of(),
+                        new IdType("AuditEvent/1"),
+                        eventOf("org-hospital"),
+                        Pointcut.STORAGE_PRESHOW_RESOURCES))
+                .isEqualTo(PolicyEnum.DENY);
     }
 
     @Test
     void readWhenEventOfTheOrganisationThenAllowed() {
-        assertThat(decide(RestOperationTypeEnum.READ, Map.of(), new IdType("AuditEvent/1"), eventOf("org-clinic-north"),
-                Pointcut.STORAGE_PRESHOW_RESOURCES)).isEqualTo(PolicyEnum.ALLOW);
+        assertThat(decide(
+                        RestOperationTypeEnum.READ,
+                        Map.of(),
+                        new IdType("AuditEvent/1"),
+                        eventOf("org-clinic-north"),
+                        Pointcut.STORAGE_PRESHOW_RESOURCES))
+                .isEqualTo(PolicyEnum.ALLOW);
     }
 }

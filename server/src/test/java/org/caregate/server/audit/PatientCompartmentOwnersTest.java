@@ -38,8 +38,8 @@ class PatientCompartmentOwnersTest {
             for (RuntimeSearchParam parameter : definition.getSearchParamsForCompartmentName("Patient")) {
                 for (String expression : parameter.getPathsSplitForResourceType(type)) {
                     String[] path = PatientCompartmentOwners.elementPath(expression, type);
-                    boolean restrictedToAnotherType = expression.contains("resolve() is ")
-                            && !expression.contains("resolve() is Patient");
+                    boolean restrictedToAnotherType =
+                            expression.contains("resolve() is ") && !expression.contains("resolve() is Patient");
                     if (path == null && !restrictedToAnotherType) {
                         unusable.add(type + ": " + expression);
                     }

@@ -1,6 +1,10 @@
 package org.caregate.server.benchmark;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,10 +37,6 @@ import java.util.stream.Collectors;
 import org.caregate.server.CareGateApplication;
 import org.caregate.server.audit.AccessAuditInterceptor;
 import org.caregate.server.audit.AuditEventWriter;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import org.caregate.server.testing.SmartTokens;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -101,6 +101,7 @@ public final class SecurityOverheadBenchmark {
     private static final String BACKEND_SCOPES = "system/*.rs";
     /** Backend tokens live 5 minutes (SMART Backend Services); user tokens an hour. Renew well before. */
     private static final Duration BACKEND_TOKEN_RENEWAL = Duration.ofMinutes(3);
+
     private static final Duration USER_TOKEN_RENEWAL = Duration.ofMinutes(45);
 
     private final int workers = Integer.getInteger("benchmark.workers", 4);
@@ -151,7 +152,8 @@ public final class SecurityOverheadBenchmark {
 
     private int run() throws Exception {
         if (workers < 1 || rounds < 1 || measure.isZero() || measure.isNegative()) {
-            throw new IllegalArgumentException("benchmark.workers, benchmark.rounds and benchmark.measure must be positive");
+            throw new IllegalArgumentException(
+                    "benchmark.workers, benchmark.rounds and benchmark.measure must be positive");
         }
         String startLoad = loadAverage();
         Path data = dataDirectory();
@@ -160,13 +162,14 @@ public final class SecurityOverheadBenchmark {
         long started = System.nanoTime();
         int portA = freePort();
         String baseA = "http://localhost:" + portA;
-        ConfigurableApplicationContext contextA = new SpringApplicationBuilder(CareGateApplication.class).run(
-                "--server.port=" + portA,
-                "--caregate.public-base-url=" + baseA,
-                "--caregate.data-dir=" + data,
-                "--caregate.database.embedded.data-directory=" + data.resolve("postgres"),
-                "--spring.application.name=caregate-node-a",
-                "--logging.level.root=WARN");
+        ConfigurableApplicationContext contextA = new SpringApplicationBuilder(CareGateApplication.class)
+                .run(
+                        "--server.port=" + portA,
+                        "--caregate.public-base-url=" + baseA,
+                        "--caregate.data-dir=" + data,
+                        "--caregate.database.embedded.data-directory=" + data.resolve("postgres"),
+                        "--spring.application.name=caregate-node-a",
+                        "--logging.level.root=WARN");
         log("node A (security on) started on %s in %.1f s", baseA, (System.nanoTime() - started) / 1e9);
 
         HikariDataSource dataSourceA = contextA.getBean(HikariDataSource.class);
@@ -181,43 +184,61 @@ public final class SecurityOverheadBenchmark {
         long startedB = System.nanoTime();
         int portB = freePort();
         String baseB = "http://localhost:" + portB;
-        ConfigurableApplicationContext contextB = new SpringApplicationBuilder(CareGateApplication.class).run(
-                "--server.port=" + portB,
-                "--caregate.public-base-url=" + baseB,
-                "--caregate.data-dir=" + data.resolve("node-b"),
-                "--caregate.security.enabled=false",
-                "--caregate.seed.enabled=false",
-                "--spring.datasource.url=" + jdbcUrl,
-                "--spring.datasource.username=" + dataSourceA.getUsername(),
-                "--spring.application.name=caregate-node-b",
-                "--logging.level.root=WARN",
-                // the warning that /fhir is open is the point of node B: keep it visible
-                "--logging.level.org.caregate.server.security.FhirSecurityConfig=WARN");
+        ConfigurableApplicationContext contextB = new SpringApplicationBuilder(CareGateApplication.class)
+                .run(
+                        "--server.port=" + portB,
+                        "--caregate.public-base-url=" + baseB,
+                        "--caregate.data-dir=" + data.resolve("node-b"),
+                        "--caregate.security.enabled=false",
+                        "--caregate.seed.enabled=false",
+                        "--spring.datasource.url=" + jdbcUrl,
+                        "--spring.datasource.username=" + dataSourceA.getUsername(),
+                        "--spring.application.name=caregate-node-b",
+                        "--logging.level.root=WARN",
+                        // the warning that /fhir is open is the point of node B: keep it visible
+                        "--logging.level.org.caregate.server.security.FhirSecurityConfig=WARN");
         pools.add(contextB.getBean(HikariDataSource.class));
-        log("node B (security OFF) started on %s against node A's database %s in %.1f s", baseB, jdbcUrl,
-                (System.nanoTime() - startedB) / 1e9);
+        log(
+                "node B (security OFF) started on %s against node A's database %s in %.1f s",
+                baseB, jdbcUrl, (System.nanoTime() - startedB) / 1e9);
 
         try {
             nodeA = new Node("A", baseA + "/fhir");
             nodeB = new Node("B", baseB + "/fhir");
             secured = new Variant("A", "security on (with audit)", nodeA, true, true);
-            securedWithoutAudit = new Variant("A-audit", "security on, audit interceptor unregistered", nodeA, true,
-                    false);
+            securedWithoutAudit =
+                    new Variant("A-audit", "security on, audit interceptor unregistered", nodeA, true, false);
             open = new Variant("B", "security off", nodeB, false, false);
-            List<Variant> variants = withoutAuditVariant ? List.of(secured, securedWithoutAudit, open)
-                    : List.of(secured, open);
+            List<Variant> variants =
+                    withoutAuditVariant ? List.of(secured, securedWithoutAudit, open) : List.of(secured, open);
             log("Tomcat request threads: node A http-nio-%d-exec-*, node B http-nio-%d-exec-*", portA, portB);
 
             SmartTokens smart = new SmartTokens(baseA, data);
             Map<String, Persona> personas = new LinkedHashMap<>();
-            personas.put("alice", new Persona("alice (patient/*.rs, launch/patient)",
-                    () -> smart.userToken("alice", ALICE_SCOPES, null), USER_TOKEN_RENEWAL));
-            personas.put("maria", new Persona("maria (user/*.rs, guardian)",
-                    () -> smart.userToken("maria", USER_SCOPES, null), USER_TOKEN_RENEWAL));
-            personas.put("okafor", new Persona("dr.okafor (user/*.rs, practitioner)",
-                    () -> smart.userToken("dr.okafor", USER_SCOPES, null), USER_TOKEN_RENEWAL));
-            personas.put("north", new Persona("backend north (system/*.rs)",
-                    () -> smart.backendToken(BACKEND_SCOPES), BACKEND_TOKEN_RENEWAL));
+            personas.put(
+                    "alice",
+                    new Persona(
+                            "alice (patient/*.rs, launch/patient)",
+                            () -> smart.userToken("alice", ALICE_SCOPES, null),
+                            USER_TOKEN_RENEWAL));
+            personas.put(
+                    "maria",
+                    new Persona(
+                            "maria (user/*.rs, guardian)",
+                            () -> smart.userToken("maria", USER_SCOPES, null),
+                            USER_TOKEN_RENEWAL));
+            personas.put(
+                    "okafor",
+                    new Persona(
+                            "dr.okafor (user/*.rs, practitioner)",
+                            () -> smart.userToken("dr.okafor", USER_SCOPES, null),
+                            USER_TOKEN_RENEWAL));
+            personas.put(
+                    "north",
+                    new Persona(
+                            "backend north (system/*.rs)",
+                            () -> smart.backendToken(BACKEND_SCOPES),
+                            BACKEND_TOKEN_RENEWAL));
             for (Persona persona : personas.values()) {
                 persona.token(); // through the real flows, now: a failure shows before any measuring
                 log("token: %s", persona.label);
@@ -228,7 +249,8 @@ public final class SecurityOverheadBenchmark {
                 throw new IllegalArgumentException("no scenario matches benchmark.scenarios=" + only);
             }
             List<Result> results = new ArrayList<>();
-            List<Scenario> panelSized = scenarios.stream().filter(scenario -> scenario.panelSized).toList();
+            List<Scenario> panelSized =
+                    scenarios.stream().filter(scenario -> scenario.panelSized).toList();
             if (panel > 0 && seedPhase && !panelSized.isEmpty()) {
                 results.addAll(phase("seed", panelSized, variants));
             }
@@ -255,7 +277,11 @@ public final class SecurityOverheadBenchmark {
     private List<Result> phase(String name, List<Scenario> scenarios, List<Variant> variants) throws Exception {
         int patients = patientCount();
         System.out.println();
-        System.out.printf(Locale.ROOT, "==== phase '%s': %,d Patients in the database, %d scenarios ====%n", name, patients,
+        System.out.printf(
+                Locale.ROOT,
+                "==== phase '%s': %,d Patients in the database, %d scenarios ====%n",
+                name,
+                patients,
                 scenarios.size());
         System.out.println();
         System.out.println("== Responses (one request per scenario and node, before warm-up) ==");
@@ -266,8 +292,13 @@ public final class SecurityOverheadBenchmark {
             } catch (NoSecondPage e) {
                 System.out.printf(Locale.ROOT, "%-19s skipped in this phase: %s%n", scenario.name, e.getMessage());
             } catch (java.net.http.HttpTimeoutException e) {
-                String failure = String.format(Locale.ROOT, "%s [%s]: no answer within %d s (%s): not measured",
-                        scenario.name, name, requestTimeout.toSeconds(), scenario.path);
+                String failure = String.format(
+                        Locale.ROOT,
+                        "%s [%s]: no answer within %d s (%s): not measured",
+                        scenario.name,
+                        name,
+                        requestTimeout.toSeconds(),
+                        scenario.path);
                 failures.add(failure);
                 System.out.println("!!!!! " + failure);
             }
@@ -277,8 +308,9 @@ public final class SecurityOverheadBenchmark {
         Duration warmupSlice = warmup.dividedBy(Math.max(1, scenarios.size() * 2L));
         if (!warmupSlice.isZero()) {
             System.out.println();
-            log("warm-up: %s in total, %d ms per scenario and node, %d workers", warmup, warmupSlice.toMillis(),
-                    workers);
+            log(
+                    "warm-up: %s in total, %d ms per scenario and node, %d workers",
+                    warmup, warmupSlice.toMillis(), workers);
             for (Scenario scenario : scenarios) {
                 Map<Variant, Slice> slices = new LinkedHashMap<>();
                 slices.put(secured, drive(secured, scenario, warmupSlice));
@@ -288,7 +320,8 @@ public final class SecurityOverheadBenchmark {
         }
 
         System.out.println();
-        log("measuring: %s per scenario and variant (%s) in %d rounds, order reversed every other round, %d workers",
+        log(
+                "measuring: %s per scenario and variant (%s) in %d rounds, order reversed every other round, %d workers",
                 measure, variants.stream().map(v -> v.name).collect(Collectors.joining(", ")), rounds, workers);
         Duration slice = measure.dividedBy(rounds);
         List<Result> results = new ArrayList<>();
@@ -317,7 +350,8 @@ public final class SecurityOverheadBenchmark {
     private int patientCount() throws IOException, InterruptedException {
         Response response = nodeB.once("Patient?_summary=count", null);
         if (response.status != 200 || !(response.resource instanceof Bundle bundle) || !bundle.hasTotal()) {
-            throw new IllegalStateException("node B did not count the Patients: " + response.status + " " + response.body);
+            throw new IllegalStateException(
+                    "node B did not count the Patients: " + response.status + " " + response.body);
         }
         return bundle.getTotal();
     }
@@ -338,9 +372,10 @@ public final class SecurityOverheadBenchmark {
         int patientsPerBundle = Math.max(1, panelBatch / perPatient);
         int bundles = (panel + patientsPerBundle - 1) / patientsPerBundle;
         System.out.println();
-        log("loading the panel: %,d Patients of Practitioner/prac-north-gp with %d Observations each (%,d resources) "
-                + "in %d transaction bundles of up to %d resources, 2 at a time, through node A's DAO", panel,
-                panelObservations, (long) panel * perPatient, bundles, patientsPerBundle * perPatient);
+        log(
+                "loading the panel: %,d Patients of Practitioner/prac-north-gp with %d Observations each (%,d resources) "
+                        + "in %d transaction bundles of up to %d resources, 2 at a time, through node A's DAO",
+                panel, panelObservations, (long) panel * perPatient, bundles, patientsPerBundle * perPatient);
         long started = System.nanoTime();
         long cpuBefore = os.getProcessCpuTime();
         long pgBefore = postgresCpuNanos();
@@ -359,7 +394,9 @@ public final class SecurityOverheadBenchmark {
                     systemDao.transaction(new SystemRequestDetails(), panelBundle(first, last));
                     int finished = done.incrementAndGet();
                     if (finished % Math.max(1, bundles / 10) == 0 || finished == bundles) {
-                        log("  %d of %d bundles stored (%.0f s)", finished, bundles, (System.nanoTime() - started) / 1e9);
+                        log(
+                                "  %d of %d bundles stored (%.0f s)",
+                                finished, bundles, (System.nanoTime() - started) / 1e9);
                     }
                     return null;
                 }));
@@ -371,31 +408,57 @@ public final class SecurityOverheadBenchmark {
             loaders.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        log("loaded %,d resources in %.1f s (%.0f resources/s; JVM %.0f CPU-s, PostgreSQL %.0f CPU-s)",
-                (long) panel * perPatient, seconds, panel * perPatient / seconds,
-                (os.getProcessCpuTime() - cpuBefore) / 1e9, (postgresCpuNanos() - pgBefore) / 1e9);
+        log(
+                "loaded %,d resources in %.1f s (%.0f resources/s; JVM %.0f CPU-s, PostgreSQL %.0f CPU-s)",
+                (long) panel * perPatient,
+                seconds,
+                panel * perPatient / seconds,
+                (os.getProcessCpuTime() - cpuBefore) / 1e9,
+                (postgresCpuNanos() - pgBefore) / 1e9);
     }
 
     /** Patients {@code bench-0001...} with their Observations, as one transaction of PUTs (client-assigned ids). */
     private Bundle panelBundle(int first, int last) {
-        String[] families = {"Andersen", "Baptiste", "Chen", "Diallo", "Eriksen", "Fischer", "Garcia", "Haddad",
-            "Ivanova", "Jansen", "Kowalski", "Lopez", "Mensah", "Novak", "Okoro", "Petrov", "Quispe", "Rossi"};
-        String[] given = {"Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira",
-            "Liam", "Mia", "Noah", "Olga", "Pavel"};
+        String[] families = {
+            "Andersen",
+            "Baptiste",
+            "Chen",
+            "Diallo",
+            "Eriksen",
+            "Fischer",
+            "Garcia",
+            "Haddad",
+            "Ivanova",
+            "Jansen",
+            "Kowalski",
+            "Lopez",
+            "Mensah",
+            "Novak",
+            "Okoro",
+            "Petrov",
+            "Quispe",
+            "Rossi"
+        };
+        String[] given = {
+            "Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Liam", "Mia",
+            "Noah", "Olga", "Pavel"
+        };
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (int i = first; i < last; i++) {
             String id = String.format(Locale.ROOT, "bench-%05d", i + 1);
             Patient patient = new Patient();
             patient.setId(id);
-            patient.addIdentifier().setSystem("https://fhir.caregate.example/sid/benchmark").setValue(id);
+            patient.addIdentifier()
+                    .setSystem("https://fhir.caregate.example/sid/benchmark")
+                    .setValue(id);
             patient.setActive(true);
             patient.addName().setFamily(families[i % families.length]).addGiven(given[(i / 7) % given.length]);
-            patient.setGender(i % 2 == 0 ? Enumerations.AdministrativeGender.FEMALE
-                    : Enumerations.AdministrativeGender.MALE);
+            patient.setGender(
+                    i % 2 == 0 ? Enumerations.AdministrativeGender.FEMALE : Enumerations.AdministrativeGender.MALE);
             // adults of 20 to 79: no guardian or age rule is involved
-            patient.setBirthDateElement(new DateType(java.sql.Date.valueOf(today.minusYears(20 + i % 60)
-                    .minusDays(1 + i % 300))));
+            patient.setBirthDateElement(new DateType(
+                    java.sql.Date.valueOf(today.minusYears(20 + i % 60).minusDays(1 + i % 300))));
             patient.addGeneralPractitioner(new Reference("Practitioner/prac-north-gp").setDisplay("Dr. Samuel Okafor"));
             add(bundle, patient);
             for (int o = 0; o < panelObservations; o++) {
@@ -403,18 +466,33 @@ public final class SecurityOverheadBenchmark {
                 Observation observation = new Observation();
                 observation.setId(id + "-obs-" + (o + 1));
                 observation.setStatus(Observation.ObservationStatus.FINAL);
-                observation.addCategory().addCoding()
+                observation
+                        .addCategory()
+                        .addCoding()
                         .setSystem("http://terminology.hl7.org/CodeSystem/observation-category")
-                        .setCode(vital ? "vital-signs" : "laboratory").setDisplay(vital ? "Vital Signs" : "Laboratory");
-                observation.getCode().addCoding().setSystem("http://loinc.org").setCode(vital ? "8867-4" : "718-7")
+                        .setCode(vital ? "vital-signs" : "laboratory")
+                        .setDisplay(vital ? "Vital Signs" : "Laboratory");
+                observation
+                        .getCode()
+                        .addCoding()
+                        .setSystem("http://loinc.org")
+                        .setCode(vital ? "8867-4" : "718-7")
                         .setDisplay(vital ? "Heart rate" : "Hemoglobin [Mass/volume] in Blood");
                 observation.setSubject(new Reference("Patient/" + id));
-                observation.setEffective(new DateTimeType(java.util.Date.from(today.minusDays(30L + 20L * o + i % 20)
-                        .atTime(9, 0).toInstant(java.time.ZoneOffset.UTC))));
-                observation.setValue(vital ? new Quantity().setValue(60 + i % 40).setUnit("beats/minute")
-                        .setSystem("http://unitsofmeasure.org").setCode("/min")
-                        : new Quantity().setValue(11 + (i % 50) / 10.0).setUnit("g/dL")
-                        .setSystem("http://unitsofmeasure.org").setCode("g/dL"));
+                observation.setEffective(new DateTimeType(java.util.Date.from(
+                        today.minusDays(30L + 20L * o + i % 20).atTime(9, 0).toInstant(java.time.ZoneOffset.UTC))));
+                observation.setValue(
+                        vital
+                                ? new Quantity()
+                                        .setValue(60 + i % 40)
+                                        .setUnit("beats/minute")
+                                        .setSystem("http://unitsofmeasure.org")
+                                        .setCode("/min")
+                                : new Quantity()
+                                        .setValue(11 + (i % 50) / 10.0)
+                                        .setUnit("g/dL")
+                                        .setSystem("http://unitsofmeasure.org")
+                                        .setCode("g/dL"));
                 add(bundle, observation);
             }
         }
@@ -423,7 +501,11 @@ public final class SecurityOverheadBenchmark {
 
     private static void add(Bundle bundle, Resource resource) {
         String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-        bundle.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+        bundle.addEntry()
+                .setResource(resource)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl(url);
     }
 
     // ----- scenarios -----
@@ -435,45 +517,119 @@ public final class SecurityOverheadBenchmark {
         Persona north = personas.get("north");
         List<Scenario> all = new ArrayList<>();
         all.add(new Scenario("read-alice", "GET Patient/{id}: own record", alice, "Patient/pat-adult-alice"));
-        all.add(new Scenario("read-child", "GET Patient/{id}: guardian reads her 4-year-old", maria,
-                "Patient/pat-family-4"));
-        all.add(new Scenario("read-okafor", "GET Patient/{id}: practitioner reads a panel patient", okafor,
-                "Patient/pat-adult-alice").panelSized());
-        all.add(new Scenario("read-backend", "GET Patient/{id}: backend client of the north clinic", north,
-                "Patient/pat-adult-bob").panelSized());
-        all.add(new Scenario("obs-20-alice", "patient search: 20 Observations", alice,
+        all.add(new Scenario(
+                "read-child", "GET Patient/{id}: guardian reads her 4-year-old", maria, "Patient/pat-family-4"));
+        all.add(new Scenario(
+                        "read-okafor",
+                        "GET Patient/{id}: practitioner reads a panel patient",
+                        okafor,
+                        "Patient/pat-adult-alice")
+                .panelSized());
+        all.add(new Scenario(
+                        "read-backend",
+                        "GET Patient/{id}: backend client of the north clinic",
+                        north,
+                        "Patient/pat-adult-bob")
+                .panelSized());
+        all.add(new Scenario(
+                "obs-20-alice",
+                "patient search: 20 Observations",
+                alice,
                 "Observation?patient=pat-adult-alice&_count=20"));
-        all.add(new Scenario("obs-20-child", "guardian search: 20 Observations of the 4-year-old", maria,
+        all.add(new Scenario(
+                "obs-20-child",
+                "guardian search: 20 Observations of the 4-year-old",
+                maria,
                 "Observation?patient=pat-family-4&_count=20"));
-        all.add(new Scenario("obs-20-okafor", "practitioner search: 20 Observations of a panel patient", okafor,
-                "Observation?patient=pat-adult-alice&_count=20").panelSized());
-        all.add(new Scenario("obs-20-backend", "backend search: 20 Observations of a north clinic patient", north,
-                "Observation?patient=pat-adult-bob&_count=20").panelSized());
-        all.add(new Scenario("obs-lab-alice", "patient search: laboratory Observations", alice,
+        all.add(new Scenario(
+                        "obs-20-okafor",
+                        "practitioner search: 20 Observations of a panel patient",
+                        okafor,
+                        "Observation?patient=pat-adult-alice&_count=20")
+                .panelSized());
+        all.add(new Scenario(
+                        "obs-20-backend",
+                        "backend search: 20 Observations of a north clinic patient",
+                        north,
+                        "Observation?patient=pat-adult-bob&_count=20")
+                .panelSized());
+        all.add(new Scenario(
+                "obs-lab-alice",
+                "patient search: laboratory Observations",
+                alice,
                 "Observation?patient=pat-adult-alice&category=laboratory"));
-        all.add(new Scenario("obs-lab-child", "guardian search: laboratory Observations of the 4-year-old", maria,
+        all.add(new Scenario(
+                "obs-lab-child",
+                "guardian search: laboratory Observations of the 4-year-old",
+                maria,
                 "Observation?patient=pat-family-4&category=laboratory"));
-        all.add(new Scenario("obs-lab-okafor", "practitioner search: a panel patient's laboratory Observations",
-                okafor, "Observation?patient=pat-adult-alice&category=laboratory").panelSized());
-        all.add(new Scenario("obs-lab-backend", "backend search: a north clinic patient's laboratory Observations",
-                north, "Observation?patient=pat-adult-bob&category=laboratory").panelSized());
-        all.add(new Scenario("patients-okafor", "practitioner's panel: Patient?_count=20 (B: all patients)", okafor,
-                "Patient?_count=20").panelSized());
-        all.add(new Scenario("patients-okafor-p2", "practitioner's panel: page 2 of Patient?_count=20 (the next link)",
-                okafor, "Patient?_count=20").secondPage().panelSized());
-        all.add(new Scenario("obs-okafor", "practitioner's panel: Observation?_count=20 (B: all Observations)", okafor,
-                "Observation?_count=20").panelSized());
-        all.add(new Scenario("obs-okafor-p2", "practitioner's panel: page 2 of Observation?_count=20 (the next link)",
-                okafor, "Observation?_count=20").secondPage().panelSized());
-        all.add(new Scenario("patients-backend", "backend client's panel: Patient?_count=20 (B: all patients)", north,
-                "Patient?_count=20").panelSized());
-        all.add(new Scenario("patients-backend-p2", "backend client's panel: page 2 of Patient?_count=20 (the next link)",
-                north, "Patient?_count=20").secondPage().panelSized());
-        all.add(new Scenario("obs-backend", "backend client's panel: Observation?_count=20 (B: all Observations)", north,
-                "Observation?_count=20").panelSized());
-        all.add(new Scenario("obs-backend-p2", "backend client's panel: page 2 of Observation?_count=20 (the next link)",
-                north, "Observation?_count=20").secondPage().panelSized());
-        return all.stream().filter(scenario -> only.isEmpty() || only.contains(scenario.name)).collect(Collectors.toList());
+        all.add(new Scenario(
+                        "obs-lab-okafor",
+                        "practitioner search: a panel patient's laboratory Observations",
+                        okafor,
+                        "Observation?patient=pat-adult-alice&category=laboratory")
+                .panelSized());
+        all.add(new Scenario(
+                        "obs-lab-backend",
+                        "backend search: a north clinic patient's laboratory Observations",
+                        north,
+                        "Observation?patient=pat-adult-bob&category=laboratory")
+                .panelSized());
+        all.add(new Scenario(
+                        "patients-okafor",
+                        "practitioner's panel: Patient?_count=20 (B: all patients)",
+                        okafor,
+                        "Patient?_count=20")
+                .panelSized());
+        all.add(new Scenario(
+                        "patients-okafor-p2",
+                        "practitioner's panel: page 2 of Patient?_count=20 (the next link)",
+                        okafor,
+                        "Patient?_count=20")
+                .secondPage()
+                .panelSized());
+        all.add(new Scenario(
+                        "obs-okafor",
+                        "practitioner's panel: Observation?_count=20 (B: all Observations)",
+                        okafor,
+                        "Observation?_count=20")
+                .panelSized());
+        all.add(new Scenario(
+                        "obs-okafor-p2",
+                        "practitioner's panel: page 2 of Observation?_count=20 (the next link)",
+                        okafor,
+                        "Observation?_count=20")
+                .secondPage()
+                .panelSized());
+        all.add(new Scenario(
+                        "patients-backend",
+                        "backend client's panel: Patient?_count=20 (B: all patients)",
+                        north,
+                        "Patient?_count=20")
+                .panelSized());
+        all.add(new Scenario(
+                        "patients-backend-p2",
+                        "backend client's panel: page 2 of Patient?_count=20 (the next link)",
+                        north,
+                        "Patient?_count=20")
+                .secondPage()
+                .panelSized());
+        all.add(new Scenario(
+                        "obs-backend",
+                        "backend client's panel: Observation?_count=20 (B: all Observations)",
+                        north,
+                        "Observation?_count=20")
+                .panelSized());
+        all.add(new Scenario(
+                        "obs-backend-p2",
+                        "backend client's panel: page 2 of Observation?_count=20 (the next link)",
+                        north,
+                        "Observation?_count=20")
+                .secondPage()
+                .panelSized());
+        return all.stream()
+                .filter(scenario -> only.isEmpty() || only.contains(scenario.name))
+                .collect(Collectors.toList());
     }
 
     /** One request on each node: status, entries, bytes; returns A's and B's entry summaries. */
@@ -483,10 +639,22 @@ public final class SecurityOverheadBenchmark {
         Response a = nodeA.once(pathA, scenario.persona.token());
         Response b = nodeB.once(pathB, null);
         System.out.printf(Locale.ROOT, "%-19s %s%n", scenario.name, scenario.description);
-        System.out.printf(Locale.ROOT, "  A as %-38s GET %-58s -> %d, %s, %,d bytes%n", scenario.persona.label,
-                shortUrl(pathA), a.status, a.summary(), a.bytes);
-        System.out.printf(Locale.ROOT, "  B %-41s GET %-58s -> %d, %s, %,d bytes%n", "without a token",
-                shortUrl(pathB), b.status, b.summary(), b.bytes);
+        System.out.printf(
+                Locale.ROOT,
+                "  A as %-38s GET %-58s -> %d, %s, %,d bytes%n",
+                scenario.persona.label,
+                shortUrl(pathA),
+                a.status,
+                a.summary(),
+                a.bytes);
+        System.out.printf(
+                Locale.ROOT,
+                "  B %-41s GET %-58s -> %d, %s, %,d bytes%n",
+                "without a token",
+                shortUrl(pathB),
+                b.status,
+                b.summary(),
+                b.bytes);
         if (a.status != 200 || b.status != 200) {
             failures.add(scenario.name + ": first request answered A " + a.status + ", B " + b.status + ": "
                     + (a.status != 200 ? a.body : b.body));
@@ -507,8 +675,8 @@ public final class SecurityOverheadBenchmark {
         }
         Response first = variant.node.once(scenario.path, variant.secured ? scenario.persona.token() : null);
         if (first.status != 200 || !(first.resource instanceof Bundle bundle)) {
-            throw new IllegalStateException(scenario.name + ": page 1 on " + variant.name + " answered " + first.status
-                    + " " + first.body);
+            throw new IllegalStateException(
+                    scenario.name + ": page 1 on " + variant.name + " answered " + first.status + " " + first.body);
         }
         Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
         if (next == null || !next.hasUrl()) {
@@ -533,8 +701,15 @@ public final class SecurityOverheadBenchmark {
     private void check(String phase, Scenario scenario, Map<Variant, Slice> slices) {
         slices.forEach((variant, slice) -> {
             if (slice.errors > 0) {
-                String failure = String.format(Locale.ROOT, "%s %s on %s: %d non-2xx or failed of %d requests, first: %s",
-                        phase, scenario.name, variant.name, slice.errors, slice.requests(), slice.firstError);
+                String failure = String.format(
+                        Locale.ROOT,
+                        "%s %s on %s: %d non-2xx or failed of %d requests, first: %s",
+                        phase,
+                        scenario.name,
+                        variant.name,
+                        slice.errors,
+                        slice.requests(),
+                        slice.firstError);
                 failures.add(failure);
                 System.out.println("!!!!! ERRORS: " + failure);
             }
@@ -587,8 +762,10 @@ public final class SecurityOverheadBenchmark {
         });
         AuditEventWriter.Statistics auditAfter = auditWriter.statistics();
         AccessAuditInterceptor.RecordingCost recordingAfter = auditInterceptor.cost();
-        slice.auditEvents = auditAfter.storedInBackground() + auditAfter.storedSynchronously()
-                - auditBefore.storedInBackground() - auditBefore.storedSynchronously();
+        slice.auditEvents = auditAfter.storedInBackground()
+                + auditAfter.storedSynchronously()
+                - auditBefore.storedInBackground()
+                - auditBefore.storedSynchronously();
         slice.auditEventsOnRequestThreads = auditAfter.storedSynchronously() - auditBefore.storedSynchronously();
         slice.auditStoreCpuNanos = auditAfter.storeCpuNanos() - auditBefore.storeCpuNanos();
         slice.auditPrepareCpuNanos = auditAfter.prepareCpuNanos() - auditBefore.prepareCpuNanos();
@@ -703,8 +880,8 @@ public final class SecurityOverheadBenchmark {
             pgTransactions += other.pgTransactions;
             pgScans += other.pgScans;
             pgRows += other.pgRows;
-            other.tables.forEach((table, counts) -> tables.merge(table, counts.clone(),
-                    (x, y) -> new long[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]}));
+            other.tables.forEach((table, counts) ->
+                    tables.merge(table, counts.clone(), (x, y) -> new long[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]}));
             auditEventsOnRequestThreads += other.auditEventsOnRequestThreads;
             auditStoreCpuNanos += other.auditStoreCpuNanos;
             auditPrepareCpuNanos += other.auditPrepareCpuNanos;
@@ -733,11 +910,9 @@ public final class SecurityOverheadBenchmark {
         }
     }
 
-    private record Cpu(long process, long client, long postgres) {
-    }
+    private record Cpu(long process, long client, long postgres) {}
 
-    private record PgStats(long transactions, long scans, long rows, long probes, Map<String, long[]> tables) {
-    }
+    private record PgStats(long transactions, long scans, long rows, long probes, Map<String, long[]> tables) {}
 
     /**
      * PostgreSQL's cumulative counters for the database: transactions, table scans (index and sequential) and rows
@@ -752,7 +927,8 @@ public final class SecurityOverheadBenchmark {
             List<java.sql.Connection> held = new ArrayList<>();
             try {
                 for (HikariDataSource pool : pools) {
-                    int size = pool.getHikariPoolMXBean() == null ? pool.getMaximumPoolSize()
+                    int size = pool.getHikariPoolMXBean() == null
+                            ? pool.getMaximumPoolSize()
                             : pool.getHikariPoolMXBean().getTotalConnections();
                     for (int i = 0; i < size; i++) {
                         java.sql.Connection connection = pool.getConnection();
@@ -786,7 +962,8 @@ public final class SecurityOverheadBenchmark {
                         + "where schemaname not in ('pg_catalog', 'information_schema', 'pg_toast')")) {
                     while (rs.next()) {
                         long[] counts = {rs.getLong(2), rs.getLong(3), rs.getLong(4)};
-                        tables.merge(rs.getString(1), counts, (x, y) -> new long[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]});
+                        tables.merge(
+                                rs.getString(1), counts, (x, y) -> new long[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]});
                         scans += counts[0] + counts[1];
                     }
                 }
@@ -852,8 +1029,13 @@ public final class SecurityOverheadBenchmark {
             String stat = Files.readString(Path.of("/proc", pid, "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // fields[0] is the state (field 3 of proc(5)); ppid is field 4, utime 14, stime 15, cutime 16, cstime 17
-            return new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[11]), Long.parseLong(fields[12]),
-                Long.parseLong(fields[13]), Long.parseLong(fields[14])};
+            return new long[] {
+                Long.parseLong(fields[1]),
+                Long.parseLong(fields[11]),
+                Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]),
+                Long.parseLong(fields[14])
+            };
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -888,10 +1070,12 @@ public final class SecurityOverheadBenchmark {
                 return thread;
             });
             AtomicInteger httpCounter = new AtomicInteger();
-            this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            this.http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10))
                     .executor(Executors.newFixedThreadPool(2, runnable -> {
-                        Thread thread = new Thread(runnable, "bench-" + name + "-http-" + httpCounter.incrementAndGet());
+                        Thread thread =
+                                new Thread(runnable, "bench-" + name + "-http-" + httpCounter.incrementAndGet());
                         thread.setDaemon(true);
                         return thread;
                     }))
@@ -899,7 +1083,8 @@ public final class SecurityOverheadBenchmark {
         }
 
         HttpRequest request(String path, String token) {
-            URI uri = URI.create(path.startsWith("http://") || path.startsWith("https://") ? path : fhirBase + "/" + path);
+            URI uri = URI.create(
+                    path.startsWith("http://") || path.startsWith("https://") ? path : fhirBase + "/" + path);
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                     .timeout(requestTimeout)
                     .header("Accept", "application/fhir+json")
@@ -916,7 +1101,10 @@ public final class SecurityOverheadBenchmark {
             if (response.statusCode() == 200) {
                 resource = fhirContext.newJsonParser().parseResource(response.body());
             }
-            return new Response(response.statusCode(), response.body(), response.body().getBytes(StandardCharsets.UTF_8).length,
+            return new Response(
+                    response.statusCode(),
+                    response.body(),
+                    response.body().getBytes(StandardCharsets.UTF_8).length,
                     resource);
         }
     }
@@ -924,11 +1112,14 @@ public final class SecurityOverheadBenchmark {
     private record Response(int status, String body, int bytes, IBaseResource resource) {
         String summary() {
             if (resource instanceof Bundle bundle) {
-                long matches = bundle.getEntry().stream().filter(entry -> entry.getSearch().getMode()
-                        != Bundle.SearchEntryMode.INCLUDE).count();
+                long matches = bundle.getEntry().stream()
+                        .filter(entry -> entry.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
+                        .count();
                 return matches + " entries" + (bundle.hasTotal() ? " (total " + bundle.getTotal() + ")" : "");
             }
-            return resource == null ? "-" : resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+            return resource == null
+                    ? "-"
+                    : resource.fhirType() + "/" + resource.getIdElement().getIdPart();
         }
     }
 
@@ -1010,7 +1201,12 @@ public final class SecurityOverheadBenchmark {
         final String entriesB;
         final Map<Variant, Slice> slices;
 
-        Result(String phase, int patients, Scenario scenario, String entriesA, String entriesB,
+        Result(
+                String phase,
+                int patients,
+                Scenario scenario,
+                String entriesA,
+                String entriesB,
                 Map<Variant, Slice> slices) {
             this.phase = phase;
             this.patients = patients;
@@ -1031,58 +1227,115 @@ public final class SecurityOverheadBenchmark {
 
         void print() {
             System.out.println();
-            System.out.printf(Locale.ROOT, "-- %s [%s, %,d patients]: %s; A as %s --%n", scenario.name, phase, patients,
-                    scenario.description, scenario.persona.label);
-            System.out.printf(Locale.ROOT, "   %-8s %8s %8s %7s %7s %7s %7s %6s %8s %8s %8s %8s %8s %7s %7s %7s %7s %8s%n",
-                    "variant", "requests", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "errors", "JVM CPU", "client",
-                    "server", "audit", "PG CPU", "GC ms", "events", "PG tx", "scans", "PG rows");
+            System.out.printf(
+                    Locale.ROOT,
+                    "-- %s [%s, %,d patients]: %s; A as %s --%n",
+                    scenario.name,
+                    phase,
+                    patients,
+                    scenario.description,
+                    scenario.persona.label);
+            System.out.printf(
+                    Locale.ROOT,
+                    "   %-8s %8s %8s %7s %7s %7s %7s %6s %8s %8s %8s %8s %8s %7s %7s %7s %7s %8s%n",
+                    "variant",
+                    "requests",
+                    "req/s",
+                    "p50 ms",
+                    "p90 ms",
+                    "p95 ms",
+                    "p99 ms",
+                    "errors",
+                    "JVM CPU",
+                    "client",
+                    "server",
+                    "audit",
+                    "PG CPU",
+                    "GC ms",
+                    "events",
+                    "PG tx",
+                    "scans",
+                    "PG rows");
             slices.forEach(this::line);
             System.out.println("   (CPU columns in ms per request; server = JVM - client; audit = the audit writer's "
                     + "storing, part of server; events = AuditEvents stored; PG tx = transactions, scans = table/index "
                     + "scans, PG rows = rows read: all per request)");
             Slice a = of(secured);
             Slice b = of(open);
-            System.out.printf(Locale.ROOT, "   A/B: throughput %.2f, p50 %.2f, p95 %.2f, p99 %.2f, server CPU %.2f, "
-                    + "PG CPU %.2f%n", a.throughput() / b.throughput(), a.percentileMillis(50) / b.percentileMillis(50),
-                    a.percentileMillis(95) / b.percentileMillis(95), a.percentileMillis(99) / b.percentileMillis(99),
+            System.out.printf(
+                    Locale.ROOT,
+                    "   A/B: throughput %.2f, p50 %.2f, p95 %.2f, p99 %.2f, server CPU %.2f, " + "PG CPU %.2f%n",
+                    a.throughput() / b.throughput(),
+                    a.percentileMillis(50) / b.percentileMillis(50),
+                    a.percentileMillis(95) / b.percentileMillis(95),
+                    a.percentileMillis(99) / b.percentileMillis(99),
                     serverCpu(a) / serverCpu(b),
                     a.perRequestMillis(a.postgresCpuNanos) / b.perRequestMillis(b.postgresCpuNanos));
             Slice a0 = of(securedWithoutAudit);
             if (a0 != null) {
-                System.out.printf(Locale.ROOT, "   (A-audit)/B: throughput %.2f, p50 %.2f, p95 %.2f, p99 %.2f, server "
-                        + "CPU %.2f, PG CPU %.2f%n", a0.throughput() / b.throughput(),
+                System.out.printf(
+                        Locale.ROOT,
+                        "   (A-audit)/B: throughput %.2f, p50 %.2f, p95 %.2f, p99 %.2f, server "
+                                + "CPU %.2f, PG CPU %.2f%n",
+                        a0.throughput() / b.throughput(),
                         a0.percentileMillis(50) / b.percentileMillis(50),
                         a0.percentileMillis(95) / b.percentileMillis(95),
-                        a0.percentileMillis(99) / b.percentileMillis(99), serverCpu(a0) / serverCpu(b),
+                        a0.percentileMillis(99) / b.percentileMillis(99),
+                        serverCpu(a0) / serverCpu(b),
                         a0.perRequestMillis(a0.postgresCpuNanos) / b.perRequestMillis(b.postgresCpuNanos));
             }
             System.out.println("   tables per request (seq scans / index scans / rows read), the 4 most read:");
-            slices.forEach((variant, slice) -> System.out.printf(Locale.ROOT, "     %-8s %s%n", variant.name,
+            slices.forEach((variant, slice) -> System.out.printf(
+                    Locale.ROOT,
+                    "     %-8s %s%n",
+                    variant.name,
                     slice.tables.entrySet().stream()
                             .sorted((x, y) -> Long.compare(y.getValue()[2], x.getValue()[2]))
                             .limit(4)
-                            .map(e -> String.format(Locale.ROOT, "%s %.1f/%.1f/%.0f", e.getKey(),
-                                    perRequest(slice, e.getValue()[0]), perRequest(slice, e.getValue()[1]),
+                            .map(e -> String.format(
+                                    Locale.ROOT,
+                                    "%s %.1f/%.1f/%.0f",
+                                    e.getKey(),
+                                    perRequest(slice, e.getValue()[0]),
+                                    perRequest(slice, e.getValue()[1]),
                                     perRequest(slice, e.getValue()[2])))
                             .collect(Collectors.joining(", "))));
-            System.out.printf(Locale.ROOT, "   audit on A: %d records in %d batches; per record %.3f CPU-ms to build "
-                    + "the row on the request thread and %.3f CPU-ms in the writer thread; %.3f CPU-ms per request in "
-                    + "the interceptor (building the AuditEvents, storing them, waiting for the commit); %d stored on "
-                    + "request threads%n", a.auditEvents, a.auditBatches,
+            System.out.printf(
+                    Locale.ROOT,
+                    "   audit on A: %d records in %d batches; per record %.3f CPU-ms to build "
+                            + "the row on the request thread and %.3f CPU-ms in the writer thread; %.3f CPU-ms per request in "
+                            + "the interceptor (building the AuditEvents, storing them, waiting for the commit); %d stored on "
+                            + "request threads%n",
+                    a.auditEvents,
+                    a.auditBatches,
                     a.auditEvents == 0 ? 0 : a.auditPrepareCpuNanos / 1e6 / a.auditEvents,
                     a.auditEvents == 0 ? 0 : a.auditStoreCpuNanos / 1e6 / a.auditEvents,
-                    a.perRequestMillis(a.auditRecordCpuNanos), a.auditEventsOnRequestThreads);
+                    a.perRequestMillis(a.auditRecordCpuNanos),
+                    a.auditEventsOnRequestThreads);
         }
 
         private void line(Variant variant, Slice slice) {
-            System.out.printf(Locale.ROOT, "   %-8s %8d %8.1f %7.2f %7.2f %7.2f %7.2f %6d %8.2f %8.2f %8.2f %8.2f %8.2f %7d %7.2f %7.1f %7.1f %8.1f%n",
-                    variant.name, slice.requests(), slice.throughput(), slice.percentileMillis(50),
-                    slice.percentileMillis(90), slice.percentileMillis(95), slice.percentileMillis(99), slice.errors,
-                    slice.perRequestMillis(slice.processCpuNanos), slice.perRequestMillis(slice.clientCpuNanos),
-                    serverCpu(slice), slice.perRequestMillis(slice.auditStoreCpuNanos),
-                    slice.perRequestMillis(slice.postgresCpuNanos), slice.gcMillis,
-                    perRequest(slice, slice.auditEvents), perRequest(slice, slice.pgTransactions),
-                    perRequest(slice, slice.pgScans), perRequest(slice, slice.pgRows));
+            System.out.printf(
+                    Locale.ROOT,
+                    "   %-8s %8d %8.1f %7.2f %7.2f %7.2f %7.2f %6d %8.2f %8.2f %8.2f %8.2f %8.2f %7d %7.2f %7.1f %7.1f %8.1f%n",
+                    variant.name,
+                    slice.requests(),
+                    slice.throughput(),
+                    slice.percentileMillis(50),
+                    slice.percentileMillis(90),
+                    slice.percentileMillis(95),
+                    slice.percentileMillis(99),
+                    slice.errors,
+                    slice.perRequestMillis(slice.processCpuNanos),
+                    slice.perRequestMillis(slice.clientCpuNanos),
+                    serverCpu(slice),
+                    slice.perRequestMillis(slice.auditStoreCpuNanos),
+                    slice.perRequestMillis(slice.postgresCpuNanos),
+                    slice.gcMillis,
+                    perRequest(slice, slice.auditEvents),
+                    perRequest(slice, slice.pgTransactions),
+                    perRequest(slice, slice.pgScans),
+                    perRequest(slice, slice.pgRows));
         }
 
         private double perRequest(Slice slice, long count) {
@@ -1093,13 +1346,21 @@ public final class SecurityOverheadBenchmark {
     private void summary(List<Result> results, String startLoad, String endLoad) {
         boolean split = withoutAuditVariant;
         System.out.println();
-        System.out.printf(Locale.ROOT, "== Summary (markdown): %s, %d workers, %s per scenario and variant after %s "
-                + "warm-up per phase; load average %s at start, %s at end ==%n", ZonedDateTime.now().format(TIMESTAMP),
-                workers, measure, warmup, startLoad, endLoad);
+        System.out.printf(
+                Locale.ROOT,
+                "== Summary (markdown): %s, %d workers, %s per scenario and variant after %s "
+                        + "warm-up per phase; load average %s at start, %s at end ==%n",
+                ZonedDateTime.now().format(TIMESTAMP),
+                workers,
+                measure,
+                warmup,
+                startLoad,
+                endLoad);
         System.out.println();
         System.out.println("| scenario | patients | entries A / B | req/s A | " + (split ? "req/s A-audit | " : "")
                 + "req/s B | A/B req/s | " + (split ? "(A-audit)/B req/s | " : "") + "p50 ms A / B | p95 ms A / B "
-                + "| p99 ms A / B | CPU-ms/req A / " + (split ? "A-audit / " : "") + "B | A/B CPU | PG CPU-ms/req A / B "
+                + "| p99 ms A / B | CPU-ms/req A / " + (split ? "A-audit / " : "")
+                + "B | A/B CPU | PG CPU-ms/req A / B "
                 + "| errors |");
         System.out.println("| --- | ---: | --- | ---: | " + (split ? "---: | " : "") + "---: | ---: | "
                 + (split ? "---: | " : "") + "---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -1107,22 +1368,38 @@ public final class SecurityOverheadBenchmark {
             Slice a = r.of(secured);
             Slice a0 = r.of(securedWithoutAudit);
             Slice b = r.of(open);
-            int errors = r.slices.values().stream().mapToInt(slice -> slice.errors).sum();
-            System.out.printf(Locale.ROOT, "| %s | %,d | %s / %s | %.0f | %s%.0f | %.2f | %s%.1f / %.1f | %.1f / %.1f "
-                    + "| %.1f / %.1f | %.2f / %s%.2f | %.2f | %.2f / %.2f | %d |%n", r.scenario.name, r.patients,
-                    shortEntries(r.entriesA), shortEntries(r.entriesB), a.throughput(),
-                    split ? String.format(Locale.ROOT, "%.0f | ", a0.throughput()) : "", b.throughput(),
+            int errors =
+                    r.slices.values().stream().mapToInt(slice -> slice.errors).sum();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %,d | %s / %s | %.0f | %s%.0f | %.2f | %s%.1f / %.1f | %.1f / %.1f "
+                            + "| %.1f / %.1f | %.2f / %s%.2f | %.2f | %.2f / %.2f | %d |%n",
+                    r.scenario.name,
+                    r.patients,
+                    shortEntries(r.entriesA),
+                    shortEntries(r.entriesB),
+                    a.throughput(),
+                    split ? String.format(Locale.ROOT, "%.0f | ", a0.throughput()) : "",
+                    b.throughput(),
                     a.throughput() / b.throughput(),
                     split ? String.format(Locale.ROOT, "%.2f | ", a0.throughput() / b.throughput()) : "",
-                    a.percentileMillis(50), b.percentileMillis(50), a.percentileMillis(95), b.percentileMillis(95),
-                    a.percentileMillis(99), b.percentileMillis(99),
-                    r.serverCpu(a), split ? String.format(Locale.ROOT, "%.2f / ", r.serverCpu(a0)) : "",
-                    r.serverCpu(b), r.serverCpu(a) / r.serverCpu(b), a.perRequestMillis(a.postgresCpuNanos),
-                    b.perRequestMillis(b.postgresCpuNanos), errors);
+                    a.percentileMillis(50),
+                    b.percentileMillis(50),
+                    a.percentileMillis(95),
+                    b.percentileMillis(95),
+                    a.percentileMillis(99),
+                    b.percentileMillis(99),
+                    r.serverCpu(a),
+                    split ? String.format(Locale.ROOT, "%.2f / ", r.serverCpu(a0)) : "",
+                    r.serverCpu(b),
+                    r.serverCpu(a) / r.serverCpu(b),
+                    a.perRequestMillis(a.postgresCpuNanos),
+                    b.perRequestMillis(b.postgresCpuNanos),
+                    errors);
         }
         System.out.println();
-        System.out.println("A = security on (token, scopes, consent, narrowing, release hold, audit)" + (split
-                ? "; A-audit = the same with the audit interceptor unregistered" : "") + "; B = "
+        System.out.println("A = security on (token, scopes, consent, narrowing, release hold, audit)"
+                + (split ? "; A-audit = the same with the audit interceptor unregistered" : "") + "; B = "
                 + "caregate.security.enabled=false, no token. CPU-ms/req = this JVM's CPU (the nodes take turns) minus "
                 + "the load generator's threads, A's including the storing of its audit records (drained after each "
                 + "slice); A/B CPU = A's CPU-ms/req over B's; PG CPU = the embedded PostgreSQL's processes.");
@@ -1134,14 +1411,19 @@ public final class SecurityOverheadBenchmark {
     private void panelComparison(List<Result> results) {
         Map<String, Result> seed = new LinkedHashMap<>();
         results.stream().filter(r -> r.phase.equals("seed")).forEach(r -> seed.put(r.scenario.name, r));
-        List<Result[]> pairs = results.stream().filter(r -> r.phase.equals("panel") && seed.containsKey(r.scenario.name))
-                .map(r -> new Result[] {seed.get(r.scenario.name), r}).toList();
+        List<Result[]> pairs = results.stream()
+                .filter(r -> r.phase.equals("panel") && seed.containsKey(r.scenario.name))
+                .map(r -> new Result[] {seed.get(r.scenario.name), r})
+                .toList();
         if (pairs.isEmpty()) {
             return;
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "== Panel size (markdown): %,d patients (seed) against %,d (seed + panel) ==%n",
-                pairs.get(0)[0].patients, pairs.get(0)[1].patients);
+        System.out.printf(
+                Locale.ROOT,
+                "== Panel size (markdown): %,d patients (seed) against %,d (seed + panel) ==%n",
+                pairs.get(0)[0].patients,
+                pairs.get(0)[1].patients);
         System.out.println();
         System.out.println("| scenario | entries A seed / panel | req/s A seed / panel | p50 ms A seed / panel "
                 + "| p95 ms A seed / panel | CPU-ms/req A seed / panel | A panel/seed p50 | A panel/seed CPU "
@@ -1154,12 +1436,26 @@ public final class SecurityOverheadBenchmark {
             Slice pb = pair[1].of(open);
             double p50 = p.percentileMillis(50) / s.percentileMillis(50);
             double cpu = pair[1].serverCpu(p) / pair[0].serverCpu(s);
-            System.out.printf(Locale.ROOT, "| %s | %s / %s | %.0f / %.0f | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f "
-                    + "| %.2f | %.2f | %s | %.2f | %.2f |%n", pair[0].scenario.name, shortEntries(pair[0].entriesA),
-                    shortEntries(pair[1].entriesA), s.throughput(), p.throughput(), s.percentileMillis(50),
-                    p.percentileMillis(50), s.percentileMillis(95), p.percentileMillis(95), pair[0].serverCpu(s),
-                    pair[1].serverCpu(p), p50, cpu, p50 <= 2 && cpu <= 2 ? "yes" : "NO",
-                    pb.percentileMillis(50) / sb.percentileMillis(50), pair[1].serverCpu(pb) / pair[0].serverCpu(sb));
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s / %s | %.0f / %.0f | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f "
+                            + "| %.2f | %.2f | %s | %.2f | %.2f |%n",
+                    pair[0].scenario.name,
+                    shortEntries(pair[0].entriesA),
+                    shortEntries(pair[1].entriesA),
+                    s.throughput(),
+                    p.throughput(),
+                    s.percentileMillis(50),
+                    p.percentileMillis(50),
+                    s.percentileMillis(95),
+                    p.percentileMillis(95),
+                    pair[0].serverCpu(s),
+                    pair[1].serverCpu(p),
+                    p50,
+                    cpu,
+                    p50 <= 2 && cpu <= 2 ? "yes" : "NO",
+                    pb.percentileMillis(50) / sb.percentileMillis(50),
+                    pair[1].serverCpu(pb) / pair[0].serverCpu(sb));
         }
     }
 
@@ -1187,24 +1483,35 @@ public final class SecurityOverheadBenchmark {
             requests += a.requests();
             Slice a0 = r.of(securedWithoutAudit);
             if (a0 != null && a.auditEvents > 0) {
-                double perRequest = r.serverCpu(a) + a.perRequestMillis(a.postgresCpuNanos)
-                        - r.serverCpu(a0) - a0.perRequestMillis(a0.postgresCpuNanos);
+                double perRequest = r.serverCpu(a)
+                        + a.perRequestMillis(a.postgresCpuNanos)
+                        - r.serverCpu(a0)
+                        - a0.perRequestMillis(a0.postgresCpuNanos);
                 differenceMillis += perRequest * a.requests();
                 differenceEvents += a.auditEvents;
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "== Audit (%s): %,d records stored for %,d requests of A in %,d batches; per "
-                + "stored record %.3f CPU-ms in this JVM (%.3f building the row on the request thread + %.3f in the "
-                + "writer thread's batch insert and commit); the interceptor as a whole %.3f CPU-ms per request ==%n",
-                auditWriter.getClass().getSimpleName(), events, requests, batches,
+        System.out.printf(
+                Locale.ROOT,
+                "== Audit (%s): %,d records stored for %,d requests of A in %,d batches; per "
+                        + "stored record %.3f CPU-ms in this JVM (%.3f building the row on the request thread + %.3f in the "
+                        + "writer thread's batch insert and commit); the interceptor as a whole %.3f CPU-ms per request ==%n",
+                auditWriter.getClass().getSimpleName(),
+                events,
+                requests,
+                batches,
                 events == 0 ? Double.NaN : (prepareCpu + storeCpu) / 1e6 / events,
-                events == 0 ? Double.NaN : prepareCpu / 1e6 / events, events == 0 ? Double.NaN : storeCpu / 1e6 / events,
+                events == 0 ? Double.NaN : prepareCpu / 1e6 / events,
+                events == 0 ? Double.NaN : storeCpu / 1e6 / events,
                 requests == 0 ? Double.NaN : interceptorCpu / 1e6 / requests);
         if (differenceEvents > 0) {
-            System.out.printf(Locale.ROOT, "   A minus A-audit (JVM + PostgreSQL CPU, so building the AuditEvents and "
-                    + "PostgreSQL's insert and commit too): %.3f CPU-ms per stored record (noisy: a difference of two "
-                    + "measurements)%n", differenceMillis / differenceEvents);
+            System.out.printf(
+                    Locale.ROOT,
+                    "   A minus A-audit (JVM + PostgreSQL CPU, so building the AuditEvents and "
+                            + "PostgreSQL's insert and commit too): %.3f CPU-ms per stored record (noisy: a difference of two "
+                            + "measurements)%n",
+                    differenceMillis / differenceEvents);
         }
     }
 
@@ -1218,22 +1525,37 @@ public final class SecurityOverheadBenchmark {
     private void header(String load, Path data) {
         var runtime = ManagementFactory.getRuntimeMXBean();
         System.out.println();
-        System.out.println("== CareGate security overhead: node A (security on) vs node B (caregate.security.enabled=false), "
-                + "one JVM, one PostgreSQL ==");
+        System.out.println(
+                "== CareGate security overhead: node A (security on) vs node B (caregate.security.enabled=false), "
+                        + "one JVM, one PostgreSQL ==");
         System.out.println("date:          " + ZonedDateTime.now().format(TIMESTAMP));
-        System.out.println("load average:  " + load + " (1, 5, 15 min) at start; " + os.getAvailableProcessors()
-                + " processors");
+        System.out.println(
+                "load average:  " + load + " (1, 5, 15 min) at start; " + os.getAvailableProcessors() + " processors");
         System.out.println("JVM:           " + runtime.getVmName() + " " + runtime.getVmVersion() + " (Java "
                 + Runtime.version() + ")");
         System.out.println("JVM arguments: " + String.join(" ", runtime.getInputArguments()));
-        System.out.println("GC:            " + ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")) + "; max heap "
+        System.out.println("GC:            "
+                + ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(GarbageCollectorMXBean::getName)
+                        .collect(Collectors.joining(", "))
+                + "; max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
-        System.out.printf(Locale.ROOT, "settings:      benchmark.workers=%d benchmark.warmup=%s benchmark.measure=%s "
-                + "benchmark.rounds=%d benchmark.scenarios=%s benchmark.panel=%d benchmark.panel-observations=%d "
-                + "benchmark.panel-batch=%d benchmark.seed-phase=%s benchmark.without-audit=%s benchmark.timeout=%s%n",
-                workers, warmup, measure, rounds, only.isEmpty() ? "(all)" : String.join(",", only), panel,
-                panelObservations, panelBatch, seedPhase, withoutAuditVariant, requestTimeout);
+        System.out.printf(
+                Locale.ROOT,
+                "settings:      benchmark.workers=%d benchmark.warmup=%s benchmark.measure=%s "
+                        + "benchmark.rounds=%d benchmark.scenarios=%s benchmark.panel=%d benchmark.panel-observations=%d "
+                        + "benchmark.panel-batch=%d benchmark.seed-phase=%s benchmark.without-audit=%s benchmark.timeout=%s%n",
+                workers,
+                warmup,
+                measure,
+                rounds,
+                only.isEmpty() ? "(all)" : String.join(",", only),
+                panel,
+                panelObservations,
+                panelBatch,
+                seedPhase,
+                withoutAuditVariant,
+                requestTimeout);
         System.out.println("data:          " + data);
         System.out.println();
     }
@@ -1243,13 +1565,16 @@ public final class SecurityOverheadBenchmark {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException | RuntimeException e) {
-            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            return String.format(
+                    Locale.ROOT,
+                    "%.2f",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 
     private static void log(String format, Object... arguments) {
-        System.out.printf(Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), String.format(Locale.ROOT, format,
-                arguments));
+        System.out.printf(
+                Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), String.format(Locale.ROOT, format, arguments));
     }
 
     // ----- small helpers -----
@@ -1267,7 +1592,8 @@ public final class SecurityOverheadBenchmark {
                 return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
             }
             if (value.endsWith("m")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000));
+                return Duration.ofMillis(
+                        Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000));
             }
             return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)); // plain number: seconds
         } catch (RuntimeException e) {
@@ -1276,7 +1602,10 @@ public final class SecurityOverheadBenchmark {
     }
 
     private static List<String> csv(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toList());
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toList());
     }
 
     private static Path dataDirectory() throws IOException {
@@ -1298,7 +1627,8 @@ public final class SecurityOverheadBenchmark {
     }
 
     /** Stops node B, then node A (and with it the embedded PostgreSQL), and removes the temporary database. */
-    private static void stop(ConfigurableApplicationContext contextB, ConfigurableApplicationContext contextA, Path data) {
+    private static void stop(
+            ConfigurableApplicationContext contextB, ConfigurableApplicationContext contextA, Path data) {
         contextB.close();
         contextA.close();
         if (Boolean.getBoolean("benchmark.keep-data")) {
@@ -1306,12 +1636,12 @@ public final class SecurityOverheadBenchmark {
             return;
         }
         try (var paths = Files.walk(data)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             log("could not remove %s: %s", data, e);
         }
     }
 
-    private SecurityOverheadBenchmark() {
-    }
+    private SecurityOverheadBenchmark() {}
 }

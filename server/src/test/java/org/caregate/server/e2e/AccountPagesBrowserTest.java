@@ -45,8 +45,10 @@ class AccountPagesBrowserTest extends FullStackTest {
 
     @Autowired
     private DaoRegistry daoRegistry;
+
     @Autowired
     private AccountInvitations invitations;
+
     @Autowired
     private UserAccountService accounts;
 
@@ -65,13 +67,22 @@ class AccountPagesBrowserTest extends FullStackTest {
         String username = unique("rosa");
         String password = "una contraseña larga de verdad";
 
-        JsonNode run = walk("es", steps()
-                .go(link).inspect("account-setup-es")
-                .fill("#username", username).fill("#password", password).fill("#confirmation", password)
-                .click("button[type=submit]").inspect("account-ready-es")
-                .click("#sign-in").inspect("account-login-es")
-                .fill("#username", username).fill("#password", password).click("button[type=submit]")
-                .click("#apps-link").inspect("account-apps-es"));
+        JsonNode run = walk(
+                "es",
+                steps().go(link)
+                        .inspect("account-setup-es")
+                        .fill("#username", username)
+                        .fill("#password", password)
+                        .fill("#confirmation", password)
+                        .click("button[type=submit]")
+                        .inspect("account-ready-es")
+                        .click("#sign-in")
+                        .inspect("account-login-es")
+                        .fill("#username", username)
+                        .fill("#password", password)
+                        .click("button[type=submit]")
+                        .click("#apps-link")
+                        .inspect("account-apps-es"));
 
         assertAccessible(run, "account-setup-es", "es", "Cree su cuenta de CareGate");
         assertThat(run.path("pages").path("account-setup-es").path("body").asText())
@@ -86,49 +97,85 @@ class AccountPagesBrowserTest extends FullStackTest {
     void passwordResetWhenLockedOutByWrongPasswordsThenTheEmailedLinkSetsANewOneAndSigningInWorks() {
         String username = unique("locked");
         String email = username + "@example.org";
-        accounts.create(username, "the old password 1", "Locked Person", "Patient/pat-adult-alice", UserKind.PATIENT,
-                null, Set.of(), email);
+        accounts.create(
+                username,
+                "the old password 1",
+                "Locked Person",
+                "Patient/pat-adult-alice",
+                UserKind.PATIENT,
+                null,
+                Set.of(),
+                email);
         Steps lockout = steps().go("/auth/login");
         for (int attempt = 1; attempt <= 5; attempt++) {
-            lockout.fill("#username", username).fill("#password", "wrong password " + attempt)
+            lockout.fill("#username", username)
+                    .fill("#password", "wrong password " + attempt)
                     .click("button[type=submit]");
         }
-        lockout.inspect("account-locked").go("/auth/account/reset").inspect("account-reset-request")
-                .fill("#identifier", email).click("button[type=submit]").inspect("account-reset-sent");
+        lockout.inspect("account-locked")
+                .go("/auth/account/reset")
+                .inspect("account-reset-request")
+                .fill("#identifier", email)
+                .click("button[type=submit]")
+                .inspect("account-reset-sent");
         JsonNode locked = walk("en", lockout);
         assertAccessible(locked, "account-locked", "en", "Sign in to CareGate");
         assertThat(texts(locked.path("pages").path("account-locked").path("alerts")))
                 .containsExactly("Too many failed sign-ins with this user name. Wait 15 minutes and try again, or"
                         + " reset your password.");
         assertAccessible(locked, "account-reset-request", "en", "Reset your password");
-        assertThat(texts(locked.path("pages").path("account-reset-sent").path("statuses")).get(0))
+        assertThat(texts(locked.path("pages").path("account-reset-sent").path("statuses"))
+                        .get(0))
                 .startsWith("If an active account matches, we have sent an e-mail");
 
         String link = MAIL.last(email).link("/auth/account/reset/new");
-        JsonNode reset = walk("en", steps().go(link).inspect("account-reset-new")
-                .fill("#password", "the new password 2").fill("#confirmation", "the new password 2")
-                .click("button[type=submit]").inspect("account-reset-done")
-                .fill("#username", username).fill("#password", "the new password 2").click("button[type=submit]")
-                .inspect("account-after-reset"));
+        JsonNode reset = walk(
+                "en",
+                steps().go(link)
+                        .inspect("account-reset-new")
+                        .fill("#password", "the new password 2")
+                        .fill("#confirmation", "the new password 2")
+                        .click("button[type=submit]")
+                        .inspect("account-reset-done")
+                        .fill("#username", username)
+                        .fill("#password", "the new password 2")
+                        .click("button[type=submit]")
+                        .inspect("account-after-reset"));
         assertAccessible(reset, "account-reset-new", "en", "Choose a new password");
         assertThat(texts(reset.path("pages").path("account-reset-done").path("statuses")))
                 .contains("Your password has been changed. Sign in with the new password.");
-        assertThat(reset.path("pages").path("account-after-reset").path("path").asText()).isEqualTo("/portal/");
+        assertThat(reset.path("pages").path("account-after-reset").path("path").asText())
+                .isEqualTo("/portal/");
     }
 
     @Test
     void mfaWhenNewPractitionerSignsInThenEnrolsWithTheAppAndIsShownRecoveryCodes() {
         String username = unique("dr.new");
-        accounts.create(username, "practitioner password 1", "Dr New", "Practitioner/prac-north-gp",
-                UserKind.PRACTITIONER, "org-clinic-north", Set.of("clinician"), null);
-        JsonNode run = walk("en", steps().go("/portal/")
-                .fill("#username", username).fill("#password", "practitioner password 1").click("button[type=submit]")
-                .inspect("account-mfa-enrol")
-                .totp("#totp-secret", "#code").click("button[type=submit]").inspect("account-mfa-recovery")
-                .click("#continue").inspect("account-mfa-home"));
+        accounts.create(
+                username,
+                "practitioner password 1",
+                "Dr New",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                "org-clinic-north",
+                Set.of("clinician"),
+                null);
+        JsonNode run = walk(
+                "en",
+                steps().go("/portal/")
+                        .fill("#username", username)
+                        .fill("#password", "practitioner password 1")
+                        .click("button[type=submit]")
+                        .inspect("account-mfa-enrol")
+                        .totp("#totp-secret", "#code")
+                        .click("button[type=submit]")
+                        .inspect("account-mfa-recovery")
+                        .click("#continue")
+                        .inspect("account-mfa-home"));
         assertAccessible(run, "account-mfa-enrol", "en", "Set up two-step sign-in");
         assertAccessible(run, "account-mfa-recovery", "en", "Your recovery codes");
-        assertThat(run.path("pages").path("account-mfa-home").path("path").asText()).isEqualTo("/portal/");
+        assertThat(run.path("pages").path("account-mfa-home").path("path").asText())
+                .isEqualTo("/portal/");
         assertThat(accounts.totpSecret(username)).isPresent();
     }
 
@@ -136,23 +183,37 @@ class AccountPagesBrowserTest extends FullStackTest {
 
     private static void assertAccessible(JsonNode run, String name, String lang, String heading) {
         JsonNode page = run.path("pages").path(name);
-        assertThat(page.isMissingNode()).as("page %s was inspected: %s", name, run).isFalse();
+        assertThat(page.isMissingNode())
+                .as("page %s was inspected: %s", name, run)
+                .isFalse();
         assertThat(page.path("lang").asText()).as("%s: html lang", name).isEqualTo(lang);
         assertThat(page.path("heading").asText()).as("%s: h1", name).isEqualTo(heading);
-        assertThat(texts(page.path("languageSwitch"))).as("%s: language switch", name).containsExactly("en", "es");
-        assertThat(page.path("unlabelledControls")).as("%s: controls without a label", name).isEmpty();
-        assertThat(page.path("horizontalOverflow").asBoolean()).as("%s: wider than the phone", name).isFalse();
-        assertThat(page.path("axeViolations")).as("%s: axe-core WCAG A/AA violations", name).isEmpty();
+        assertThat(texts(page.path("languageSwitch")))
+                .as("%s: language switch", name)
+                .containsExactly("en", "es");
+        assertThat(page.path("unlabelledControls"))
+                .as("%s: controls without a label", name)
+                .isEmpty();
+        assertThat(page.path("horizontalOverflow").asBoolean())
+                .as("%s: wider than the phone", name)
+                .isFalse();
+        assertThat(page.path("axeViolations"))
+                .as("%s: axe-core WCAG A/AA violations", name)
+                .isEmpty();
     }
 
     private static JsonNode walk(String language, Steps steps) {
-        ObjectNode input = JSON.createObjectNode().put("baseUrl", BASE_URL).put("screenshots", SCREENSHOTS.toString())
+        ObjectNode input = JSON.createObjectNode()
+                .put("baseUrl", BASE_URL)
+                .put("screenshots", SCREENSHOTS.toString())
                 .put("language", language);
         input.set("steps", steps.array);
-        NodeScripts.Result result = NodeScripts.node("page-steps", Duration.ofMinutes(2), "page-steps.js",
-                input.toString());
+        NodeScripts.Result result =
+                NodeScripts.node("page-steps", Duration.ofMinutes(2), "page-steps.js", input.toString());
         JsonNode report = NodeScripts.jsonReport("page-steps.js", result);
-        assertThat(report.path("ok").asBoolean()).as("page-steps.js: %s", result.describe()).isTrue();
+        assertThat(report.path("ok").asBoolean())
+                .as("page-steps.js: %s", result.describe())
+                .isTrue();
         return report;
     }
 
@@ -197,7 +258,9 @@ class AccountPagesBrowserTest extends FullStackTest {
         LocalDate born = LocalDate.now(clock.withZone(FACILITY)).minusYears(45);
         patient.setBirthDateElement(new DateType(born.toString()));
         patient.getBirthDateElement().setPrecision(TemporalPrecisionEnum.DAY);
-        patient.addTelecom(new ContactPoint().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email));
+        patient.addTelecom(new ContactPoint()
+                .setSystem(ContactPoint.ContactPointSystem.EMAIL)
+                .setValue(email));
         daoRegistry.getResourceDao(Patient.class).update(patient, new SystemRequestDetails());
         return patient;
     }

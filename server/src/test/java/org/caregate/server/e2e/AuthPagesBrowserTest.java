@@ -30,10 +30,18 @@ class AuthPagesBrowserTest extends FullStackTest {
         if (run != null) {
             return;
         }
-        NodeScripts.Result result = NodeScripts.node("auth-pages", Duration.ofMinutes(2), "auth-pages.js",
-                JSON.createObjectNode().put("baseUrl", BASE_URL).put("screenshots", SCREENSHOTS.toString()).toString());
+        NodeScripts.Result result = NodeScripts.node(
+                "auth-pages",
+                Duration.ofMinutes(2),
+                "auth-pages.js",
+                JSON.createObjectNode()
+                        .put("baseUrl", BASE_URL)
+                        .put("screenshots", SCREENSHOTS.toString())
+                        .toString());
         JsonNode report = NodeScripts.jsonReport("auth-pages.js", result);
-        assertThat(report.path("ok").asBoolean()).as("auth-pages.js: %s", result.describe()).isTrue();
+        assertThat(report.path("ok").asBoolean())
+                .as("auth-pages.js: %s", result.describe())
+                .isTrue();
         run = report;
     }
 
@@ -41,7 +49,8 @@ class AuthPagesBrowserTest extends FullStackTest {
     void loginPageWhenOpenedOnAPhoneThenLabelledAndFitsTheScreen() {
         assertUsableOnAPhone(page("login"), "/auth/login", "Sign in to CareGate");
         assertThat(page("login").path("smallestInputFontPx").asDouble())
-                .as("text inputs at 16px or more (smaller makes mobile browsers zoom in)").isGreaterThanOrEqualTo(16);
+                .as("text inputs at 16px or more (smaller makes mobile browsers zoom in)")
+                .isGreaterThanOrEqualTo(16);
     }
 
     @Test
@@ -58,10 +67,13 @@ class AuthPagesBrowserTest extends FullStackTest {
         List<String> offered = new ArrayList<>();
         approval.path("scopes").forEach(box -> {
             offered.add(box.path("scope").asText());
-            assertThat(box.path("checked").asBoolean()).as("%s ticked by default", box).isTrue();
+            assertThat(box.path("checked").asBoolean())
+                    .as("%s ticked by default", box)
+                    .isTrue();
         });
-        assertThat(offered).containsExactlyInAnyOrder("openid", "fhirUser", "launch/patient", "patient/Patient.rs",
-                "patient/Observation.rs");
+        assertThat(offered)
+                .containsExactlyInAnyOrder(
+                        "openid", "fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs");
 
         assertThat(run.path("patient").asText()).isEqualTo("pat-family-4");
         assertThat(run.path("grantedScope").asText().split(" "))
@@ -76,10 +88,15 @@ class AuthPagesBrowserTest extends FullStackTest {
         assertThat(page.path("heading").asText()).as("h1").startsWith(heading);
         assertThat(page.path("title").asText()).as("title").endsWith("CareGate");
         assertThat(page.path("controls").asInt()).as("form controls").isPositive();
-        assertThat(page.path("unlabelledControls")).as("controls without a label").isEmpty();
-        assertThat(page.path("horizontalOverflow").asBoolean()).as("wider than 390 px").isFalse();
+        assertThat(page.path("unlabelledControls"))
+                .as("controls without a label")
+                .isEmpty();
+        assertThat(page.path("horizontalOverflow").asBoolean())
+                .as("wider than 390 px")
+                .isFalse();
         assertThat(page.path("bodyFontPx").asDouble()).as("body text size").isGreaterThanOrEqualTo(16);
-        assertThat(page.path("smallestButtonPx").asDouble()).as("buttons at least 24 px (WCAG 2.2 target size)")
+        assertThat(page.path("smallestButtonPx").asDouble())
+                .as("buttons at least 24 px (WCAG 2.2 target size)")
                 .isGreaterThanOrEqualTo(24);
         assertThat(Path.of(page.path("screenshot").asText())).as("screenshot").exists();
     }

@@ -56,22 +56,40 @@ class BackendServicesClientTest extends FullStackTest {
     void patientSearchWhenTheNorthClinicsEhrHasABackendTokenThenItGetsTheClinicsPatientsOnly() throws Exception {
         IGenericClient client = clientWithToken("system/*.rs");
 
-        Bundle page = client.search().forResource(Patient.class).count(3).returnBundle(Bundle.class).execute();
+        Bundle page = client.search()
+                .forResource(Patient.class)
+                .count(3)
+                .returnBundle(Bundle.class)
+                .execute();
         List<String> ids = new ArrayList<>();
         while (true) {
-            page.getEntry().forEach(entry -> ids.add(entry.getResource().getIdElement().getIdPart()));
+            page.getEntry()
+                    .forEach(entry -> ids.add(entry.getResource().getIdElement().getIdPart()));
             if (page.getLink(Bundle.LINK_NEXT) == null) {
                 break;
             }
             page = client.loadPage().next(page).execute();
         }
 
-        assertThat(ids).as("the north clinic's patients (seed-data/README.md), over several pages of 3")
+        assertThat(ids)
+                .as("the north clinic's patients (seed-data/README.md), over several pages of 3")
                 .doesNotHaveDuplicates()
-                .contains("pat-parent-garcia", "pat-family-4", "pat-family-11", "pat-family-13", "pat-family-17",
-                        "pat-adult-alice", "pat-adult-bob", "pat-incapacitated")
+                .contains(
+                        "pat-parent-garcia",
+                        "pat-family-4",
+                        "pat-family-11",
+                        "pat-family-13",
+                        "pat-family-17",
+                        "pat-adult-alice",
+                        "pat-adult-bob",
+                        "pat-incapacitated")
                 .as("not Carol, who refused the clinic, nor the other clinics' patients")
-                .doesNotContain("pat-adult-carol", "pat-adult-dan", "pat-adult-erin", "pat-adult-frank", "pat-adult-18",
+                .doesNotContain(
+                        "pat-adult-carol",
+                        "pat-adult-dan",
+                        "pat-adult-erin",
+                        "pat-adult-frank",
+                        "pat-adult-18",
                         "pat-dr-south");
     }
 
@@ -79,53 +97,87 @@ class BackendServicesClientTest extends FullStackTest {
     void readWhenThePatientRefusedSharingWithTheClinicThenForbiddenNamingTheRule() throws Exception {
         IGenericClient client = clientWithToken("system/*.rs");
 
-        assertThat(client.read().resource(Patient.class).withId("pat-adult-bob").execute().getNameFirstRep().getFamily())
+        assertThat(client.read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-bob")
+                        .execute()
+                        .getNameFirstRep()
+                        .getFamily())
                 .isEqualTo("Thompson");
-        assertThatThrownBy(() -> client.read().resource(Patient.class).withId("pat-adult-carol").execute())
-                .isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("rule 'patient-opt-out'");
+        assertThatThrownBy(() -> client.read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-carol")
+                        .execute())
+                .isInstanceOf(ForbiddenOperationException.class)
+                .hasMessageContaining("rule 'patient-opt-out'");
     }
 
     /** Discovery, token request, HAPI client: what the EHR does once per token lifetime (at most 5 minutes). */
     private IGenericClient clientWithToken(String scope) throws Exception {
-        JsonNode smart = JSON.readTree(send(HttpRequest.newBuilder(URI.create(FHIR_BASE + "/.well-known/smart-configuration"))
-                .header("Accept", "application/json").GET().build()));
+        JsonNode smart =
+                JSON.readTree(send(HttpRequest.newBuilder(URI.create(FHIR_BASE + "/.well-known/smart-configuration"))
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build()));
         String tokenEndpoint = smart.path("token_endpoint").asText();
-        assertThat(smart.path("token_endpoint_auth_methods_supported").toString()).contains("private_key_jwt");
+        assertThat(smart.path("token_endpoint_auth_methods_supported").toString())
+                .contains("private_key_jwt");
 
-        String form = Map.of("grant_type", "client_credentials", "scope", scope,
-                        "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                        "client_assertion", clientAssertion(tokenEndpoint))
-                .entrySet().stream()
+        String form = Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "scope",
+                        scope,
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                        "client_assertion",
+                        clientAssertion(tokenEndpoint))
+                .entrySet()
+                .stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         JsonNode token = JSON.readTree(send(HttpRequest.newBuilder(URI.create(tokenEndpoint))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build()));
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build()));
         assertThat(token.path("token_type").asText()).isEqualToIgnoringCase("bearer");
         assertThat(token.path("scope").asText()).isEqualTo(scope);
         assertThat(token.path("expires_in").asInt()).isBetween(1, 300);
 
         IGenericClient client = fhirClient();
-        client.registerInterceptor(new BearerTokenAuthInterceptor(token.path("access_token").asText()));
+        client.registerInterceptor(
+                new BearerTokenAuthInterceptor(token.path("access_token").asText()));
         return client;
     }
 
     /** RFC 7523 client assertion (SMART Backend Services): iss = sub = client id, aud = token endpoint, unique jti. */
     private String clientAssertion(String tokenEndpoint) throws Exception {
-        ECKey key = (ECKey) JWK.parse(Files.readString(dataDir.resolve("dev-credentials").resolve(CLIENT_ID + ".jwk.json")));
+        ECKey key = (ECKey)
+                JWK.parse(Files.readString(dataDir.resolve("dev-credentials").resolve(CLIENT_ID + ".jwk.json")));
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(CLIENT_ID).subject(CLIENT_ID).audience(tokenEndpoint)
-                .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(240))).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(CLIENT_ID)
+                .subject(CLIENT_ID)
+                .audience(tokenEndpoint)
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(240)))
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES384)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
     }
 
     private String send(HttpRequest request) throws Exception {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", request.method(), request.uri(), response.body())
+        assertThat(response.statusCode())
+                .as("%s %s: %s", request.method(), request.uri(), response.body())
                 .isEqualTo(200);
         return response.body();
     }

@@ -26,14 +26,14 @@ final class NodeScripts {
 
     /** The server module (Maven runs the tests there). */
     static final Path SERVER_MODULE = locateServerModule();
+
     static final Path NODE_PROJECT = SERVER_MODULE.resolve("src/test/node");
     static final Path REPOSITORY = SERVER_MODULE.getParent();
     static final Path OUTPUT = SERVER_MODULE.resolve("target/e2e");
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CAREGATE_CHROMIUM", "/usr/bin/chromium"));
     private static final String INSTALL = "server/src/test/scripts/install-test-tools.sh";
 
-    private NodeScripts() {
-    }
+    private NodeScripts() {}
 
     /** Fails, naming the install script, unless {@code npm ci} has run in the Node project. */
     static void requireNodePackages() {
@@ -69,8 +69,10 @@ final class NodeScripts {
             Files.createDirectories(OUTPUT);
             Path stdout = OUTPUT.resolve(name + ".stdout.log");
             Path stderr = OUTPUT.resolve(name + ".stderr.log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(NODE_PROJECT.toFile())
-                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(NODE_PROJECT.toFile())
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile());
             builder.environment().put("NO_COLOR", "1");
             builder.environment().put("PUPPETEER_SKIP_DOWNLOAD", "true");
             Process process = builder.start();
@@ -79,7 +81,9 @@ final class NodeScripts {
                 process.destroyForcibly();
                 fail(name + " did not finish within " + timeout + "; output so far in " + stdout + " and " + stderr);
             }
-            return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(stdout, StandardCharsets.UTF_8),
                     Files.readString(stderr, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("could not run " + command, e);

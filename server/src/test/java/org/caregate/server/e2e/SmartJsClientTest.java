@@ -38,8 +38,10 @@ class SmartJsClientTest extends FullStackTest {
     void standaloneLaunchWhenAliceApprovesThenTheAppReadsHerPatientAndObservations() {
         JsonNode run = launch("standalone-alice", options("standalone", "alice"));
 
-        assertThat(run.path("steps").toString()).as("login, no picker (one patient), approval")
-                .contains("/auth/login", "/auth/consent").doesNotContain("/auth/picker");
+        assertThat(run.path("steps").toString())
+                .as("login, no picker (one patient), approval")
+                .contains("/auth/login", "/auth/consent")
+                .doesNotContain("/auth/picker");
         assertThat(texts(run.path("approvalScopes"))).contains("launch/patient", "patient/*.rs");
         JsonNode result = run.path("result");
         assertThat(result.path("patientId").asText()).isEqualTo("pat-adult-alice");
@@ -56,9 +58,9 @@ class SmartJsClientTest extends FullStackTest {
         JsonNode run = launch("standalone-maria", options("standalone", "maria").put("pick", "pat-family-4"));
 
         List<String> offered = new ArrayList<>();
-        run.path("picker").forEach(choice -> offered.add(choice.path("patientId").asText()));
-        assertThat(offered).contains("pat-family-4", "pat-family-11")
-                .doesNotContain("pat-family-13", "pat-family-17");
+        run.path("picker")
+                .forEach(choice -> offered.add(choice.path("patientId").asText()));
+        assertThat(offered).contains("pat-family-4", "pat-family-11").doesNotContain("pat-family-13", "pat-family-17");
         JsonNode result = run.path("result");
         assertThat(result.path("patientId").asText()).isEqualTo("pat-family-4");
         assertThat(result.path("fhirUser").asText()).isEqualTo("Patient/pat-parent-garcia");
@@ -92,16 +94,21 @@ class SmartJsClientTest extends FullStackTest {
     }
 
     private ObjectNode options(String mode, String username) {
-        return JSON.createObjectNode().put("baseUrl", BASE_URL).put("appPort", SMART_APP_PORT).put("mode", mode)
-                .put("username", username).put("password", username + "-dev-password");
+        return JSON.createObjectNode()
+                .put("baseUrl", BASE_URL)
+                .put("appPort", SMART_APP_PORT)
+                .put("mode", mode)
+                .put("username", username)
+                .put("password", username + "-dev-password");
     }
 
     /** Runs smart-launch.js; its JSON report must say ok (the report is in target/e2e/{name}.stdout.log). */
     private static JsonNode launch(String name, ObjectNode options) {
-        NodeScripts.Result result = NodeScripts.node("smart-launch-" + name, Duration.ofMinutes(2), "smart-launch.js",
-                options.toString());
+        NodeScripts.Result result =
+                NodeScripts.node("smart-launch-" + name, Duration.ofMinutes(2), "smart-launch.js", options.toString());
         JsonNode report = NodeScripts.jsonReport("smart-launch.js", result);
-        assertThat(report.path("ok").asBoolean()).as("the SMART JS client's launch: %s", report.toPrettyString())
+        assertThat(report.path("ok").asBoolean())
+                .as("the SMART JS client's launch: %s", report.toPrettyString())
                 .isTrue();
         assertThat(result.exitCode()).as(result.describe()).isZero();
         return report;
@@ -109,7 +116,8 @@ class SmartJsClientTest extends FullStackTest {
 
     private static List<String> subjects(JsonNode result) {
         List<String> subjects = new ArrayList<>();
-        result.path("observations").forEach(observation -> subjects.add(observation.path("subject").asText()));
+        result.path("observations")
+                .forEach(observation -> subjects.add(observation.path("subject").asText()));
         return subjects;
     }
 

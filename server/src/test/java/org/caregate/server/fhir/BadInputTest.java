@@ -48,7 +48,8 @@ class BadInputTest extends FullStackTest {
     void nothingWasStoredAndTheServerStillServes() throws Exception {
         assertThat(resourceCount()).isEqualTo(resourcesBefore);
         HttpResponse<String> read = send(HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient/pat-adult-alice"))
-                .header("Accept", "application/fhir+json").GET());
+                .header("Accept", "application/fhir+json")
+                .GET());
         assertThat(read.statusCode()).isEqualTo(200);
     }
 
@@ -93,7 +94,8 @@ class BadInputTest extends FullStackTest {
     @Test
     void unknownResourceTypeIsRefused() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Spaceship/1"))
-                .header("Accept", "application/fhir+json").GET());
+                .header("Accept", "application/fhir+json")
+                .GET());
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("Unknown resource type 'Spaceship'");
@@ -120,7 +122,8 @@ class BadInputTest extends FullStackTest {
     @Test
     void invalidResourceIdIsRefused() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient/not%20an%20id!"))
-                .header("Accept", "application/fhir+json").GET());
+                .header("Accept", "application/fhir+json")
+                .GET());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("not a valid FHIR resource id");

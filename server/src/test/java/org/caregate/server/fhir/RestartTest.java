@@ -31,8 +31,11 @@ class RestartTest {
             JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
             assertThat(seedLoads(jdbc)).isEqualTo(1);
             Organization organization = new Organization().setName("Created before the restart");
-            createdId = first.getBean(DaoRegistry.class).getResourceDao(Organization.class)
-                    .create(organization, new SystemRequestDetails()).getId().getIdPart();
+            createdId = first.getBean(DaoRegistry.class)
+                    .getResourceDao(Organization.class)
+                    .create(organization, new SystemRequestDetails())
+                    .getId()
+                    .getIdPart();
             resourcesAfterFirstStart = resources(jdbc);
         }
 
@@ -40,7 +43,8 @@ class RestartTest {
             JdbcTemplate jdbc = second.getBean(JdbcTemplate.class);
             assertThat(seedLoads(jdbc)).isEqualTo(1);
             assertThat(resources(jdbc)).isEqualTo(resourcesAfterFirstStart);
-            Organization kept = second.getBean(DaoRegistry.class).getResourceDao(Organization.class)
+            Organization kept = second.getBean(DaoRegistry.class)
+                    .getResourceDao(Organization.class)
                     .read(new org.hl7.fhir.r4.model.IdType("Organization", createdId), new SystemRequestDetails());
             assertThat(kept.getName()).isEqualTo("Created before the restart");
         }
@@ -48,11 +52,12 @@ class RestartTest {
 
     private static ConfigurableApplicationContext start(Path data) throws IOException {
         int port = freePort();
-        return new SpringApplicationBuilder(CareGateApplication.class).run(
-                "--server.port=" + port,
-                "--caregate.public-base-url=http://localhost:" + port,
-                "--caregate.data-dir=" + data,
-                "--caregate.database.embedded.data-directory=" + data.resolve("postgres"));
+        return new SpringApplicationBuilder(CareGateApplication.class)
+                .run(
+                        "--server.port=" + port,
+                        "--caregate.public-base-url=http://localhost:" + port,
+                        "--caregate.data-dir=" + data,
+                        "--caregate.database.embedded.data-directory=" + data.resolve("postgres"));
     }
 
     private static long seedLoads(JdbcTemplate jdbc) {

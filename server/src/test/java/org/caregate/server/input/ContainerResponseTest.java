@@ -38,8 +38,8 @@ class ContainerResponseTest extends FullStackTest {
 
     @Test
     void unknownHttpMethodGetsAnOperationOutcome() {
-        assertOperationOutcome(http.send("FOO /fhir/Patient HTTP/1.1\r\nAccept: application/fhir+json"), 400,
-                "HTTP method \"FOO\"");
+        assertOperationOutcome(
+                http.send("FOO /fhir/Patient HTTP/1.1\r\nAccept: application/fhir+json"), 400, "HTTP method \"FOO\"");
     }
 
     @Test
@@ -63,18 +63,27 @@ class ContainerResponseTest extends FullStackTest {
                 + "Authorization: Bearer " + token + "\r\nAccept: application/fhir+json");
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(fhirContext.newJsonParser().parseResource(Bundle.class, response.body()).getEntry()).isEmpty();
+        assertThat(fhirContext
+                        .newJsonParser()
+                        .parseResource(Bundle.class, response.body())
+                        .getEntry())
+                .isEmpty();
     }
 
     @Test
     void nineKilobyteUrlGetsAnOperationOutcomeNamingTheLimit() {
-        assertOperationOutcome(http.send("GET /fhir/Patient?name=" + "a".repeat(9_000) + " HTTP/1.1\r\n"
-                + "Authorization: Bearer " + token), 400, "caregate.fhir.limits.max-parameter-length");
+        assertOperationOutcome(
+                http.send("GET /fhir/Patient?name=" + "a".repeat(9_000) + " HTTP/1.1\r\n" + "Authorization: Bearer "
+                        + token),
+                400,
+                "caregate.fhir.limits.max-parameter-length");
     }
 
     @Test
     void headersOverTheLimitGetAnOperationOutcome() {
-        assertOperationOutcome(http.send("GET /fhir/Patient HTTP/1.1\r\nX-Padding: " + "a".repeat(40_000)), 400,
+        assertOperationOutcome(
+                http.send("GET /fhir/Patient HTTP/1.1\r\nX-Padding: " + "a".repeat(40_000)),
+                400,
                 "over the size limit");
     }
 
@@ -90,8 +99,8 @@ class ContainerResponseTest extends FullStackTest {
 
     @Test
     void seventeenKilobyteTokenGetsA401WithWwwAuthenticate() {
-        RawHttp.Response response = http.send("GET /fhir/Patient HTTP/1.1\r\nAuthorization: Bearer "
-                + "a".repeat(17_000));
+        RawHttp.Response response =
+                http.send("GET /fhir/Patient HTTP/1.1\r\nAuthorization: Bearer " + "a".repeat(17_000));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
@@ -100,9 +109,9 @@ class ContainerResponseTest extends FullStackTest {
 
     @Test
     void tokenEndpointAnswersAContainerRefusalAsAnOAuthError() {
-        RawHttp.Response response = http.send("POST /auth/token;x=1 HTTP/1.1\r\n"
-                + "Content-Type: application/x-www-form-urlencoded", "grant_type=client_credentials".getBytes(
-                StandardCharsets.US_ASCII));
+        RawHttp.Response response = http.send(
+                "POST /auth/token;x=1 HTTP/1.1\r\n" + "Content-Type: application/x-www-form-urlencoded",
+                "grant_type=client_credentials".getBytes(StandardCharsets.US_ASCII));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.header("Content-Type")).startsWith("application/json");
@@ -116,8 +125,11 @@ class ContainerResponseTest extends FullStackTest {
 
         assertThat(search.status()).as(search.body()).isEqualTo(200);
         Bundle bundle = fhirContext.newJsonParser().parseResource(Bundle.class, search.body());
-        assertThat(bundle.getLink()).isNotEmpty().allSatisfy(link -> assertThat(link.getUrl()).startsWith(FHIR_BASE));
-        assertThat(bundle.getEntry()).allSatisfy(entry -> assertThat(entry.getFullUrl()).startsWith(FHIR_BASE));
+        assertThat(bundle.getLink())
+                .isNotEmpty()
+                .allSatisfy(link -> assertThat(link.getUrl()).startsWith(FHIR_BASE));
+        assertThat(bundle.getEntry())
+                .allSatisfy(entry -> assertThat(entry.getFullUrl()).startsWith(FHIR_BASE));
         assertThat(search.body()).doesNotContain("evil.example");
     }
 
@@ -134,7 +146,8 @@ class ContainerResponseTest extends FullStackTest {
         RawHttp.Response page = http.send("GET /auth/login HTTP/1.1\r\nAccept: text/html");
 
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.header("Content-Security-Policy")).contains("default-src 'none'")
+        assertThat(page.header("Content-Security-Policy"))
+                .contains("default-src 'none'")
                 .contains("frame-ancestors 'none'");
         assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
         assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");

@@ -10,7 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 record FhirStore(long versions, String newestUpdate) {
 
     static FhirStore of(JdbcTemplate jdbc) {
-        return jdbc.queryForObject("select count(*), coalesce(max(res_updated)::text, '') from hfj_res_ver"
+        return jdbc.queryForObject(
+                "select count(*), coalesce(max(res_updated)::text, '') from hfj_res_ver"
                         + " where res_type <> 'AuditEvent'",
                 (row, n) -> new FhirStore(row.getLong(1), row.getString(2)));
     }

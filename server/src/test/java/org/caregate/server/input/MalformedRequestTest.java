@@ -55,8 +55,10 @@ class MalformedRequestTest extends FullStackTest {
     }
 
     private RawHttp.Response send(String method, String path, String headers, byte[] body) {
-        return http.send(method + " " + path + " HTTP/1.1\r\nAuthorization: Bearer " + token
-                + "\r\nAccept: application/fhir+json" + headers, body);
+        return http.send(
+                method + " " + path + " HTTP/1.1\r\nAuthorization: Bearer " + token
+                        + "\r\nAccept: application/fhir+json" + headers,
+                body);
     }
 
     private RawHttp.Response postObservation(String json) {
@@ -78,20 +80,29 @@ class MalformedRequestTest extends FullStackTest {
     }
 
     static void assertNoInternals(String body) {
-        assertThat(body).doesNotContainIgnoringCase("HFJ_").doesNotContain("ERROR: ").doesNotContain("Exception")
-                .doesNotContain("java.").doesNotContain("org.springframework").doesNotContain("insert into")
+        assertThat(body)
+                .doesNotContainIgnoringCase("HFJ_")
+                .doesNotContain("ERROR: ")
+                .doesNotContain("Exception")
+                .doesNotContain("java.")
+                .doesNotContain("org.springframework")
+                .doesNotContain("insert into")
                 .doesNotContain("HAPI-0389");
     }
 
     @Test
     void garbageIfModifiedSinceIsRefused() {
-        assertRefused(get("/fhir/Patient/pat-adult-alice", "\r\nIf-Modified-Since: garbage"), 400,
+        assertRefused(
+                get("/fhir/Patient/pat-adult-alice", "\r\nIf-Modified-Since: garbage"),
+                400,
                 "If-Modified-Since must be an HTTP date");
     }
 
     @Test
     void garbageIfMatchIsRefused() {
-        RawHttp.Response response = send("PUT", "/fhir/Patient/pat-adult-alice",
+        RawHttp.Response response = send(
+                "PUT",
+                "/fhir/Patient/pat-adult-alice",
                 "\r\nContent-Type: application/fhir+json\r\nIf-Match: garbage",
                 utf8("{\"resourceType\":\"Patient\",\"id\":\"pat-adult-alice\"}"));
 
@@ -131,13 +142,18 @@ class MalformedRequestTest extends FullStackTest {
 
     @Test
     void decimalBeyondTheNumberRangeIsRefused() {
-        assertRefused(postObservation(OBSERVATION + ",\"valueQuantity\":{\"value\":1e400}}"), 400,
+        assertRefused(
+                postObservation(OBSERVATION + ",\"valueQuantity\":{\"value\":1e400}}"),
+                400,
                 "outside the range this server can store and search");
     }
 
     @Test
     void decimalBeyondTheNumberRangeInXmlIsRefused() {
-        RawHttp.Response response = send("POST", "/fhir/Observation", "\r\nContent-Type: application/fhir+xml",
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+xml",
                 utf8("<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/>"
                         + "</code><subject><reference value=\"Patient/pat-adult-alice\"/></subject><valueQuantity>"
                         + "<value value=\"1e400\"/></valueQuantity></Observation>"));
@@ -147,14 +163,16 @@ class MalformedRequestTest extends FullStackTest {
 
     @Test
     void loneSurrogateInJsonIsRefused() {
-        assertRefused(postObservation(OBSERVATION + ",\"valueString\":\"a\\ud800b\"}"), 400,
+        assertRefused(
+                postObservation(OBSERVATION + ",\"valueString\":\"a\\ud800b\"}"),
+                400,
                 "half of a UTF-16 surrogate pair");
     }
 
     @Test
     void nulCharacterInJsonIsRefused() {
-        assertRefused(postObservation(OBSERVATION + ",\"valueString\":\"a\\u0000b\"}"), 400,
-                "control character U+0000");
+        assertRefused(
+                postObservation(OBSERVATION + ",\"valueString\":\"a\\u0000b\"}"), 400, "control character U+0000");
     }
 
     @Test
@@ -164,7 +182,9 @@ class MalformedRequestTest extends FullStackTest {
 
     @Test
     void wrongJsonTypeIsRefused() {
-        assertRefused(postObservation(OBSERVATION + ",\"valueInteger\":\"5\"}"), 400,
+        assertRefused(
+                postObservation(OBSERVATION + ",\"valueInteger\":\"5\"}"),
+                400,
                 "Observation.valueInteger must be a JSON number, not a string");
     }
 
@@ -175,7 +195,10 @@ class MalformedRequestTest extends FullStackTest {
 
     @Test
     void xmlWithoutTheFhirNamespaceIsRefused() {
-        RawHttp.Response response = send("POST", "/fhir/Observation", "\r\nContent-Type: application/fhir+xml",
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+xml",
                 utf8("<Observation><status value=\"final\"/><code><text value=\"x\"/></code></Observation>"));
 
         assertRefused(response, 400, "not in the FHIR namespace");
@@ -184,7 +207,10 @@ class MalformedRequestTest extends FullStackTest {
     @Test
     void xmlNestedFiveHundredDeepIsRefused() {
         String deep = "<extension url=\"http://example.org/x\">".repeat(500) + "</extension>".repeat(500);
-        RawHttp.Response response = send("POST", "/fhir/Observation", "\r\nContent-Type: application/fhir+xml",
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+xml",
                 utf8("<Observation xmlns=\"http://hl7.org/fhir\">" + deep + "<status value=\"final\"/></Observation>"));
 
         assertRefused(response, 400, "nests elements more than 100 deep");
@@ -194,13 +220,18 @@ class MalformedRequestTest extends FullStackTest {
     void jsonNestedSixHundredDeepIsRefused() {
         String deep = "[{\"url\":\"http://example.org/x\",\"extension\":".repeat(600) + "[]" + "}]".repeat(600);
 
-        assertRefused(postObservation(OBSERVATION + ",\"extension\":" + deep + "}"), 400,
+        assertRefused(
+                postObservation(OBSERVATION + ",\"extension\":" + deep + "}"),
+                400,
                 "nests objects and arrays more than 100 deep");
     }
 
     @Test
     void xmlWithADoctypeIsRefused() {
-        RawHttp.Response response = send("POST", "/fhir/Observation", "\r\nContent-Type: application/fhir+xml",
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+xml",
                 utf8("<?xml version=\"1.0\"?><!DOCTYPE o [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                         + "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"&x;\"/></Observation>"));
 
@@ -240,8 +271,11 @@ class MalformedRequestTest extends FullStackTest {
         }
         assertThat(compressed.size()).isLessThan(100_000);
 
-        RawHttp.Response response = send("POST", "/fhir/Observation",
-                "\r\nContent-Type: application/fhir+json\r\nContent-Encoding: gzip", compressed.toByteArray());
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+json\r\nContent-Encoding: gzip",
+                compressed.toByteArray());
 
         assertRefused(response, 413, "after decoding its Content-Encoding");
     }
@@ -253,8 +287,11 @@ class MalformedRequestTest extends FullStackTest {
             gzip.write(utf8(OBSERVATION + ",\"valueString\":\"a\\u0000\"}"));
         }
 
-        RawHttp.Response response = send("POST", "/fhir/Observation",
-                "\r\nContent-Type: application/fhir+json\r\nContent-Encoding: gzip", compressed.toByteArray());
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+json\r\nContent-Encoding: gzip",
+                compressed.toByteArray());
 
         // decoded and then checked like any body: the NUL is refused, which shows the body reached the checks
         assertRefused(response, 400, "control character U+0000");
@@ -262,8 +299,11 @@ class MalformedRequestTest extends FullStackTest {
 
     @Test
     void unsupportedContentEncodingIsRefused() {
-        RawHttp.Response response = send("POST", "/fhir/Observation",
-                "\r\nContent-Type: application/fhir+json\r\nContent-Encoding: br", utf8("not brotli"));
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+json\r\nContent-Encoding: br",
+                utf8("not brotli"));
 
         assertRefused(response, 415, "Content-Encoding 'br' is not supported");
     }
@@ -281,7 +321,8 @@ class MalformedRequestTest extends FullStackTest {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertNoInternals(response.body());
         Bundle result = fhirContext.newJsonParser().parseResource(Bundle.class, response.body());
-        assertThat(result.getEntry()).extracting(entry -> entry.getResponse().getStatus().substring(0, 3))
+        assertThat(result.getEntry())
+                .extracting(entry -> entry.getResponse().getStatus().substring(0, 3))
                 .containsExactly("400", "400", "400", "200");
     }
 
@@ -309,8 +350,11 @@ class MalformedRequestTest extends FullStackTest {
 
     @Test
     void conditionalCreateWithAMalformedIfNoneExistIsRefused() {
-        RawHttp.Response response = send("POST", "/fhir/Observation",
-                "\r\nContent-Type: application/fhir+json\r\nIf-None-Exist: identifier=%zz", utf8(OBSERVATION + "}"));
+        RawHttp.Response response = send(
+                "POST",
+                "/fhir/Observation",
+                "\r\nContent-Type: application/fhir+json\r\nIf-None-Exist: identifier=%zz",
+                utf8(OBSERVATION + "}"));
 
         assertRefused(response, 400, "If-None-Exist has a malformed percent-encoding");
     }

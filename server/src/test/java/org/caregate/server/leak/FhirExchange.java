@@ -23,12 +23,14 @@ import java.util.Map;
  */
 record FhirExchange(String method, String url, String requestBody, int status, String contentType, String body) {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** Sends one request with {@code Authorization: Bearer token} and any extra headers. */
-    static FhirExchange send(String method, String url, String token, String body, String bodyType,
-            Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+    static FhirExchange send(
+            String method, String url, String token, String body, String bodyType, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token);
         Map<String, String> all = new LinkedHashMap<>();
         all.put("Accept", "application/fhir+json");
@@ -41,8 +43,13 @@ record FhirExchange(String method, String url, String requestBody, int status, S
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new FhirExchange(method, url, body == null ? "" : body, response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+            return new FhirExchange(
+                    method,
+                    url,
+                    body == null ? "" : body,
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + url, e);
         } catch (InterruptedException e) {

@@ -34,8 +34,7 @@ final class LeakInspector {
      * @param held ids of results held back from the persona (release hold), e.g. {@code Observation/x}
      * @param forbiddenText per forbidden patient id, the strings that identify them (id, MRN, name)
      */
-    record Expectation(Set<String> allowed, Set<String> held, Map<String, List<String>> forbiddenText) {
-    }
+    record Expectation(Set<String> allowed, Set<String> held, Map<String, List<String>> forbiddenText) {}
 
     private final FhirContext fhirContext;
 
@@ -64,8 +63,10 @@ final class LeakInspector {
         String request = exchange.url() + " " + exchange.requestBody();
         expectation.forbiddenText().forEach((patient, texts) -> {
             for (String text : texts) {
-                if (!request.contains(text) && Pattern.compile("\\b" + Pattern.quote(text) + "\\b").matcher(visibleText)
-                        .find()) {
+                if (!request.contains(text)
+                        && Pattern.compile("\\b" + Pattern.quote(text) + "\\b")
+                                .matcher(visibleText)
+                                .find()) {
                     findings.add("text of forbidden patient " + patient + " in the body: '" + text + "'");
                 }
             }
@@ -87,14 +88,17 @@ final class LeakInspector {
 
     /** A searchset complete on one page must count exactly what it shows. */
     private static void inspectTotal(Bundle bundle, List<String> findings) {
-        if (bundle.getType() != Bundle.BundleType.SEARCHSET || !bundle.hasTotal()
-                || bundle.getLink(Bundle.LINK_NEXT) != null || bundle.getLink(Bundle.LINK_PREV) != null
+        if (bundle.getType() != Bundle.BundleType.SEARCHSET
+                || !bundle.hasTotal()
+                || bundle.getLink(Bundle.LINK_NEXT) != null
+                || bundle.getLink(Bundle.LINK_PREV) != null
                 || bundle.getLink("previous") != null) {
             return;
         }
         long matches = bundle.getEntry().stream()
-                .filter(entry -> !entry.hasSearch() || entry.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE
-                        && entry.getSearch().getMode() != Bundle.SearchEntryMode.OUTCOME)
+                .filter(entry -> !entry.hasSearch()
+                        || entry.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE
+                                && entry.getSearch().getMode() != Bundle.SearchEntryMode.OUTCOME)
                 .count();
         if (bundle.getTotal() != matches) {
             findings.add("total " + bundle.getTotal() + " but " + matches + " matches shown");
@@ -107,8 +111,8 @@ final class LeakInspector {
         if ("Patient".equals(resource.fhirType()) && resource.getIdElement().hasIdPart()) {
             owners.add(resource.getIdElement().getIdPart());
         }
-        for (IBaseReference reference : fhirContext.newTerser()
-                .getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
+        for (IBaseReference reference :
+                fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
             IIdType target = reference.getReferenceElement();
             if (target != null && "Patient".equals(target.getResourceType()) && target.hasIdPart()) {
                 owners.add(target.getIdPart());
@@ -147,8 +151,10 @@ final class LeakInspector {
         }
     }
 
-    private static void collectParameters(List<Parameters.ParametersParameterComponent> parameters,
-            List<IBaseResource> all, Map<Object, Boolean> seen) {
+    private static void collectParameters(
+            List<Parameters.ParametersParameterComponent> parameters,
+            List<IBaseResource> all,
+            Map<Object, Boolean> seen) {
         for (Parameters.ParametersParameterComponent parameter : parameters) {
             collect(parameter.getResource(), all, seen);
             collectParameters(parameter.getPart(), all, seen);
@@ -164,7 +170,8 @@ final class LeakInspector {
         IParser parser;
         if (trimmed.startsWith("{")) {
             parser = fhirContext.newJsonParser();
-        } else if (trimmed.startsWith("<") && !trimmed.regionMatches(true, 0, "<html", 0, 5)
+        } else if (trimmed.startsWith("<")
+                && !trimmed.regionMatches(true, 0, "<html", 0, 5)
                 && !trimmed.regionMatches(true, 0, "<!doctype", 0, 9)) {
             parser = fhirContext.newXmlParser();
         } else {
@@ -191,7 +198,8 @@ final class LeakInspector {
         StringBuilder queries = new StringBuilder();
         for (IBaseResource resource : allResources(body)) {
             if (resource instanceof AuditEvent event) {
-                event.getEntity().stream().filter(AuditEvent.AuditEventEntityComponent::hasQuery)
+                event.getEntity().stream()
+                        .filter(AuditEvent.AuditEventEntityComponent::hasQuery)
                         .forEach(entity -> queries.append(' ')
                                 .append(new String(entity.getQuery(), java.nio.charset.StandardCharsets.UTF_8)));
             }

@@ -37,37 +37,46 @@ class ExternalDatabaseTest extends FullStackTest {
 
     @Test
     void startWhenExternalDatabaseThenNoSampleDataNoExampleClientsAndSaysSo(CapturedOutput output) throws Exception {
-        try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement ddl = admin.createStatement()) {
+        try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                Statement ddl = admin.createStatement()) {
             ddl.execute("drop database if exists caregate_external");
             ddl.execute("create database caregate_external");
         }
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "caregate-external-");
         int port = freePort();
 
-        try (ConfigurableApplicationContext node = new SpringApplicationBuilder(CareGateApplication.class).run(
-                "--server.port=" + port,
-                "--caregate.public-base-url=http://localhost:" + port,
-                "--caregate.data-dir=" + data,
-                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "caregate_external"),
-                "--spring.datasource.username=postgres")) {
+        try (ConfigurableApplicationContext node = new SpringApplicationBuilder(CareGateApplication.class)
+                .run(
+                        "--server.port=" + port,
+                        "--caregate.public-base-url=http://localhost:" + port,
+                        "--caregate.data-dir=" + data,
+                        "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "caregate_external"),
+                        "--spring.datasource.username=postgres")) {
             JdbcTemplate jdbc = new JdbcTemplate(node.getBean(javax.sql.DataSource.class));
 
-            assertThat(jdbc.queryForObject("select count(*) from hfj_resource where res_type <> 'AuditEvent'", Long.class))
+            assertThat(jdbc.queryForObject(
+                            "select count(*) from hfj_resource where res_type <> 'AuditEvent'", Long.class))
                     .isZero();
             assertThat(jdbc.queryForObject("select count(*) from smart_auth.oauth2_registered_client", Long.class))
                     .isZero();
-            assertThat(jdbc.queryForObject("select count(*) from smart_auth.user_account", Long.class)).isZero();
+            assertThat(jdbc.queryForObject("select count(*) from smart_auth.user_account", Long.class))
+                    .isZero();
             assertThat(data.resolve("dev-credentials")).doesNotExist();
-            assertThat(output.getOut()).contains(
-                    "External database: the sample dataset is off and the example clients are off");
+            assertThat(output.getOut())
+                    .contains("External database: the sample dataset is off and the example clients are off");
 
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
+            HttpResponse<String> readiness = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(readiness.statusCode()).isEqualTo(200);
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
         }
     }
 

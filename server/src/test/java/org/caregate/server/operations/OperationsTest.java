@@ -72,9 +72,15 @@ class OperationsTest extends PersonaTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode components = JSON.readTree(response.body()).path("components");
         assertThat(components.path("db").path("status").asText()).isEqualTo("UP");
-        assertThat(components.path("db").path("details").path("database").asText()).isEqualTo("PostgreSQL");
+        assertThat(components.path("db").path("details").path("database").asText())
+                .isEqualTo("PostgreSQL");
         assertThat(components.path("migrations").path("status").asText()).isEqualTo("UP");
-        assertThat(components.path("migrations").path("details").path("hapi-fhir").asText()).endsWith(" 0 failed");
+        assertThat(components
+                        .path("migrations")
+                        .path("details")
+                        .path("hapi-fhir")
+                        .asText())
+                .endsWith(" 0 failed");
         assertThat(components.path("auditStore").path("status").asText()).isEqualTo("UP");
         assertThat(components.path("auditStore").path("details").has("backlog")).isTrue();
     }
@@ -82,16 +88,26 @@ class OperationsTest extends PersonaTest {
     @Test
     void prometheusWhenAnonymousOrWrongPasswordThenUnauthorized() throws Exception {
         assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(401);
-        assertThat(get("/actuator/prometheus", "Authorization", basic(OPERATOR, "wrong")).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/prometheus", "Authorization", basic(OPERATOR, "wrong"))
+                        .statusCode())
+                .isEqualTo(401);
         assertThat(get("/actuator/metrics").statusCode()).isEqualTo(401);
         // an account of CareGate's own users is no operator
-        assertThat(get("/actuator/prometheus", "Authorization", basic("alice", "alice")).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/prometheus", "Authorization", basic("alice", "alice"))
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void environmentAndOtherEndpointsWhenOperatorThenNotExposed() throws Exception {
-        for (String path : new String[] {"/actuator/env", "/actuator/configprops", "/actuator/heapdump",
-                "/actuator/beans", "/actuator/loggers", "/actuator/threaddump"}) {
+        for (String path : new String[] {
+            "/actuator/env",
+            "/actuator/configprops",
+            "/actuator/heapdump",
+            "/actuator/beans",
+            "/actuator/loggers",
+            "/actuator/threaddump"
+        }) {
             assertThat(asOperator(path).statusCode()).as(path).isIn(403, 404);
         }
     }
@@ -99,8 +115,12 @@ class OperationsTest extends PersonaTest {
     @Test
     void prometheusWhenOperatorThenFhirRequestsRefusalsPoolAndJvmWithoutSecretsOrPatientData() throws Exception {
         String token = token("alice", PATIENT_SCOPES, null);
-        assertThat(get("/fhir/Patient/pat-adult-alice", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
-        assertThat(get("/fhir/Patient/pat-adult-bob", "Authorization", "Bearer " + token).statusCode()).isEqualTo(403);
+        assertThat(get("/fhir/Patient/pat-adult-alice", "Authorization", "Bearer " + token)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(get("/fhir/Patient/pat-adult-bob", "Authorization", "Bearer " + token)
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(get("/fhir/Patient?name=Nguyen").statusCode()).isEqualTo(401);
 
         HttpResponse<String> response = asOperator("/actuator/prometheus");
@@ -108,11 +128,16 @@ class OperationsTest extends PersonaTest {
         assertThat(response.statusCode()).isEqualTo(200);
         String metrics = response.body();
         assertThat(metrics)
-                .containsPattern("caregate_fhir_requests_seconds_bucket\\{[^}]*interaction=\"read\"[^}]*status=\"200\"[^}]*type=\"Patient\"")
-                .containsPattern("caregate_fhir_requests_seconds_count\\{[^}]*interaction=\"read\"[^}]*status=\"403\"[^}]*type=\"Patient\"")
+                .containsPattern(
+                        "caregate_fhir_requests_seconds_bucket\\{[^}]*interaction=\"read\"[^}]*status=\"200\"[^}]*type=\"Patient\"")
+                .containsPattern(
+                        "caregate_fhir_requests_seconds_count\\{[^}]*interaction=\"read\"[^}]*status=\"403\"[^}]*type=\"Patient\"")
                 .containsPattern("caregate_fhir_refusals_total\\{[^}]*rule=\"deny-all\",status=\"403\"")
                 .containsPattern("caregate_fhir_refusals_total\\{[^}]*rule=\"bearer-token\",status=\"401\"")
-                .contains("caregate_audit_backlog", "hikaricp_connections_active", "jvm_memory_used_bytes",
+                .contains(
+                        "caregate_audit_backlog",
+                        "hikaricp_connections_active",
+                        "jvm_memory_used_bytes",
                         "http_server_requests_seconds_bucket");
         assertThat(metrics).doesNotContain("pat-adult", "Nguyen", "Thompson", OPERATOR_PASSWORD, token, "jdbc:");
     }
@@ -123,9 +148,11 @@ class OperationsTest extends PersonaTest {
         HttpResponse<String> kept = get("/fhir/metadata", "X-Request-Id", "lb-0123456789abcdef");
         HttpResponse<String> malformed = get("/fhir/metadata", "X-Request-Id", "<script>");
 
-        assertThat(generated.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
+        assertThat(generated.headers().firstValue("X-Request-Id"))
+                .hasValueSatisfying(id -> assertThat(id).hasSize(36));
         assertThat(kept.headers().firstValue("X-Request-Id")).hasValue("lb-0123456789abcdef");
-        assertThat(malformed.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
+        assertThat(malformed.headers().firstValue("X-Request-Id"))
+                .hasValueSatisfying(id -> assertThat(id).hasSize(36));
         assertThat(get("/auth/login").headers().firstValue("X-Request-Id")).isPresent();
     }
 
@@ -135,24 +162,38 @@ class OperationsTest extends PersonaTest {
         String token = token("alice", PATIENT_SCOPES, null);
         int before = output.getOut().length();
 
-        assertThat(get("/fhir/Patient/pat-adult-bob", "Authorization", "Bearer " + token,
-                "X-Request-Id", "refusal-test-4711").statusCode()).isEqualTo(403);
+        assertThat(get(
+                                "/fhir/Patient/pat-adult-bob",
+                                "Authorization",
+                                "Bearer " + token,
+                                "X-Request-Id",
+                                "refusal-test-4711")
+                        .statusCode())
+                .isEqualTo(403);
 
         String logged = output.getOut().substring(before);
         assertThat(logged.lines().filter(line -> line.contains("refusal-test-4711")))
-                .singleElement().satisfies(line -> assertThat(line).contains(" INFO ", "Refused read Patient with 403: rule 'deny-all'"));
+                .singleElement()
+                .satisfies(
+                        line -> assertThat(line).contains(" INFO ", "Refused read Patient with 403: rule 'deny-all'"));
         assertThat(logged).doesNotContain("pat-adult-bob", "Thompson", "\tat ca.uhn", "ERROR");
     }
 
     @Test
     void linksWhenHostAndForwardedHeadersSpoofedThenPublicBaseUrl() throws Exception {
         String token = token("alice", PATIENT_SCOPES, null);
-        String response = rawGet("/fhir/Observation?_count=1", "Host: caregate.example.org",
-                "X-Forwarded-Host: evil.example.com", "X-Forwarded-Proto: https", "Forwarded: host=evil.example.com",
+        String response = rawGet(
+                "/fhir/Observation?_count=1",
+                "Host: caregate.example.org",
+                "X-Forwarded-Host: evil.example.com",
+                "X-Forwarded-Proto: https",
+                "Forwarded: host=evil.example.com",
                 "Authorization: Bearer " + token);
 
         assertThat(response).startsWith("HTTP/1.1 200");
-        assertThat(response).contains("\"url\":\"" + FHIR_BASE + "?").contains("\"fullUrl\":\"" + FHIR_BASE + "/Observation/")
+        assertThat(response)
+                .contains("\"url\":\"" + FHIR_BASE + "?")
+                .contains("\"fullUrl\":\"" + FHIR_BASE + "/Observation/")
                 .doesNotContain("caregate.example.org", "evil.example.com", "https://");
     }
 

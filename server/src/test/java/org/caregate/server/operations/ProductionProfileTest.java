@@ -26,13 +26,16 @@ class ProductionProfileTest {
 
     @Test
     void startWhenProductionProfileWithExternalDatabaseAndSecurityOffThenRefused() {
-        assertThat(refusal("--spring.profiles.active=production", "--server.port=0",
+        assertThat(refusal(
+                        "--spring.profiles.active=production",
+                        "--server.port=0",
                         "--spring.datasource.url=jdbc:postgresql://db.invalid:5432/caregate",
                         "--caregate.public-base-url=https://fhir.hospital.example",
                         "--caregate.security.enabled=false"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("caregate.security.enabled=false")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("spring.datasource.url", "seed", "public-base-url"));
+                .satisfies(e ->
+                        assertThat(e.getMessage()).doesNotContain("spring.datasource.url", "seed", "public-base-url"));
     }
 
     /** What the start failed with, at the bottom of the cause chain. */

@@ -2,6 +2,7 @@ package org.caregate.server.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.caregate.server.CareGateApplication;
 import org.caregate.server.testing.FullStackTest;
 import org.caregate.server.testing.SmartTokens;
@@ -51,12 +51,13 @@ class TwoNodesTest extends FullStackTest {
         if (nodeB == null) {
             int port = freePort();
             baseB = "http://localhost:" + port;
-            nodeB = new SpringApplicationBuilder(CareGateApplication.class).run(
-                    "--server.port=" + port,
-                    "--caregate.public-base-url=" + BASE_URL,
-                    "--caregate.data-dir=target/two-nodes-b",
-                    "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "caregate"),
-                    "--spring.datasource.username=postgres");
+            nodeB = new SpringApplicationBuilder(CareGateApplication.class)
+                    .run(
+                            "--server.port=" + port,
+                            "--caregate.public-base-url=" + BASE_URL,
+                            "--caregate.data-dir=target/two-nodes-b",
+                            "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "caregate"),
+                            "--spring.datasource.username=postgres");
         }
     }
 
@@ -88,9 +89,12 @@ class TwoNodesTest extends FullStackTest {
         HttpResponse<String> toLogin = browser.get(BASE_URL + "/auth/authorize?" + Browser.formBody(parameters));
         HttpResponse<String> loginPage = browser.get(onB(Browser.location(toLogin)));
         assertThat(loginPage.statusCode()).isEqualTo(200);
-        HttpResponse<String> afterLogin = browser.post(BASE_URL + "/auth/login", Map.of("username", "alice",
-                "password", "alice-dev-password", "_csrf", Browser.csrf(loginPage)));
-        assertThat(Browser.location(afterLogin)).as("back to the authorization request").contains("/auth/authorize");
+        HttpResponse<String> afterLogin = browser.post(
+                BASE_URL + "/auth/login",
+                Map.of("username", "alice", "password", "alice-dev-password", "_csrf", Browser.csrf(loginPage)));
+        assertThat(Browser.location(afterLogin))
+                .as("back to the authorization request")
+                .contains("/auth/authorize");
 
         // the authorization request resumed on B: B knows the login made on A
         HttpResponse<String> page = browser.get(onB(Browser.location(afterLogin)));
@@ -98,28 +102,49 @@ class TwoNodesTest extends FullStackTest {
             page = browser.get(onB(Browser.location(page)));
         }
         if (URI.create(page.uri().toString()).getPath().equals("/auth/picker")) {
-            page = browser.post(BASE_URL + "/auth/picker", Map.of("state", field(STATE_FIELD, page),
-                    "patient", "pat-adult-alice", "_csrf", Browser.csrf(page)));
+            page = browser.post(
+                    BASE_URL + "/auth/picker",
+                    Map.of(
+                            "state",
+                            field(STATE_FIELD, page),
+                            "patient",
+                            "pat-adult-alice",
+                            "_csrf",
+                            Browser.csrf(page)));
             page = browser.get(onB(Browser.location(page)));
         }
-        assertThat(page.uri().getPath()).as("approval page on B: %s", page.body()).isEqualTo("/auth/consent");
+        assertThat(page.uri().getPath())
+                .as("approval page on B: %s", page.body())
+                .isEqualTo("/auth/consent");
 
         // approved on A
         Map<String, Object> approval = new LinkedHashMap<>();
         approval.put("client_id", SmartTokens.PUBLIC_APP);
         approval.put("state", field(STATE_FIELD, page));
-        approval.put("scope", SCOPE_BOX.matcher(page.body()).results().map(m -> m.group(1)).toList());
+        approval.put(
+                "scope",
+                SCOPE_BOX.matcher(page.body()).results().map(m -> m.group(1)).toList());
         String callback = Browser.location(browser.post(BASE_URL + "/auth/authorize", approval));
         Map<String, String> query = Browser.query(callback);
         assertThat(query).as("redirect to the app: %s", callback).containsKey("code");
 
         // code exchanged on B
-        HttpResponse<String> tokenResponse = http.send(HttpRequest.newBuilder(URI.create(baseB + "/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of("grant_type", "authorization_code",
-                        "code", query.get("code"), "redirect_uri", redirectUri, "client_id", SmartTokens.PUBLIC_APP,
-                        "code_verifier", pkce.verifier()))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> tokenResponse = http.send(
+                HttpRequest.newBuilder(URI.create(baseB + "/auth/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of(
+                                "grant_type",
+                                "authorization_code",
+                                "code",
+                                query.get("code"),
+                                "redirect_uri",
+                                redirectUri,
+                                "client_id",
+                                SmartTokens.PUBLIC_APP,
+                                "code_verifier",
+                                pkce.verifier()))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(tokenResponse.statusCode()).as(tokenResponse.body()).isEqualTo(200);
         String token = (String) JSON.readValue(tokenResponse.body(), Map.class).get("access_token");
 
@@ -128,11 +153,13 @@ class TwoNodesTest extends FullStackTest {
         assertThat(readAlice(baseB, token)).isEqualTo(200);
 
         // revoked on A: refused on B within caregate.smart.revocation-cache-refresh (5 s)
-        HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(URI.create(BASE_URL + "/auth/revoke"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of("token", token,
-                        "client_id", SmartTokens.PUBLIC_APP))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> revoked = http.send(
+                HttpRequest.newBuilder(URI.create(BASE_URL + "/auth/revoke"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                Browser.formBody(Map.of("token", token, "client_id", SmartTokens.PUBLIC_APP))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
         assertThat(readAlice(BASE_URL, token)).isEqualTo(401);
         int onB = 200;
@@ -148,26 +175,37 @@ class TwoNodesTest extends FullStackTest {
     void backendTokenWhenIssuedByANodeThenAcceptedByTheOther() throws Exception {
         String token = tokens().backendToken("system/Patient.rs");
 
-        HttpResponse<String> search = http.send(HttpRequest.newBuilder(URI.create(baseB + "/fhir/Patient?_count=1"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> search = http.send(
+                HttpRequest.newBuilder(URI.create(baseB + "/fhir/Patient?_count=1"))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
-        assertThat(search.body()).contains("\"resourceType\":\"Bundle\"").contains(FHIR_BASE + "/Patient/")
+        assertThat(search.body())
+                .contains("\"resourceType\":\"Bundle\"")
+                .contains(FHIR_BASE + "/Patient/")
                 .doesNotContain(baseB);
     }
 
     @Test
     void probesWhenTwoNodesThenBothReady() throws Exception {
         for (String base : new String[] {BASE_URL, baseB}) {
-            HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
-                    URI.create(base + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> readiness = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(readiness.statusCode()).as(base).isEqualTo(200);
         }
     }
 
     private int readAlice(String base, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/fhir/Patient/pat-adult-alice"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/fhir/Patient/pat-adult-alice"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** The same URL on node B (the public address is A's, as behind a load balancer it would be the balancer's). */

@@ -49,8 +49,10 @@ class LargePanelTest extends FullStackTest {
 
     @Autowired
     IFhirSystemDao<Bundle, ?> systemDao;
+
     @Autowired
     UserAccountService accounts;
+
     @Autowired
     PatientPanels panels;
 
@@ -62,11 +64,13 @@ class LargePanelTest extends FullStackTest {
         resources.add(new Organization().setName("Large panel clinic (test)").setId("org-large-panel"));
         Practitioner practitioner = new Practitioner();
         practitioner.setId(GP);
-        practitioner.addIdentifier(new Identifier().setSystem("https://fhir.caregate.example/sid/user")
+        practitioner.addIdentifier(new Identifier()
+                .setSystem("https://fhir.caregate.example/sid/user")
                 .setValue("large.panel.gp"));
         practitioner.addName().setFamily("Panel").addGiven("Grace");
         resources.add(practitioner);
-        PractitionerRole role = new PractitionerRole().setActive(true)
+        PractitionerRole role = new PractitionerRole()
+                .setActive(true)
                 .setPractitioner(new Reference("Practitioner/" + GP))
                 .setOrganization(new Reference("Organization/org-large-panel"));
         role.setId("role-large-panel-gp");
@@ -77,7 +81,8 @@ class LargePanelTest extends FullStackTest {
             patient.addName().setFamily("Panel" + i).addGiven("Test");
             patient.addGeneralPractitioner(new Reference("Practitioner/" + GP));
             resources.add(patient);
-            Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+            Observation observation = new Observation()
+                    .setStatus(Observation.ObservationStatus.FINAL)
                     .setSubject(new Reference("Patient/lp-" + i));
             observation.setId("lp-obs-" + i);
             observation.getCode().setText("large panel test: weight");
@@ -86,26 +91,43 @@ class LargePanelTest extends FullStackTest {
         for (int from = 0; from < resources.size(); from += 1000) {
             Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
             for (Resource resource : resources.subList(from, Math.min(resources.size(), from + 1000))) {
-                transaction.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.PUT)
-                        .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+                transaction
+                        .addEntry()
+                        .setResource(resource)
+                        .getRequest()
+                        .setMethod(Bundle.HTTPVerb.PUT)
+                        .setUrl(resource.fhirType() + "/"
+                                + resource.getIdElement().getIdPart());
             }
             systemDao.transaction(new SystemRequestDetails(), transaction);
         }
-        accounts.createOrUpdate("large.panel.gp", "large.panel.gp-dev-password", "Dr. Grace Panel",
-                "Practitioner/" + GP, UserKind.PRACTITIONER, "org-large-panel", Set.of("clinician"),
+        accounts.createOrUpdate(
+                "large.panel.gp",
+                "large.panel.gp-dev-password",
+                "Dr. Grace Panel",
+                "Practitioner/" + GP,
+                UserKind.PRACTITIONER,
+                "org-large-panel",
+                Set.of("clinician"),
                 UserStatus.ACTIVE);
         // the first search of a new panel and its storage take seconds on a busy machine (figures: the benchmark)
         fhirContext.getRestfulClientFactory().setSocketTimeout(120_000);
         gp = fhirClient(tokens().userToken("large.panel.gp", "openid fhirUser user/*.rs", null));
         // the first search narrows by ids and has the panel stored in the background; later ones join it
-        Bundle byIds = gp.search().byUrl("Patient?_count=20&_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle byIds = gp.search()
+                .byUrl("Patient?_count=20&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
         assertThat(byIds.getTotal()).isEqualTo(PANEL);
         assertThat(panels.awaitStored(Duration.ofMinutes(5))).as("panel stored").isTrue();
     }
 
     @Test
     void searchPatientsThenTheRightFirstAndSecondPagesOfThePanel() {
-        Bundle first = gp.search().byUrl("Patient?_count=20&_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle first = gp.search()
+                .byUrl("Patient?_count=20&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
         Bundle second = gp.loadPage().next(first).execute();
 
         assertPagesOfThePanel(first, second, "Patient/lp-");
@@ -113,7 +135,9 @@ class LargePanelTest extends FullStackTest {
 
     @Test
     void searchObservationsThenTheRightFirstAndSecondPagesOfThePanel() {
-        Bundle first = gp.search().byUrl("Observation?_count=20&_total=accurate").returnBundle(Bundle.class)
+        Bundle first = gp.search()
+                .byUrl("Observation?_count=20&_total=accurate")
+                .returnBundle(Bundle.class)
                 .execute();
         Bundle second = gp.loadPage().next(first).execute();
 
@@ -122,7 +146,9 @@ class LargePanelTest extends FullStackTest {
 
     @Test
     void searchAPatientOutsideThePanelThenNothing() {
-        Bundle alice = gp.search().byUrl("Patient?_id=pat-adult-alice&_total=accurate").returnBundle(Bundle.class)
+        Bundle alice = gp.search()
+                .byUrl("Patient?_id=pat-adult-alice&_total=accurate")
+                .returnBundle(Bundle.class)
                 .execute();
 
         assertThat(alice.getEntry()).isEmpty();
@@ -131,7 +157,10 @@ class LargePanelTest extends FullStackTest {
 
     @Test
     void searchGroupsThenThePanelIsNeverShown() {
-        Bundle groups = gp.search().byUrl("Group?_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle groups = gp.search()
+                .byUrl("Group?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(groups.getEntry()).isEmpty();
         assertThat(groups.getTotal()).isZero();
@@ -150,7 +179,10 @@ class LargePanelTest extends FullStackTest {
                 .contains("_has:Group:member:_id=cg-panel-");
         for (Bundle page : List.of(first, second)) {
             for (Bundle.BundleLinkComponent link : page.getLink()) {
-                assertThat(link.getUrl()).as(link.getRelation() + " link").doesNotContain("lp-").hasSizeLessThan(600);
+                assertThat(link.getUrl())
+                        .as(link.getRelation() + " link")
+                        .doesNotContain("lp-")
+                        .hasSizeLessThan(600);
             }
         }
     }
@@ -158,6 +190,10 @@ class LargePanelTest extends FullStackTest {
     private static List<String> ids(Bundle bundle) {
         return bundle.getEntry().stream()
                 .filter(entry -> entry.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
-                .map(entry -> entry.getResource().getIdElement().toUnqualifiedVersionless().getValue()).toList();
+                .map(entry -> entry.getResource()
+                        .getIdElement()
+                        .toUnqualifiedVersionless()
+                        .getValue())
+                .toList();
     }
 }

@@ -32,7 +32,10 @@ class AdultPatientTest extends PersonaTest {
 
     @Test
     void readWhenAnotherPatientThenForbiddenNamingTheRule() {
-        assertThatThrownBy(() -> alice().read().resource(Patient.class).withId("pat-adult-bob").execute())
+        assertThatThrownBy(() -> alice().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-bob")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'deny-all'")
                 .hasMessageNotContaining("Thompson");
@@ -40,27 +43,35 @@ class AdultPatientTest extends PersonaTest {
 
     @Test
     void readWhenAnotherPatientInSpanishThenDenialInSpanish() {
-        assertThatThrownBy(() -> spanishClient(token("alice", PATIENT_SCOPES, null)).read().resource(Patient.class)
-                .withId("pat-adult-bob").execute())
+        assertThatThrownBy(() -> spanishClient(token("alice", PATIENT_SCOPES, null))
+                        .read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-bob")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Acceso denegado por la regla 'deny-all'");
     }
 
     @Test
     void searchObservationsThenOnlyHerOwnAndTotalCountsThemWithoutThePreliminaryLab() {
-        Bundle observations = alice().search().byUrl("Observation?_count=100&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = alice().search()
+                .byUrl("Observation?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(patientsIn(observations)).containsExactly(ALICE);
-        assertThat(ids(observations)).contains("Observation/obs-alice-hgb", "Observation/obs-alice-hr")
+        assertThat(ids(observations))
+                .contains("Observation/obs-alice-hgb", "Observation/obs-alice-hr")
                 .doesNotContain("Observation/obs-alice-hgb-followup");
         assertThat(observations.getTotal()).isEqualTo(observations.getEntry().size());
     }
 
     @Test
     void searchWhenAskingForAnotherPatientThenNoResults() {
-        Bundle observations = alice().search().byUrl("Observation?patient=pat-adult-bob&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = alice().search()
+                .byUrl("Observation?patient=pat-adult-bob&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(observations.getEntry()).isEmpty();
         assertThat(observations.getTotal()).isZero();
@@ -68,7 +79,10 @@ class AdultPatientTest extends PersonaTest {
 
     @Test
     void searchPatientsThenOnlyHerself() {
-        Bundle patients = alice().search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle patients = alice().search()
+                .byUrl("Patient?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(patients)).containsExactly("Patient/" + ALICE);
         assertThat(patients.getTotal()).isEqualTo(1);
@@ -77,30 +91,38 @@ class AdultPatientTest extends PersonaTest {
     @Test
     void everythingWhenOwnRecordThenHerDataOnlyAndNotThePreliminaryLab() {
         Bundle everything = alice().search()
-                .byUrl(FHIR_BASE + "/Patient/" + ALICE + "/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/" + ALICE + "/$everything?_count=200")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(patientsIn(everything)).containsExactly(ALICE);
-        assertThat(ids(everything)).contains("Condition/cond-alice-anemia", "DiagnosticReport/dr-alice-anemia-labs")
+        assertThat(ids(everything))
+                .contains("Condition/cond-alice-anemia", "DiagnosticReport/dr-alice-anemia-labs")
                 .doesNotContain("Observation/obs-alice-hgb-followup", "DiagnosticReport/dr-alice-followup");
     }
 
     @Test
     void everythingWhenAnotherPatientThenForbidden() {
         assertThatThrownBy(() -> alice().search()
-                .byUrl(FHIR_BASE + "/Patient/pat-adult-bob/$everything?_count=200").returnBundle(Bundle.class).execute())
+                        .byUrl(FHIR_BASE + "/Patient/pat-adult-bob/$everything?_count=200")
+                        .returnBundle(Bundle.class)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
     @Test
     void historyWhenAnotherPatientThenForbidden() {
-        assertThatThrownBy(() -> alice().history().onInstance("Patient/pat-adult-bob").returnBundle(Bundle.class)
-                .execute())
+        assertThatThrownBy(() -> alice().history()
+                        .onInstance("Patient/pat-adult-bob")
+                        .returnBundle(Bundle.class)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
     @Test
     void createWhenTokenIsReadOnlyThenForbiddenNamingTheScopeNeeded() {
-        Observation note = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        Observation note = new Observation()
+                .setStatus(Observation.ObservationStatus.FINAL)
                 .setSubject(new Reference("Patient/" + ALICE));
         note.getCode().setText("home blood pressure");
 

@@ -31,7 +31,9 @@ class BackendClientTest extends PersonaTest {
 
     @Test
     void searchPatientsThenTheClinicsPatientsAndTotalMatches() {
-        Bundle patients = clinic().search().byUrl("Patient?_count=100&_total=accurate").returnBundle(Bundle.class)
+        Bundle patients = clinic().search()
+                .byUrl("Patient?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
                 .execute();
 
         assertThat(ids(patients)).containsExactlyInAnyOrderElementsOf(CommunityPractitionerTest.NORTH_CLINIC);
@@ -40,34 +42,49 @@ class BackendClientTest extends PersonaTest {
 
     @Test
     void readWhenPatientRefusedTheClinicThenForbiddenNamingTheOptOutRule() {
-        assertThatThrownBy(() -> clinic().read().resource(Patient.class).withId("pat-adult-carol").execute())
+        assertThatThrownBy(() -> clinic().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-carol")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'patient-opt-out'");
     }
 
     @Test
     void readWhenPatientRefusedTheClinicInSpanishThenDenialInSpanish() {
-        assertThatThrownBy(() -> spanishClient(clinicToken()).read().resource(Patient.class).withId("pat-adult-carol").execute())
+        assertThatThrownBy(() -> spanishClient(clinicToken())
+                        .read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-carol")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Acceso denegado por la regla 'patient-opt-out'");
     }
 
     @Test
     void readWhenNoRelationshipThenForbiddenNamingTheBackendClientRule() {
-        assertThatThrownBy(() -> clinic().read().resource(Patient.class).withId("pat-adult-frank").execute())
+        assertThatThrownBy(() -> clinic().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-frank")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'backend-client'");
     }
 
     @Test
     void searchObservationsThenOnlyTheClinicsPatientsAndNeverCarol() {
-        Bundle observations = clinic().search().byUrl("Observation?_count=200&_total=accurate")
-                .returnBundle(Bundle.class).execute();
-        Bundle carols = clinic().search().byUrl("Observation?patient=pat-adult-carol&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = clinic().search()
+                .byUrl("Observation?_count=200&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
+        Bundle carols = clinic().search()
+                .byUrl("Observation?patient=pat-adult-carol&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
-        assertThat(patientsIn(observations)).allSatisfy(patient ->
-                assertThat(CommunityPractitionerTest.NORTH_CLINIC).contains("Patient/" + patient));
+        assertThat(patientsIn(observations))
+                .allSatisfy(patient ->
+                        assertThat(CommunityPractitionerTest.NORTH_CLINIC).contains("Patient/" + patient));
         assertThat(observations.getTotal()).isEqualTo(observations.getEntry().size());
         assertThat(carols.getEntry()).isEmpty();
         assertThat(carols.getTotal()).isZero();
@@ -76,10 +93,15 @@ class BackendClientTest extends PersonaTest {
     @Test
     void everythingWhenClinicsPatientThenHisRecordIncludingHeldResults() {
         Bundle everything = clinic().search()
-                .byUrl(FHIR_BASE + "/Patient/pat-adult-alice/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/pat-adult-alice/$everything?_count=200")
+                .returnBundle(Bundle.class)
+                .execute();
 
-        assertThat(patientsIn(everything)).contains("pat-adult-alice").doesNotContain("pat-adult-carol")
-                .allSatisfy(patient -> assertThat(CommunityPractitionerTest.NORTH_CLINIC).contains("Patient/" + patient));
+        assertThat(patientsIn(everything))
+                .contains("pat-adult-alice")
+                .doesNotContain("pat-adult-carol")
+                .allSatisfy(patient ->
+                        assertThat(CommunityPractitionerTest.NORTH_CLINIC).contains("Patient/" + patient));
         assertThat(ids(everything)).contains("Observation/obs-alice-hgb-followup");
     }
 

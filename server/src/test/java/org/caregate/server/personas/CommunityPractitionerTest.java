@@ -23,9 +23,15 @@ import org.junit.jupiter.api.Test;
  */
 class CommunityPractitionerTest extends PersonaTest {
 
-    static final Set<String> NORTH_CLINIC = Set.of("Patient/pat-parent-garcia", "Patient/pat-family-4",
-            "Patient/pat-family-11", "Patient/pat-family-13", "Patient/pat-family-17", "Patient/pat-adult-alice",
-            "Patient/pat-adult-bob", "Patient/pat-incapacitated");
+    static final Set<String> NORTH_CLINIC = Set.of(
+            "Patient/pat-parent-garcia",
+            "Patient/pat-family-4",
+            "Patient/pat-family-11",
+            "Patient/pat-family-13",
+            "Patient/pat-family-17",
+            "Patient/pat-adult-alice",
+            "Patient/pat-adult-bob",
+            "Patient/pat-incapacitated");
     private static final String CAROL = "pat-adult-carol";
 
     private IGenericClient okafor() {
@@ -33,7 +39,8 @@ class CommunityPractitionerTest extends PersonaTest {
     }
 
     private static Observation bloodPressureNoteFor(String patientId) {
-        Observation note = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        Observation note = new Observation()
+                .setStatus(Observation.ObservationStatus.FINAL)
                 .setSubject(new Reference("Patient/" + patientId));
         note.getCode().setText("persona test: blood pressure noted by phone");
         return note;
@@ -41,7 +48,9 @@ class CommunityPractitionerTest extends PersonaTest {
 
     @Test
     void searchPatientsThenExactlyTheNorthClinicsPatientsAndTotalMatches() {
-        Bundle patients = okafor().search().byUrl("Patient?_count=100&_total=accurate").returnBundle(Bundle.class)
+        Bundle patients = okafor().search()
+                .byUrl("Patient?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
                 .execute();
 
         assertThat(ids(patients)).containsExactlyInAnyOrderElementsOf(NORTH_CLINIC);
@@ -50,13 +59,19 @@ class CommunityPractitionerTest extends PersonaTest {
 
     @Test
     void readWhenCareRelationshipThenReturned() {
-        assertThat(okafor().read().resource(Patient.class).withId("pat-adult-alice").execute().getIdElement()
-                .getIdPart()).isEqualTo("pat-adult-alice");
+        assertThat(okafor().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-alice")
+                        .execute()
+                        .getIdElement()
+                        .getIdPart())
+                .isEqualTo("pat-adult-alice");
     }
 
     @Test
     void readWhenPatientOptedOutThenForbiddenNamingTheOptOutRule() {
-        assertThatThrownBy(() -> okafor().read().resource(Patient.class).withId(CAROL).execute())
+        assertThatThrownBy(() ->
+                        okafor().read().resource(Patient.class).withId(CAROL).execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'patient-opt-out'")
                 .hasMessageNotContaining("Johnson");
@@ -64,15 +79,21 @@ class CommunityPractitionerTest extends PersonaTest {
 
     @Test
     void readWhenPatientOptedOutInSpanishThenDenialInSpanish() {
-        assertThatThrownBy(() -> spanishClient(token("dr.okafor", USER_WRITE_SCOPES, null)).read()
-                .resource(Patient.class).withId(CAROL).execute())
+        assertThatThrownBy(() -> spanishClient(token("dr.okafor", USER_WRITE_SCOPES, null))
+                        .read()
+                        .resource(Patient.class)
+                        .withId(CAROL)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Acceso denegado por la regla 'patient-opt-out'");
     }
 
     @Test
     void readWhenNoCareRelationshipThenForbiddenNamingTheCareRelationshipRule() {
-        assertThatThrownBy(() -> okafor().read().resource(Patient.class).withId("pat-adult-dan").execute())
+        assertThatThrownBy(() -> okafor().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-dan")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'care-relationship'")
                 .hasMessageContaining("care relationship");
@@ -80,8 +101,10 @@ class CommunityPractitionerTest extends PersonaTest {
 
     @Test
     void searchWhenPatientOptedOutThenNoResults() {
-        Bundle observations = okafor().search().byUrl("Observation?patient=" + CAROL + "&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = okafor().search()
+                .byUrl("Observation?patient=" + CAROL + "&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(observations.getEntry()).isEmpty();
         assertThat(observations.getTotal()).isZero();
@@ -89,20 +112,26 @@ class CommunityPractitionerTest extends PersonaTest {
 
     @Test
     void createWhenPatientOptedOutThenForbiddenAndNothingStored() {
-        assertThatThrownBy(() -> okafor().create().resource(bloodPressureNoteFor(CAROL)).execute())
+        assertThatThrownBy(() ->
+                        okafor().create().resource(bloodPressureNoteFor(CAROL)).execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule");
 
-        var carolsObservations = daoRegistry.getResourceDao(Observation.class).searchForResources(
-                SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + CAROL)),
-                new SystemRequestDetails());
-        assertThat(carolsObservations).extracting(resource -> ((Observation) resource).getCode().getText())
+        var carolsObservations = daoRegistry
+                .getResourceDao(Observation.class)
+                .searchForResources(
+                        SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + CAROL)),
+                        new SystemRequestDetails());
+        assertThat(carolsObservations)
+                .extracting(resource -> ((Observation) resource).getCode().getText())
                 .doesNotContain(bloodPressureNoteFor(CAROL).getCode().getText());
     }
 
     @Test
     void createWhenCareRelationshipThenStored() {
-        MethodOutcome created = okafor().create().resource(bloodPressureNoteFor("pat-adult-bob")).execute();
+        MethodOutcome created = okafor().create()
+                .resource(bloodPressureNoteFor("pat-adult-bob"))
+                .execute();
 
         assertThat(created.getCreated()).isTrue();
     }
@@ -114,26 +143,38 @@ class CommunityPractitionerTest extends PersonaTest {
 
         assertThatThrownBy(() -> okafor().update().resource(carols).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
-        assertThatThrownBy(() -> okafor().delete().resourceById("Observation", "obs-carol-hr").execute())
+        assertThatThrownBy(() -> okafor().delete()
+                        .resourceById("Observation", "obs-carol-hr")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
     @Test
     void updateWhenMovingAPermittedPatientsObservationToTheOptedOutPatientThenForbidden() {
-        MethodOutcome created = okafor().create().resource(bloodPressureNoteFor("pat-adult-bob")).execute();
+        MethodOutcome created = okafor().create()
+                .resource(bloodPressureNoteFor("pat-adult-bob"))
+                .execute();
         Observation moved = bloodPressureNoteFor(CAROL);
         moved.setId(created.getId().toUnqualifiedVersionless());
 
         assertThatThrownBy(() -> okafor().update().resource(moved).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
-        assertThat(okafor().read().resource(Observation.class).withId(created.getId().toUnqualifiedVersionless())
-                .execute().getSubject().getReference()).isEqualTo("Patient/pat-adult-bob");
+        assertThat(okafor().read()
+                        .resource(Observation.class)
+                        .withId(created.getId().toUnqualifiedVersionless())
+                        .execute()
+                        .getSubject()
+                        .getReference())
+                .isEqualTo("Patient/pat-adult-bob");
     }
 
     @Test
     void searchPatientsWhenOfficeStaffThenTheClinicsPatientsToo() {
-        Bundle patients = fhirClient(token("linda", USER_SCOPES, null)).search().byUrl("Patient?_count=100&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle patients = fhirClient(token("linda", USER_SCOPES, null))
+                .search()
+                .byUrl("Patient?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(patients)).containsExactlyInAnyOrderElementsOf(NORTH_CLINIC);
         assertThat(patients.getTotal()).isEqualTo(NORTH_CLINIC.size());

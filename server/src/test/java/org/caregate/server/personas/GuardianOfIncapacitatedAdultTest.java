@@ -28,7 +28,10 @@ class GuardianOfIncapacitatedAdultTest extends PersonaTest {
 
     @Test
     void searchPatientsWhenActiveGuardianThenKevinOnly() {
-        Bundle patients = susan().search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle patients = susan().search()
+                .byUrl("Patient?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(patients)).containsExactly("Patient/" + KEVIN);
         assertThat(patients.getTotal()).isEqualTo(1);
@@ -36,8 +39,10 @@ class GuardianOfIncapacitatedAdultTest extends PersonaTest {
 
     @Test
     void searchObservationsWhenActiveGuardianThenKevinsAndTotalMatches() {
-        Bundle observations = susan().search().byUrl("Observation?_count=100&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = susan().search()
+                .byUrl("Observation?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(observations)).contains("Observation/obs-kevin-hr", "Observation/obs-kevin-wbc");
         assertThat(patientsIn(observations)).containsExactly(KEVIN);
@@ -47,23 +52,29 @@ class GuardianOfIncapacitatedAdultTest extends PersonaTest {
     @Test
     void everythingWhenActiveGuardianThenKevinsRecordWithTheReleasedXray() {
         Bundle everything = susan().search()
-                .byUrl(FHIR_BASE + "/Patient/" + KEVIN + "/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/" + KEVIN + "/$everything?_count=200")
+                .returnBundle(Bundle.class)
+                .execute();
 
-        assertThat(ids(everything)).contains("Condition/cond-kevin-tbi", "DiagnosticReport/dr-kevin-cxr",
-                "CareTeam/ct-kevin-care");
+        assertThat(ids(everything))
+                .contains("Condition/cond-kevin-tbi", "DiagnosticReport/dr-kevin-cxr", "CareTeam/ct-kevin-care");
         assertThat(patientsIn(everything)).containsExactly(KEVIN);
     }
 
     @Test
     void readWhenActiveGuardianReadsSomeoneElseThenForbiddenNamingTheRule() {
-        assertThatThrownBy(() -> susan().read().resource(Patient.class).withId("pat-adult-alice").execute())
+        assertThatThrownBy(() -> susan().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-alice")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule '");
     }
 
     @Test
     void readWhenGuardianshipEndedThenForbiddenNamingTheGuardianRule() {
-        assertThatThrownBy(() -> patricia().read().resource(Patient.class).withId(KEVIN).execute())
+        assertThatThrownBy(() ->
+                        patricia().read().resource(Patient.class).withId(KEVIN).execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'guardian'")
                 .hasMessageContaining("not active");
@@ -71,8 +82,11 @@ class GuardianOfIncapacitatedAdultTest extends PersonaTest {
 
     @Test
     void readWhenGuardianshipEndedInSpanishThenDenialInSpanish() {
-        assertThatThrownBy(() -> spanishClient(token("patricia", USER_SCOPES, null)).read().resource(Patient.class)
-                .withId(KEVIN).execute())
+        assertThatThrownBy(() -> spanishClient(token("patricia", USER_SCOPES, null))
+                        .read()
+                        .resource(Patient.class)
+                        .withId(KEVIN)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Acceso denegado por la regla 'guardian'")
                 .hasMessageContaining("no está vigente");
@@ -80,9 +94,16 @@ class GuardianOfIncapacitatedAdultTest extends PersonaTest {
 
     @Test
     void searchWhenGuardianshipEndedThenNoResultsAndZeroTotal() {
-        Bundle patients = patricia().search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute();
-        Bundle observations = patricia().search().byUrl("Observation?patient=" + KEVIN + "&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle patients = patricia()
+                .search()
+                .byUrl("Patient?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
+        Bundle observations = patricia()
+                .search()
+                .byUrl("Observation?patient=" + KEVIN + "&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(patients.getEntry()).isEmpty();
         assertThat(patients.getTotal()).isZero();
@@ -94,11 +115,18 @@ class GuardianOfIncapacitatedAdultTest extends PersonaTest {
     void readWhenMotherOfAnAdultWhoIsNotIncapacitatedThenForbiddenNamingTheGuardianRule() {
         IGenericClient karen = fhirClient(token("karen", USER_SCOPES, null));
 
-        assertThatThrownBy(() -> karen.read().resource(Patient.class).withId("pat-adult-18").execute())
+        assertThatThrownBy(() -> karen.read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-18")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'guardian'")
                 .hasMessageContaining("adult");
-        assertThat(karen.search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute().getTotal())
+        assertThat(karen.search()
+                        .byUrl("Patient?_total=accurate")
+                        .returnBundle(Bundle.class)
+                        .execute()
+                        .getTotal())
                 .isZero();
     }
 }

@@ -37,7 +37,10 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
     @Test
     void searchPatientsWhenUserScopesThenHerselfSofiaAndMateoOnly() {
-        Bundle patients = maria().search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle patients = maria().search()
+                .byUrl("Patient?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(patients)).containsExactlyInAnyOrder("Patient/" + MARIA, "Patient/" + SOFIA, "Patient/" + MATEO);
         assertThat(patients.getTotal()).isEqualTo(3);
@@ -45,7 +48,9 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
     @Test
     void searchPatientsByFamilyNameThenTheTeenagersAreNotCounted() {
-        Bundle garcias = maria().search().byUrl("Patient?family=Garcia&_total=accurate").returnBundle(Bundle.class)
+        Bundle garcias = maria().search()
+                .byUrl("Patient?family=Garcia&_total=accurate")
+                .returnBundle(Bundle.class)
                 .execute();
 
         assertThat(ids(garcias)).doesNotContain("Patient/" + LUCIA, "Patient/" + DIEGO);
@@ -54,7 +59,8 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
     @Test
     void readWhenThirteenYearOldThenForbiddenNamingTheGuardianRule() {
-        assertThatThrownBy(() -> maria().read().resource(Patient.class).withId(LUCIA).execute())
+        assertThatThrownBy(() ->
+                        maria().read().resource(Patient.class).withId(LUCIA).execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'guardian'")
                 .hasMessageContaining("aged 12 to 17")
@@ -63,7 +69,11 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
     @Test
     void readWhenSeventeenYearOldInSpanishThenDenialInSpanish() {
-        assertThatThrownBy(() -> spanishClient(userToken()).read().resource(Patient.class).withId(DIEGO).execute())
+        assertThatThrownBy(() -> spanishClient(userToken())
+                        .read()
+                        .resource(Patient.class)
+                        .withId(DIEGO)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Acceso denegado por la regla 'guardian'")
                 .hasMessageContaining("de 12 a 17 años");
@@ -71,8 +81,10 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
     @Test
     void searchWhenGuardianOfThirteenYearOldThenNoResults() {
-        Bundle observations = maria().search().byUrl("Observation?patient=" + LUCIA + "&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = maria().search()
+                .byUrl("Observation?patient=" + LUCIA + "&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(observations.getEntry()).isEmpty();
         assertThat(observations.getTotal()).isZero();
@@ -80,8 +92,10 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
     @Test
     void searchObservationsThenOnlyHerselfSofiaAndMateoAndTotalMatches() {
-        Bundle observations = maria().search().byUrl("Observation?_count=100&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = maria().search()
+                .byUrl("Observation?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(patientsIn(observations)).containsExactlyInAnyOrder(MARIA, SOFIA, MATEO);
         assertThat(observations.getTotal()).isEqualTo(observations.getEntry().size());
@@ -89,36 +103,53 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
     @Test
     void searchCoverageWhenSheSubscribesForAllFourChildrenThenOnlyTheYoungerChildrensCoverage() {
-        Bundle coverage = maria().search().byUrl("Coverage?_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle coverage = maria().search()
+                .byUrl("Coverage?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
-        assertThat(ids(coverage)).contains("Coverage/cov-maria", "Coverage/cov-sofia", "Coverage/cov-mateo")
+        assertThat(ids(coverage))
+                .contains("Coverage/cov-maria", "Coverage/cov-sofia", "Coverage/cov-mateo")
                 .doesNotContain("Coverage/cov-lucia", "Coverage/cov-diego");
         assertThat(coverage.getTotal()).isEqualTo(coverage.getEntry().size());
     }
 
     @Test
     void includeWhenHerRelatedPersonsThenOnlyTheYoungerChildren() {
-        Bundle relatedPersons = maria().search().byUrl("RelatedPerson?_include=RelatedPerson:patient")
-                .returnBundle(Bundle.class).execute();
+        Bundle relatedPersons = maria().search()
+                .byUrl("RelatedPerson?_include=RelatedPerson:patient")
+                .returnBundle(Bundle.class)
+                .execute();
 
-        assertThat(ids(relatedPersons)).containsExactlyInAnyOrder("RelatedPerson/rp-garcia-for-4",
-                "RelatedPerson/rp-garcia-for-11", "Patient/" + SOFIA, "Patient/" + MATEO);
+        assertThat(ids(relatedPersons))
+                .containsExactlyInAnyOrder(
+                        "RelatedPerson/rp-garcia-for-4",
+                        "RelatedPerson/rp-garcia-for-11",
+                        "Patient/" + SOFIA,
+                        "Patient/" + MATEO);
     }
 
     @Test
     void everythingWhenFourYearOldThenHerWholeRecord() {
         Bundle everything = maria().search()
-                .byUrl(FHIR_BASE + "/Patient/" + SOFIA + "/$everything?_count=200").returnBundle(Bundle.class).execute();
+                .byUrl(FHIR_BASE + "/Patient/" + SOFIA + "/$everything?_count=200")
+                .returnBundle(Bundle.class)
+                .execute();
 
-        assertThat(ids(everything)).contains("Immunization/imm-sofia-mmr", "AllergyIntolerance/alg-sofia-peanut",
-                "Condition/cond-sofia-otitis");
+        assertThat(ids(everything))
+                .contains(
+                        "Immunization/imm-sofia-mmr",
+                        "AllergyIntolerance/alg-sofia-peanut",
+                        "Condition/cond-sofia-otitis");
         assertThat(patientsIn(everything)).doesNotContain(LUCIA, DIEGO);
     }
 
     @Test
     void everythingWhenThirteenYearOldThenForbidden() {
         assertThatThrownBy(() -> maria().search()
-                .byUrl(FHIR_BASE + "/Patient/" + LUCIA + "/$everything?_count=200").returnBundle(Bundle.class).execute())
+                        .byUrl(FHIR_BASE + "/Patient/" + LUCIA + "/$everything?_count=200")
+                        .returnBundle(Bundle.class)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("guardian");
     }
@@ -133,21 +164,32 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
 
         assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("200");
         assertThat(response.getEntry().get(0).getResource()).isInstanceOf(Patient.class);
-        assertThat(response.getEntry().get(0).getResource().getIdElement().getIdPart()).isEqualTo(SOFIA);
+        assertThat(response.getEntry().get(0).getResource().getIdElement().getIdPart())
+                .isEqualTo(SOFIA);
         assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("403");
         assertThat(response.getEntry().get(1).hasResource()).isFalse();
     }
 
     @Test
     void patientLaunchOfFourYearOldThenOnlySofia() {
-        Bundle patients = sofiasApp().search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute();
-        Bundle observations = sofiasApp().search().byUrl("Observation?_count=100").returnBundle(Bundle.class).execute();
+        Bundle patients = sofiasApp()
+                .search()
+                .byUrl("Patient?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
+        Bundle observations = sofiasApp()
+                .search()
+                .byUrl("Observation?_count=100")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(patients)).containsExactly("Patient/" + SOFIA);
         assertThat(patientsIn(observations)).containsExactly(SOFIA);
-        assertThatThrownBy(() -> sofiasApp().read().resource(Patient.class).withId(MARIA).execute())
+        assertThatThrownBy(() ->
+                        sofiasApp().read().resource(Patient.class).withId(MARIA).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
-        assertThatThrownBy(() -> sofiasApp().read().resource(Patient.class).withId(LUCIA).execute())
+        assertThatThrownBy(() ->
+                        sofiasApp().read().resource(Patient.class).withId(LUCIA).execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
@@ -157,20 +199,35 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
         clock.moveTo(birthday.minusSeconds(90));
         IGenericClient maria = fhirClient(issuedNow(userToken()));
 
-        assertThat(maria.read().resource(Patient.class).withId(MATEO).execute().getIdElement().getIdPart())
+        assertThat(maria.read()
+                        .resource(Patient.class)
+                        .withId(MATEO)
+                        .execute()
+                        .getIdElement()
+                        .getIdPart())
                 .isEqualTo(MATEO);
-        assertThat(maria.search().byUrl("Observation?patient=" + MATEO).returnBundle(Bundle.class).execute()
-                .getEntry()).isNotEmpty();
+        assertThat(maria.search()
+                        .byUrl("Observation?patient=" + MATEO)
+                        .returnBundle(Bundle.class)
+                        .execute()
+                        .getEntry())
+                .isNotEmpty();
 
         clock.moveTo(birthday);
-        assertThatThrownBy(() -> maria.read().resource(Patient.class).withId(MATEO).execute())
+        assertThatThrownBy(
+                        () -> maria.read().resource(Patient.class).withId(MATEO).execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'guardian'");
-        Bundle observations = maria.search().byUrl("Observation?patient=" + MATEO + "&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = maria.search()
+                .byUrl("Observation?patient=" + MATEO + "&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
         assertThat(observations.getEntry()).isEmpty();
         assertThat(observations.getTotal()).isZero();
-        assertThat(ids(maria.search().byUrl("Patient").returnBundle(Bundle.class).execute()))
+        assertThat(ids(maria.search()
+                        .byUrl("Patient")
+                        .returnBundle(Bundle.class)
+                        .execute()))
                 .containsExactlyInAnyOrder("Patient/" + MARIA, "Patient/" + SOFIA);
     }
 
@@ -180,13 +237,23 @@ class ParentOfGarciaFamilyTest extends PersonaTest {
         Instant birthday = twelfthBirthdayOfMateo();
         clock.moveTo(birthday.minusSeconds(1));
         IGenericClient mateosApp = fhirClient(issuedNow(launchToken));
-        assertThat(ids(mateosApp.search().byUrl("Patient").returnBundle(Bundle.class).execute()))
+        assertThat(ids(mateosApp
+                        .search()
+                        .byUrl("Patient")
+                        .returnBundle(Bundle.class)
+                        .execute()))
                 .containsExactly("Patient/" + MATEO);
 
         clock.moveTo(birthday.plusSeconds(1));
-        assertThat(mateosApp.search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute().getTotal())
+        assertThat(mateosApp
+                        .search()
+                        .byUrl("Patient?_total=accurate")
+                        .returnBundle(Bundle.class)
+                        .execute()
+                        .getTotal())
                 .isZero();
-        assertThatThrownBy(() -> mateosApp.read().resource(Patient.class).withId(MATEO).execute())
+        assertThatThrownBy(() ->
+                        mateosApp.read().resource(Patient.class).withId(MATEO).execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("guardian");
     }

@@ -30,14 +30,25 @@ class PatientReferencesOutsideCompartmentTest extends PersonaTest {
 
     @BeforeAll
     void storeResourcesThatNamePatientsOutsideTheCompartment() {
-        teenNote = (IdType) daoRegistry.getResourceDao(Binary.class).create(note("pat-family-13"),
-                new SystemRequestDetails()).getId().toUnqualifiedVersionless();
-        aliceNote = (IdType) daoRegistry.getResourceDao(Binary.class).create(note("pat-adult-alice"),
-                new SystemRequestDetails()).getId().toUnqualifiedVersionless();
-        Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER)
+        teenNote = (IdType) daoRegistry
+                .getResourceDao(Binary.class)
+                .create(note("pat-family-13"), new SystemRequestDetails())
+                .getId()
+                .toUnqualifiedVersionless();
+        aliceNote = (IdType) daoRegistry
+                .getResourceDao(Binary.class)
+                .create(note("pat-adult-alice"), new SystemRequestDetails())
+                .getId()
+                .toUnqualifiedVersionless();
+        Task task = new Task()
+                .setStatus(Task.TaskStatus.REQUESTED)
+                .setIntent(Task.TaskIntent.ORDER)
                 .setFor(new Reference("Patient/pat-adult-carol"));
         task.setDescription("persona test: call Carol about her results");
-        carolTask = (IdType) daoRegistry.getResourceDao(Task.class).create(task, new SystemRequestDetails()).getId()
+        carolTask = (IdType) daoRegistry
+                .getResourceDao(Task.class)
+                .create(task, new SystemRequestDetails())
+                .getId()
                 .toUnqualifiedVersionless();
     }
 
@@ -50,24 +61,33 @@ class PatientReferencesOutsideCompartmentTest extends PersonaTest {
 
     @Test
     void readBinaryWhenItsSecurityContextIsAPatientTheGuardianMayNotSeeThenForbidden() {
-        assertThatThrownBy(() -> fhirClient(token("maria", USER_SCOPES, null)).read().resource(Binary.class)
-                .withId(teenNote.getIdPart()).execute())
+        assertThatThrownBy(() -> fhirClient(token("maria", USER_SCOPES, null))
+                        .read()
+                        .resource(Binary.class)
+                        .withId(teenNote.getIdPart())
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("every patient permitted");
     }
 
     @Test
     void readBinaryWhenItsSecurityContextIsTheReadersOwnRecordThenReturned() {
-        Binary own = fhirClient(token("alice", PATIENT_SCOPES, null)).read().resource(Binary.class)
-                .withId(aliceNote.getIdPart()).execute();
+        Binary own = fhirClient(token("alice", PATIENT_SCOPES, null))
+                .read()
+                .resource(Binary.class)
+                .withId(aliceNote.getIdPart())
+                .execute();
 
         assertThat(own.getSecurityContext().getReference()).isEqualTo("Patient/pat-adult-alice");
     }
 
     @Test
     void readTaskForAPatientWhoRefusesThePractitionerThenForbidden() {
-        assertThatThrownBy(() -> fhirClient(token("dr.okafor", USER_SCOPES, null)).read().resource(Task.class)
-                .withId(carolTask.getIdPart()).execute())
+        assertThatThrownBy(() -> fhirClient(token("dr.okafor", USER_SCOPES, null))
+                        .read()
+                        .resource(Task.class)
+                        .withId(carolTask.getIdPart())
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
@@ -75,8 +95,11 @@ class PatientReferencesOutsideCompartmentTest extends PersonaTest {
     void searchTasksWhenOneIsForARefusingPatientThenItIsNeverShown() {
         Bundle tasks;
         try {
-            tasks = fhirClient(token("dr.okafor", USER_SCOPES, null)).search()
-                    .byUrl("Task?_id=" + carolTask.getIdPart()).returnBundle(Bundle.class).execute();
+            tasks = fhirClient(token("dr.okafor", USER_SCOPES, null))
+                    .search()
+                    .byUrl("Task?_id=" + carolTask.getIdPart())
+                    .returnBundle(Bundle.class)
+                    .execute();
         } catch (ForbiddenOperationException refused) {
             return; // refusing the whole search is as good: nothing of Carol's is shown
         }

@@ -36,6 +36,7 @@ public abstract class PersonaTest extends FullStackTest {
 
     /** {@code caregate.facility-zone}: the calendar that decides ages and birthdays. */
     public static final ZoneId FACILITY_ZONE = ZoneId.of("America/Los_Angeles");
+
     public static final String PATIENT_SCOPES = "openid fhirUser launch/patient patient/*.rs";
     public static final String USER_SCOPES = "openid fhirUser user/*.rs";
     public static final String USER_WRITE_SCOPES = "openid fhirUser user/*.cruds";
@@ -50,8 +51,8 @@ public abstract class PersonaTest extends FullStackTest {
 
     /** A standalone-launch token of {@code username} (picking {@code patientId} if asked), shared across tests. */
     protected static String token(String username, String scope, String patientId) {
-        return TOKENS.computeIfAbsent(username + " " + scope + " " + patientId,
-                key -> tokens().userToken(username, scope, patientId));
+        return TOKENS.computeIfAbsent(
+                username + " " + scope + " " + patientId, key -> tokens().userToken(username, scope, patientId));
     }
 
     /** The north clinic's backend client ({@code system/*.rs}), shared across tests. */
@@ -70,10 +71,16 @@ public abstract class PersonaTest extends FullStackTest {
 
     /** The start of Mateo's (pat-family-11) 12th birthday, 00:00 facility time, from his recorded birth date. */
     protected Instant twelfthBirthdayOfMateo() {
-        Patient mateo = daoRegistry.getResourceDao(Patient.class)
+        Patient mateo = daoRegistry
+                .getResourceDao(Patient.class)
                 .read(new IdType("Patient/pat-family-11"), new SystemRequestDetails());
-        return mateo.getBirthDateElement().getValueAsCalendar().toZonedDateTime().toLocalDate()
-                .plusYears(12).atStartOfDay(FACILITY_ZONE).toInstant();
+        return mateo.getBirthDateElement()
+                .getValueAsCalendar()
+                .toZonedDateTime()
+                .toLocalDate()
+                .plusYears(12)
+                .atStartOfDay(FACILITY_ZONE)
+                .toInstant();
     }
 
     /**
@@ -86,15 +93,25 @@ public abstract class PersonaTest extends FullStackTest {
         try {
             SignedJWT original = SignedJWT.parse(token);
             JWTClaimsSet claims = original.getJWTClaimsSet();
-            Duration lifetime = Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
+            Duration lifetime = Duration.between(
+                    claims.getIssueTime().toInstant(),
+                    claims.getExpirationTime().toInstant());
             Instant now = clock.instant();
-            JWTClaimsSet moved = new JWTClaimsSet.Builder(claims).issueTime(Date.from(now))
+            JWTClaimsSet moved = new JWTClaimsSet.Builder(claims)
+                    .issueTime(Date.from(now))
                     .notBeforeTime(claims.getNotBeforeTime() == null ? null : Date.from(now))
-                    .expirationTime(Date.from(now.plus(lifetime))).build();
+                    .expirationTime(Date.from(now.plus(lifetime)))
+                    .build();
             String keyId = signingKeys.activeKeyId();
-            JWK key = signingKeys.get(new JWKSelector(new JWKMatcher.Builder().keyID(keyId).build()), null).get(0);
-            SignedJWT signed = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId)
-                    .type(original.getHeader().getType()).build(), moved);
+            JWK key = signingKeys
+                    .get(new JWKSelector(new JWKMatcher.Builder().keyID(keyId).build()), null)
+                    .get(0);
+            SignedJWT signed = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(keyId)
+                            .type(original.getHeader().getType())
+                            .build(),
+                    moved);
             signed.sign(new RSASSASigner(key.toRSAKey()));
             return signed.serialize();
         } catch (ParseException | JOSEException e) {
@@ -104,24 +121,31 @@ public abstract class PersonaTest extends FullStackTest {
 
     /** {@code Type/id} of every entry of a search result, in order. */
     protected static List<String> ids(Bundle bundle) {
-        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .map(resource -> resource.fhirType() + "/" + resource.getIdElement().getIdPart()).toList();
+        return bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .map(resource ->
+                        resource.fhirType() + "/" + resource.getIdElement().getIdPart())
+                .toList();
     }
 
     /** Every {@code Patient/...} reference or Patient id in the entries of {@code bundle}. */
     protected List<String> patientsIn(Bundle bundle) {
-        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+        return bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
                 .flatMap(resource -> {
                     java.util.stream.Stream<String> self = resource instanceof Patient
                             ? java.util.stream.Stream.of(resource.getIdElement().getIdPart())
                             : java.util.stream.Stream.empty();
-                    java.util.stream.Stream<String> references = fhirContext.newTerser()
-                            .getAllPopulatedChildElementsOfType(resource, org.hl7.fhir.r4.model.Reference.class).stream()
+                    java.util.stream.Stream<String> references = fhirContext
+                            .newTerser()
+                            .getAllPopulatedChildElementsOfType(resource, org.hl7.fhir.r4.model.Reference.class)
+                            .stream()
                             .map(org.hl7.fhir.r4.model.Reference::getReferenceElement)
                             .filter(reference -> "Patient".equals(reference.getResourceType()))
                             .map(reference -> reference.getIdPart());
                     return java.util.stream.Stream.concat(self, references);
                 })
-                .distinct().toList();
+                .distinct()
+                .toList();
     }
 }

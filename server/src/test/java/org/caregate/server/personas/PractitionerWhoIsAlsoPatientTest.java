@@ -24,7 +24,10 @@ class PractitionerWhoIsAlsoPatientTest extends PersonaTest {
 
     @Test
     void searchPatientsThenErinAndFrankButNotHerOwnRecord() {
-        Bundle patients = haddad().search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle patients = haddad().search()
+                .byUrl("Patient?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(patients)).containsExactlyInAnyOrder("Patient/pat-adult-erin", "Patient/pat-adult-frank");
         assertThat(patients.getTotal()).isEqualTo(2);
@@ -32,7 +35,10 @@ class PractitionerWhoIsAlsoPatientTest extends PersonaTest {
 
     @Test
     void readWhenOwnPatientRecordThenForbiddenNamingTheCareRelationshipRule() {
-        assertThatThrownBy(() -> haddad().read().resource(Patient.class).withId(OWN_RECORD).execute())
+        assertThatThrownBy(() -> haddad().read()
+                        .resource(Patient.class)
+                        .withId(OWN_RECORD)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'care-relationship'")
                 .hasMessageContaining("your own records");
@@ -40,8 +46,11 @@ class PractitionerWhoIsAlsoPatientTest extends PersonaTest {
 
     @Test
     void readWhenOwnPatientRecordInSpanishThenDenialInSpanish() {
-        assertThatThrownBy(() -> spanishClient(token("dr.haddad", USER_SCOPES, null)).read().resource(Patient.class)
-                .withId(OWN_RECORD).execute())
+        assertThatThrownBy(() -> spanishClient(token("dr.haddad", USER_SCOPES, null))
+                        .read()
+                        .resource(Patient.class)
+                        .withId(OWN_RECORD)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Acceso denegado por la regla 'care-relationship'")
                 .hasMessageContaining("sus propios registros");
@@ -51,9 +60,12 @@ class PractitionerWhoIsAlsoPatientTest extends PersonaTest {
     void searchWhenOwnRecordByIdentifierOrCompartmentThenNoResults() {
         Bundle byUser = haddad().search()
                 .byUrl("Patient?identifier=https://fhir.caregate.example/sid/user|dr.haddad&_total=accurate")
-                .returnBundle(Bundle.class).execute();
-        Bundle observations = haddad().search().byUrl("Observation?patient=" + OWN_RECORD + "&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
+        Bundle observations = haddad().search()
+                .byUrl("Observation?patient=" + OWN_RECORD + "&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(byUser.getEntry()).isEmpty();
         assertThat(byUser.getTotal()).isZero();
@@ -64,16 +76,22 @@ class PractitionerWhoIsAlsoPatientTest extends PersonaTest {
     @Test
     void everythingWhenOwnRecordThenForbidden() {
         assertThatThrownBy(() -> haddad().search()
-                .byUrl(FHIR_BASE + "/Patient/" + OWN_RECORD + "/$everything?_count=200").returnBundle(Bundle.class).execute())
+                        .byUrl(FHIR_BASE + "/Patient/" + OWN_RECORD + "/$everything?_count=200")
+                        .returnBundle(Bundle.class)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
     @Test
     void searchObservationsThenOnlyErinsAndFranksIncludingFranksPreliminaryXrayForHisDoctor() {
-        Bundle observations = haddad().search().byUrl("Observation?_count=100&_total=accurate")
-                .returnBundle(Bundle.class).execute();
-        Bundle reports = haddad().search().byUrl("DiagnosticReport?patient=pat-adult-frank")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = haddad().search()
+                .byUrl("Observation?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
+        Bundle reports = haddad().search()
+                .byUrl("DiagnosticReport?patient=pat-adult-frank")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(patientsIn(observations)).containsExactlyInAnyOrder("pat-adult-erin", "pat-adult-frank");
         assertThat(observations.getTotal()).isEqualTo(observations.getEntry().size());
@@ -82,7 +100,10 @@ class PractitionerWhoIsAlsoPatientTest extends PersonaTest {
 
     @Test
     void readWhenNoRecentEncounterThenForbidden() {
-        assertThatThrownBy(() -> haddad().read().resource(Patient.class).withId("pat-adult-dan").execute())
+        assertThatThrownBy(() -> haddad().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-dan")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'care-relationship'");
     }

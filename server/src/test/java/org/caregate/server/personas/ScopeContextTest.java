@@ -25,8 +25,11 @@ class ScopeContextTest extends PersonaTest {
 
     @Test
     void searchPatientsWhenPatientScopesBesideAUserScopeThenOnlyTheLaunchPatient() {
-        Bundle patients = okaforForAlice().search().byUrl("Patient?_count=100&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle patients = okaforForAlice()
+                .search()
+                .byUrl("Patient?_count=100&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(patients)).containsExactly("Patient/pat-adult-alice");
         assertThat(patients.getTotal()).isEqualTo(1);
@@ -34,8 +37,11 @@ class ScopeContextTest extends PersonaTest {
 
     @Test
     void searchObservationsOfAnotherPanelPatientThenNone() {
-        Bundle observations = okaforForAlice().search().byUrl("Observation?patient=pat-adult-bob&_total=accurate")
-                .returnBundle(Bundle.class).execute();
+        Bundle observations = okaforForAlice()
+                .search()
+                .byUrl("Observation?patient=pat-adult-bob&_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(observations.getEntry()).isEmpty();
         assertThat(observations.getTotal()).isZero();
@@ -44,13 +50,21 @@ class ScopeContextTest extends PersonaTest {
     @Test
     void readAnotherPanelPatientThenForbidden() {
         // Bob is in Dr. Okafor's panel: a user/ scope on Patient would reach him, a patient/ scope does not
-        assertThatThrownBy(() -> okaforForAlice().read().resource(Patient.class).withId("pat-adult-bob").execute())
+        assertThatThrownBy(() -> okaforForAlice()
+                        .read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-bob")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
     @Test
     void readPractitionerThenTheUserScopeApplies() {
-        Practitioner okafor = okaforForAlice().read().resource(Practitioner.class).withId("prac-north-gp").execute();
+        Practitioner okafor = okaforForAlice()
+                .read()
+                .resource(Practitioner.class)
+                .withId("prac-north-gp")
+                .execute();
 
         assertThat(okafor.getIdElement().getIdPart()).isEqualTo("prac-north-gp");
     }

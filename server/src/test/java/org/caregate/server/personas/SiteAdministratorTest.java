@@ -23,8 +23,14 @@ class SiteAdministratorTest extends PersonaTest {
 
     @Test
     void searchPatientsThenNoneAndZeroTotal() {
-        Bundle patients = priya().search().byUrl("Patient?_total=accurate").returnBundle(Bundle.class).execute();
-        Bundle observations = priya().search().byUrl("Observation?_total=accurate").returnBundle(Bundle.class).execute();
+        Bundle patients = priya().search()
+                .byUrl("Patient?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
+        Bundle observations = priya().search()
+                .byUrl("Observation?_total=accurate")
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(patients.getEntry()).isEmpty();
         assertThat(patients.getTotal()).isZero();
@@ -34,15 +40,21 @@ class SiteAdministratorTest extends PersonaTest {
 
     @Test
     void readWhenOwnClinicsPatientThenForbiddenNamingTheRule() {
-        assertThatThrownBy(() -> priya().read().resource(Patient.class).withId("pat-adult-alice").execute())
+        assertThatThrownBy(() -> priya().read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-alice")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Access denied by rule 'deny-all'");
     }
 
     @Test
     void readWhenOwnClinicsPatientInSpanishThenDenialInSpanish() {
-        assertThatThrownBy(() -> spanishClient(token("priya", USER_SCOPES, null)).read().resource(Patient.class)
-                .withId("pat-adult-alice").execute())
+        assertThatThrownBy(() -> spanishClient(token("priya", USER_SCOPES, null))
+                        .read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-alice")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("Acceso denegado por la regla 'deny-all'");
     }
@@ -50,13 +62,20 @@ class SiteAdministratorTest extends PersonaTest {
     @Test
     void everythingWhenOwnClinicsPatientThenForbidden() {
         assertThatThrownBy(() -> priya().search()
-                .byUrl(FHIR_BASE + "/Patient/pat-family-4/$everything?_count=200").returnBundle(Bundle.class).execute())
+                        .byUrl(FHIR_BASE + "/Patient/pat-family-4/$everything?_count=200")
+                        .returnBundle(Bundle.class)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
     @Test
     void readWhenCareSystemResourceThenReturned() {
-        assertThat(priya().read().resource(Practitioner.class).withId("prac-north-gp").execute().getNameFirstRep()
-                .getFamily()).isEqualTo("Okafor");
+        assertThat(priya().read()
+                        .resource(Practitioner.class)
+                        .withId("prac-north-gp")
+                        .execute()
+                        .getNameFirstRep()
+                        .getFamily())
+                .isEqualTo("Okafor");
     }
 }

@@ -49,7 +49,8 @@ class TerminatedPractitionerTest extends PersonaTest {
         HttpResponse<String> toLogin = browser.get(BASE_URL + "/auth/authorize?" + Browser.formBody(authorize));
         HttpResponse<String> loginPage = browser.get(Browser.location(toLogin));
 
-        HttpResponse<String> afterLogin = browser.follow(browser.login(loginPage, "dr.becker", "dr.becker-dev-password"));
+        HttpResponse<String> afterLogin =
+                browser.follow(browser.login(loginPage, "dr.becker", "dr.becker-dev-password"));
 
         assertThat(afterLogin.uri().getPath()).isEqualTo("/auth/login");
         assertThat(afterLogin.body()).doesNotContain("name=\"scope\"");
@@ -59,28 +60,47 @@ class TerminatedPractitionerTest extends PersonaTest {
     @Test
     void readWhenAccountTerminatedAfterTheTokenWasIssuedThen401OnTheNextRequest() throws Exception {
         String username = "persona.terminated." + UUID.randomUUID().toString().substring(0, 8);
-        accounts.createOrUpdate(username, username + "-dev-password", "Terminated Persona",
-                "Practitioner/prac-north-gp", UserKind.PRACTITIONER, "org-clinic-north", Set.of("clinician"),
+        accounts.createOrUpdate(
+                username,
+                username + "-dev-password",
+                "Terminated Persona",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                "org-clinic-north",
+                Set.of("clinician"),
                 UserStatus.ACTIVE);
         String token = tokens().userToken(username, USER_SCOPES, null);
         IGenericClient client = fhirClient(token);
-        assertThat(client.read().resource(Patient.class).withId("pat-adult-alice").execute().getIdElement().getIdPart())
+        assertThat(client.read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-alice")
+                        .execute()
+                        .getIdElement()
+                        .getIdPart())
                 .isEqualTo("pat-adult-alice");
 
         accounts.terminate(username);
 
-        assertThatThrownBy(() -> client.read().resource(Patient.class).withId("pat-adult-alice").execute())
+        assertThatThrownBy(() -> client.read()
+                        .resource(Patient.class)
+                        .withId("pat-adult-alice")
+                        .execute())
                 .isInstanceOf(AuthenticationException.class);
-        assertThatThrownBy(() -> client.search().byUrl("Observation?patient=pat-adult-alice").returnBundle(Bundle.class)
-                .execute())
+        assertThatThrownBy(() -> client.search()
+                        .byUrl("Observation?patient=pat-adult-alice")
+                        .returnBundle(Bundle.class)
+                        .execute())
                 .isInstanceOf(AuthenticationException.class);
-        HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(FHIR_BASE + "/Patient/pat-adult-alice"))
-                        .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> raw = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient/pat-adult-alice"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Accept", "application/fhir+json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(raw.statusCode()).isEqualTo(401);
-        assertThat(raw.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                challenge -> assertThat(challenge).contains("invalid_token"));
+        assertThat(raw.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(challenge -> assertThat(challenge).contains("invalid_token"));
         assertThat(raw.body()).contains("terminated").doesNotContain("Nguyen");
     }
 }

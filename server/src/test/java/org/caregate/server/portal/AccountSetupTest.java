@@ -50,8 +50,10 @@ class AccountSetupTest extends FullStackTest {
 
     @Autowired
     private DaoRegistry daoRegistry;
+
     @Autowired
     private UserAccountService accounts;
+
     @Autowired
     private PatientAccessDirectory directory;
 
@@ -69,18 +71,25 @@ class AccountSetupTest extends FullStackTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("This code opens the account of Test Adult");
         String username = unique("new");
-        HttpResponse<String> done = person.follow(person.post(page, BASE_URL + SETUP, setupForm(code(link), username,
-                email)));
+        HttpResponse<String> done =
+                person.follow(person.post(page, BASE_URL + SETUP, setupForm(code(link), username, email)));
         assertThat(done.body()).contains("Your account " + username + " is ready");
 
         UserAccount account = accounts.find(username).orElseThrow();
         assertThat(account.fhirUser()).isEqualTo("Patient/" + patient.getIdPart());
         assertThat(account.kind()).isEqualTo(UserKind.PATIENT);
         String token = tokens().userToken(username, SCOPE, patient.getIdPart());
-        assertThat(fhirClient(token).read().resource(Patient.class).withId(patient.getIdPart()).execute().getIdPart())
+        assertThat(fhirClient(token)
+                        .read()
+                        .resource(Patient.class)
+                        .withId(patient.getIdPart())
+                        .execute()
+                        .getIdPart())
                 .isEqualTo(patient.getIdPart());
 
-        assertThat(accountEvents(username)).as("the audit trail of %s", username).contains("ACCOUNT_CREATED", "LOGIN");
+        assertThat(accountEvents(username))
+                .as("the audit trail of %s", username)
+                .contains("ACCOUNT_CREATED", "LOGIN");
         HttpResponse<String> again = person.post(page, BASE_URL + SETUP, setupForm(code(link), unique("twice"), email));
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(again.body()).contains("This code has already been used");
@@ -109,8 +118,8 @@ class AccountSetupTest extends FullStackTest {
         HttpResponse<String> page = person.get(SETUP + "?code=" + code);
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.body()).contains("Patients aged 12 to 17 cannot have an online account of their own yet");
-        HttpResponse<String> refused = person.post(page, BASE_URL + SETUP, setupForm(code, unique("teen"),
-                unique("teen") + "@example.org"));
+        HttpResponse<String> refused =
+                person.post(page, BASE_URL + SETUP, setupForm(code, unique("teen"), unique("teen") + "@example.org"));
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(accounts.findByFhirUser("Patient/" + patient.getIdPart())).isEmpty();
 
@@ -118,8 +127,8 @@ class AccountSetupTest extends FullStackTest {
         String username = unique("eighteen");
         HttpResponse<String> page18 = person.get(SETUP + "?code=" + code);
         assertThat(page18.statusCode()).as("on the 18th birthday").isEqualTo(200);
-        HttpResponse<String> done = person.follow(person.post(page18, BASE_URL + SETUP, setupForm(code, username,
-                username + "@example.org")));
+        HttpResponse<String> done = person.follow(
+                person.post(page18, BASE_URL + SETUP, setupForm(code, username, username + "@example.org")));
         assertThat(done.body()).contains("is ready");
         assertThat(accounts.find(username)).isPresent();
     }
@@ -148,21 +157,29 @@ class AccountSetupTest extends FullStackTest {
         parent.signIn(username, username + "-dev-password", "/portal/");
         HttpResponse<String> addPage = parent.get(second);
         assertThat(addPage.body()).contains("will be added to your account");
-        HttpResponse<String> added = parent.follow(parent.post(addPage, BASE_URL + SETUP, Map.of("code",
-                code(second))));
+        HttpResponse<String> added =
+                parent.follow(parent.post(addPage, BASE_URL + SETUP, Map.of("code", code(second))));
         assertThat(added.body()).contains("The child has been added to your account");
-        assertThat(accounts.findByFhirUser("RelatedPerson/" + forOlder.getIdPart())).as("no second account")
+        assertThat(accounts.findByFhirUser("RelatedPerson/" + forOlder.getIdPart()))
+                .as("no second account")
                 .isEmpty();
 
         UserAccount guardian = accounts.find(username).orElseThrow();
-        assertThat(directory.permittedPatients(guardian, clock.instant())).extracting(PatientChoice::patientId)
+        assertThat(directory.permittedPatients(guardian, clock.instant()))
+                .extracting(PatientChoice::patientId)
                 .containsExactlyInAnyOrder(younger.getIdPart(), older.getIdPart());
         String token = tokens().userToken(username, SCOPE, older.getIdPart());
-        fhirClient(token).read().resource(Patient.class).withId(older.getIdPart()).execute();
+        fhirClient(token)
+                .read()
+                .resource(Patient.class)
+                .withId(older.getIdPart())
+                .execute();
 
         clock.advance(Duration.ofDays(3));
-        assertThat(directory.permittedPatients(guardian, clock.instant())).as("on the older child's 12th birthday")
-                .extracting(PatientChoice::patientId).containsExactly(younger.getIdPart());
+        assertThat(directory.permittedPatients(guardian, clock.instant()))
+                .as("on the older child's 12th birthday")
+                .extracting(PatientChoice::patientId)
+                .containsExactly(younger.getIdPart());
     }
 
     @Test
@@ -188,75 +205,123 @@ class AccountSetupTest extends FullStackTest {
     void connectedAppsWhenTheAppIsRevokedThenItsTokenIsRefusedAtFhir() {
         Patient patient = patient(today().minusYears(33), null);
         String username = unique("apps");
-        accounts.create(username, username + "-dev-password", "Apps Person", "Patient/" + patient.getIdPart(),
-                UserKind.PATIENT, null, java.util.Set.of(), null);
-        Map<String, Object> issued = tokens().standaloneLaunch(username, SCOPE + " offline_access",
-                patient.getIdPart());
+        accounts.create(
+                username,
+                username + "-dev-password",
+                "Apps Person",
+                "Patient/" + patient.getIdPart(),
+                UserKind.PATIENT,
+                null,
+                java.util.Set.of(),
+                null);
+        Map<String, Object> issued =
+                tokens().standaloneLaunch(username, SCOPE + " offline_access", patient.getIdPart());
         String token = (String) issued.get("access_token");
-        fhirClient(token).read().resource(Patient.class).withId(patient.getIdPart()).execute();
+        fhirClient(token)
+                .read()
+                .resource(Patient.class)
+                .withId(patient.getIdPart())
+                .execute();
 
         PortalBrowser person = PortalBrowser.signedIn(BASE_URL, username, "/portal/account/apps");
         HttpResponse<String> apps = person.get("/portal/account/apps");
         assertThat(apps.body()).contains("id=\"app-caregate-public-app\"");
-        HttpResponse<String> revoked = person.follow(person.post(apps,
-                "/portal/account/apps/caregate-public-app/revoke", Map.of()));
+        HttpResponse<String> revoked =
+                person.follow(person.post(apps, "/portal/account/apps/caregate-public-app/revoke", Map.of()));
         assertThat(revoked.body()).contains("has been revoked").doesNotContain("id=\"app-caregate-public-app\"");
 
-        assertThatThrownBy(() -> fhirClient(token).read().resource(Patient.class).withId(patient.getIdPart())
-                .execute()).isInstanceOf(AuthenticationException.class);
+        assertThatThrownBy(() -> fhirClient(token)
+                        .read()
+                        .resource(Patient.class)
+                        .withId(patient.getIdPart())
+                        .execute())
+                .isInstanceOf(AuthenticationException.class);
 
-        assertThat(accountEvents(username)).as("the audit trail of %s", username)
+        assertThat(accountEvents(username))
+                .as("the audit trail of %s", username)
                 .contains("LOGIN", "APP_APPROVED", "APP_REVOKED");
     }
 
     @Test
     void terminationWhenInvoluntaryThenReactivationDoesNotBringTheOldTokensBack() {
         String username = unique("leaver");
-        accounts.create(username, username + "-dev-password", "Leaving Clinician", "Practitioner/prac-north-gp",
-                UserKind.PRACTITIONER, "org-clinic-north", java.util.Set.of(PortalRoles.CLINICIAN), null);
+        accounts.create(
+                username,
+                username + "-dev-password",
+                "Leaving Clinician",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                "org-clinic-north",
+                java.util.Set.of(PortalRoles.CLINICIAN),
+                null);
         String token = tokens().userToken(username, "openid fhirUser user/*.rs", null);
-        fhirClient(token).read().resource(org.hl7.fhir.r4.model.Practitioner.class).withId("prac-north-gp").execute();
+        fhirClient(token)
+                .read()
+                .resource(org.hl7.fhir.r4.model.Practitioner.class)
+                .withId("prac-north-gp")
+                .execute();
 
         PortalBrowser admin = PortalBrowser.signedIn(BASE_URL, "priya", "/portal/admin/staff");
         HttpResponse<String> page = admin.get("/portal/admin/staff");
         admin.follow(admin.post(page, "/portal/admin/staff/" + username + "/terminate", Map.of()));
-        admin.follow(admin.post(admin.get("/portal/admin/staff"), "/portal/admin/staff/" + username + "/activate",
-                Map.of()));
+        admin.follow(admin.post(
+                admin.get("/portal/admin/staff"), "/portal/admin/staff/" + username + "/activate", Map.of()));
         assertThat(accounts.find(username).orElseThrow().status()).isEqualTo(UserStatus.ACTIVE);
 
-        assertThatThrownBy(() -> fhirClient(token).read().resource(org.hl7.fhir.r4.model.Practitioner.class)
-                .withId("prac-north-gp").execute()).as("the token of before the termination")
+        assertThatThrownBy(() -> fhirClient(token)
+                        .read()
+                        .resource(org.hl7.fhir.r4.model.Practitioner.class)
+                        .withId("prac-north-gp")
+                        .execute())
+                .as("the token of before the termination")
                 .isInstanceOf(AuthenticationException.class);
     }
 
     @Test
     void terminationWhenVoluntaryThenActiveUntilTheLastDayAndTheAdministratorIsReminded() {
         String username = unique("retiring");
-        accounts.create(username, username + "-dev-password", "Retiring Clinician", "Practitioner/prac-north-gp",
-                UserKind.PRACTITIONER, "org-clinic-north", java.util.Set.of(PortalRoles.CLINICIAN), null);
+        accounts.create(
+                username,
+                username + "-dev-password",
+                "Retiring Clinician",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                "org-clinic-north",
+                java.util.Set.of(PortalRoles.CLINICIAN),
+                null);
         PortalBrowser admin = PortalBrowser.signedIn(BASE_URL, "priya", "/portal/admin/staff");
-        HttpResponse<String> tooLate = admin.post(admin.get("/portal/admin/staff"),
-                "/portal/admin/staff/" + username + "/plan-termination", Map.of("lastDay", today().plusDays(6)));
+        HttpResponse<String> tooLate = admin.post(
+                admin.get("/portal/admin/staff"),
+                "/portal/admin/staff/" + username + "/plan-termination",
+                Map.of("lastDay", today().plusDays(6)));
         assertThat(tooLate.statusCode()).as("more than 5 days ahead").isEqualTo(400);
         LocalDate lastDay = today().plusDays(2);
-        admin.follow(admin.post(admin.get("/portal/admin/staff"), "/portal/admin/staff/" + username
-                + "/plan-termination", Map.of("lastDay", lastDay)));
-        assertThat(admin.get("/portal/admin/staff").body()).contains("Reminder: terminations due")
+        admin.follow(admin.post(
+                admin.get("/portal/admin/staff"),
+                "/portal/admin/staff/" + username + "/plan-termination",
+                Map.of("lastDay", lastDay)));
+        assertThat(admin.get("/portal/admin/staff").body())
+                .contains("Reminder: terminations due")
                 .contains(username + ": access ends");
 
         java.time.Instant due = lastDay.plusDays(1).atStartOfDay(FACILITY).toInstant();
         clock.moveTo(due.minus(Duration.ofMinutes(2)));
-        assertThat(accounts.find(username).orElseThrow().status()).as("before the end of the last day")
+        assertThat(accounts.find(username).orElseThrow().status())
+                .as("before the end of the last day")
                 .isEqualTo(UserStatus.ACTIVE);
         PortalBrowser.signedIn(BASE_URL, username, "/portal/");
 
         clock.moveTo(due.plus(Duration.ofMinutes(1)));
         assertThat(accounts.find(username).orElseThrow().status()).isEqualTo(UserStatus.TERMINATED);
-        HttpResponse<String> refused = PortalBrowser.signedOut(BASE_URL).signIn(username, username
-                + "-dev-password", "/portal/");
-        assertThat(refused.uri().getPath()).as("sign-in refused after the last day").isEqualTo("/auth/login");
+        HttpResponse<String> refused =
+                PortalBrowser.signedOut(BASE_URL).signIn(username, username + "-dev-password", "/portal/");
+        assertThat(refused.uri().getPath())
+                .as("sign-in refused after the last day")
+                .isEqualTo("/auth/login");
         assertThat(refused.body()).contains("the account is not active");
-        assertThat(PortalBrowser.signedIn(BASE_URL, "priya", "/portal/admin/staff").get("/portal/admin/staff").body())
+        assertThat(PortalBrowser.signedIn(BASE_URL, "priya", "/portal/admin/staff")
+                        .get("/portal/admin/staff")
+                        .body())
                 .doesNotContain("Reminder: terminations due");
     }
 
@@ -268,7 +333,9 @@ class AccountSetupTest extends FullStackTest {
         String username = unique("proved");
         PortalBrowser person = PortalBrowser.signedOut(BASE_URL);
         HttpResponse<String> page = person.get("/portal/account/register");
-        HttpResponse<String> done = person.follow(person.post(page, BASE_URL + "/portal/account/register",
+        HttpResponse<String> done = person.follow(person.post(
+                page,
+                BASE_URL + "/portal/account/register",
                 proofingForm("test", "ADULT", born.toString(), mrn, username)));
         assertThat(done.body()).contains("Your account " + username + " is ready");
         assertThat(accounts.find(username).orElseThrow().fhirUser()).isEqualTo("Patient/" + patient.getIdPart());
@@ -281,29 +348,48 @@ class AccountSetupTest extends FullStackTest {
         String mrn = withMrn(patient);
         PortalBrowser person = PortalBrowser.signedOut(BASE_URL);
         HttpResponse<String> page = person.get("/portal/account/register");
-        String wrongName = person.post(page, BASE_URL + "/portal/account/register",
-                proofingForm("Tess", "Adult", born.toString(), mrn, unique("try"))).body();
-        String wrongDate = person.post(page, BASE_URL + "/portal/account/register",
-                proofingForm("Test", "Adult", born.plusDays(1).toString(), mrn, unique("try"))).body();
-        assertThat(alert(wrongName)).isEqualTo(alert(wrongDate))
+        String wrongName = person.post(
+                        page,
+                        BASE_URL + "/portal/account/register",
+                        proofingForm("Tess", "Adult", born.toString(), mrn, unique("try")))
+                .body();
+        String wrongDate = person.post(
+                        page,
+                        BASE_URL + "/portal/account/register",
+                        proofingForm("Test", "Adult", born.plusDays(1).toString(), mrn, unique("try")))
+                .body();
+        assertThat(alert(wrongName))
+                .isEqualTo(alert(wrongDate))
                 .contains("These details do not match a patient record");
-        HttpResponse<String> third = person.post(page, BASE_URL + "/portal/account/register",
+        HttpResponse<String> third = person.post(
+                page,
+                BASE_URL + "/portal/account/register",
                 proofingForm("Test", "Adult", born.minusYears(1).toString(), mrn, unique("try")));
         assertThat(third.statusCode()).isEqualTo(429);
 
         PortalBrowser other = PortalBrowser.signedOut(BASE_URL);
-        HttpResponse<String> right = other.post(other.get("/portal/account/register"), BASE_URL
-                + "/portal/account/register", proofingForm("Test", "Adult", born.toString(), mrn, unique("late")));
-        assertThat(right.statusCode()).as("another browser, same MRN, while locked").isEqualTo(429);
-        HttpResponse<String> rightInSession = person.post(page, BASE_URL + "/portal/account/register",
+        HttpResponse<String> right = other.post(
+                other.get("/portal/account/register"),
+                BASE_URL + "/portal/account/register",
                 proofingForm("Test", "Adult", born.toString(), mrn, unique("late")));
-        assertThat(rightInSession.statusCode()).as("the same browser, right details").isEqualTo(429);
+        assertThat(right.statusCode())
+                .as("another browser, same MRN, while locked")
+                .isEqualTo(429);
+        HttpResponse<String> rightInSession = person.post(
+                page,
+                BASE_URL + "/portal/account/register",
+                proofingForm("Test", "Adult", born.toString(), mrn, unique("late")));
+        assertThat(rightInSession.statusCode())
+                .as("the same browser, right details")
+                .isEqualTo(429);
         assertThat(rightInSession.body()).contains("Too many attempts that did not match");
         assertThat(accounts.findByFhirUser("Patient/" + patient.getIdPart())).isEmpty();
 
         clock.advance(Duration.ofMinutes(61));
-        HttpResponse<String> later = person.follow(person.post(person.get("/portal/account/register"), BASE_URL
-                + "/portal/account/register", proofingForm("Test", "Adult", born.toString(), mrn, unique("later"))));
+        HttpResponse<String> later = person.follow(person.post(
+                person.get("/portal/account/register"),
+                BASE_URL + "/portal/account/register",
+                proofingForm("Test", "Adult", born.toString(), mrn, unique("later"))));
         assertThat(later.body()).contains("is ready");
     }
 
@@ -312,16 +398,35 @@ class AccountSetupTest extends FullStackTest {
         String organization = unique("org-review");
         String admin = unique("admin");
         String staff = unique("staff");
-        accounts.create(admin, admin + "-dev-password", "Review Admin", "Practitioner/prac-north-gp",
-                UserKind.PRACTITIONER, organization, java.util.Set.of(PortalRoles.SITE_ADMIN), null);
-        accounts.create(staff, staff + "-dev-password", "Review Staff", "Practitioner/prac-north-gp",
-                UserKind.PRACTITIONER, organization, java.util.Set.of(PortalRoles.CLINICIAN), null);
-        String page = PortalBrowser.signedIn(BASE_URL, admin, "/portal/admin/staff").get("/portal/admin/staff").body();
+        accounts.create(
+                admin,
+                admin + "-dev-password",
+                "Review Admin",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                organization,
+                java.util.Set.of(PortalRoles.SITE_ADMIN),
+                null);
+        accounts.create(
+                staff,
+                staff + "-dev-password",
+                "Review Staff",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                organization,
+                java.util.Set.of(PortalRoles.CLINICIAN),
+                null);
+        String page = PortalBrowser.signedIn(BASE_URL, admin, "/portal/admin/staff")
+                .get("/portal/admin/staff")
+                .body();
         assertThat(page).contains("90-day access review").contains("Review each account below and attest by");
 
         clock.advance(Duration.ofDays(80));
-        assertThat(PortalBrowser.signedIn(BASE_URL, admin, "/portal/admin/staff").get("/portal/admin/staff").body())
-                .as("reminded 14 days before").contains("id=\"access-review\" role=\"alert\"");
+        assertThat(PortalBrowser.signedIn(BASE_URL, admin, "/portal/admin/staff")
+                        .get("/portal/admin/staff")
+                        .body())
+                .as("reminded 14 days before")
+                .contains("id=\"access-review\" role=\"alert\"");
         assertThat(accounts.find(staff).orElseThrow().status()).isEqualTo(UserStatus.ACTIVE);
 
         clock.advance(Duration.ofDays(25));
@@ -340,8 +445,15 @@ class AccountSetupTest extends FullStackTest {
     @Test
     void onboardingWhenSponsoredApprovedAndTrainedThenTheProviderSignsInFromTheNextDayOnly() {
         String sponsor = unique("sponsor");
-        accounts.create(sponsor, sponsor + "-dev-password", "Hospital Sponsor", "Practitioner/prac-north-gp",
-                UserKind.PRACTITIONER, "org-hospital", java.util.Set.of(PortalRoles.HOSPITAL_SPONSOR), null);
+        accounts.create(
+                sponsor,
+                sponsor + "-dev-password",
+                "Hospital Sponsor",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                "org-hospital",
+                java.util.Set.of(PortalRoles.HOSPITAL_SPONSOR),
+                null);
         String username = unique("dr.community");
         PortalBrowser provider = PortalBrowser.signedOut(BASE_URL);
         Map<String, Object> form = new java.util.LinkedHashMap<>();
@@ -362,8 +474,10 @@ class AccountSetupTest extends FullStackTest {
         form.put("confirmation", username + "-dev-password");
         assertThat(provider.post(requestPage, "/portal/account/request", form).body())
                 .contains("Your request was sent to your sponsor");
-        assertThat(provider.post(provider.get("/portal/account/request"), "/portal/account/request", form).body())
-                .as("the same user name again").contains("is taken (user names are never reused)");
+        assertThat(provider.post(provider.get("/portal/account/request"), "/portal/account/request", form)
+                        .body())
+                .as("the same user name again")
+                .contains("is taken (user names are never reused)");
 
         PortalBrowser hospitalSponsor = PortalBrowser.signedIn(BASE_URL, sponsor, "/portal/sponsor");
         HttpResponse<String> sponsorPage = hospitalSponsor.get("/portal/sponsor");
@@ -373,25 +487,31 @@ class AccountSetupTest extends FullStackTest {
         PortalBrowser grace = PortalBrowser.signedIn(BASE_URL, "grace", "/portal/admin/access-requests");
         HttpResponse<String> adminPage = grace.get("/portal/admin/access-requests");
         assertThat(adminPage.body()).contains("id=\"request-" + username + "\"");
-        HttpResponse<String> approved = grace.follow(grace.post(adminPage, "/portal/admin/access-requests/" + id
-                + "/approve", Map.of()));
+        HttpResponse<String> approved =
+                grace.follow(grace.post(adminPage, "/portal/admin/access-requests/" + id + "/approve", Map.of()));
         assertThat(accounts.find(username).orElseThrow().status()).isEqualTo(UserStatus.SUSPENDED);
         grace.follow(grace.post(approved, "/portal/admin/access-requests/" + id + "/trained", Map.of()));
 
         java.time.Instant tomorrow = today().plusDays(1).atStartOfDay(FACILITY).toInstant();
         clock.moveTo(tomorrow.minus(Duration.ofMinutes(1)));
-        assertThat(accounts.find(username).orElseThrow().status()).as("the day of the training")
+        assertThat(accounts.find(username).orElseThrow().status())
+                .as("the day of the training")
                 .isEqualTo(UserStatus.SUSPENDED);
-        assertThat(PortalBrowser.signedOut(BASE_URL).signIn(username, username + "-dev-password", "/portal/")
-                .uri().getPath()).isEqualTo("/auth/login");
+        assertThat(PortalBrowser.signedOut(BASE_URL)
+                        .signIn(username, username + "-dev-password", "/portal/")
+                        .uri()
+                        .getPath())
+                .isEqualTo("/auth/login");
         clock.moveTo(tomorrow.plus(Duration.ofMinutes(1)));
         assertThat(accounts.find(username).orElseThrow().status()).isEqualTo(UserStatus.ACTIVE);
         PortalBrowser.signedIn(BASE_URL, username, "/portal/patients");
     }
 
     private static String requestId(String page, String username) {
-        Matcher id = Pattern.compile("id=\"request-" + Pattern.quote(username)
-                + "\".*?/portal/sponsor/([0-9a-f-]{36})/sponsor", Pattern.DOTALL).matcher(page);
+        Matcher id = Pattern.compile(
+                        "id=\"request-" + Pattern.quote(username) + "\".*?/portal/sponsor/([0-9a-f-]{36})/sponsor",
+                        Pattern.DOTALL)
+                .matcher(page);
         assertThat(id.find()).as("request of %s on %s", username, page).isTrue();
         return id.group(1);
     }
@@ -403,22 +523,26 @@ class AccountSetupTest extends FullStackTest {
 
     /** The account events (subtype codes) in the audit trail with {@code username} as an agent. */
     private java.util.List<String> accountEvents(String username) {
-        return new org.springframework.jdbc.core.JdbcTemplate(dataSource).queryForList("""
+        return new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+                .queryForList("""
                 select s from caregate_audit.audit_record, unnest(subtypes) s
                 where ? = any(agents) and s like 'https://fhir.caregate.example/CodeSystem/account-event|%'
                 """, String.class, "https://fhir.caregate.example/sid/user|" + username).stream()
-                .map(s -> s.substring(s.indexOf('|') + 1)).toList();
+                        .map(s -> s.substring(s.indexOf('|') + 1))
+                        .toList();
     }
 
     private String withMrn(Patient patient) {
         String mrn = "T" + Math.abs(UUID.randomUUID().getMostSignificantBits() % 100_000_000L);
-        patient.addIdentifier().setSystem("https://fhir.caregate.example/sid/mrn").setValue(mrn);
+        patient.addIdentifier()
+                .setSystem("https://fhir.caregate.example/sid/mrn")
+                .setValue(mrn);
         daoRegistry.getResourceDao(Patient.class).update(patient, new SystemRequestDetails());
         return mrn;
     }
 
-    private static Map<String, Object> proofingForm(String given, String family, String birthDate, String mrn,
-            String username) {
+    private static Map<String, Object> proofingForm(
+            String given, String family, String birthDate, String mrn, String username) {
         Map<String, Object> form = new java.util.LinkedHashMap<>();
         form.put("givenName", given);
         form.put("familyName", family);
@@ -438,7 +562,9 @@ class AccountSetupTest extends FullStackTest {
 
     private String issueActivation(String patientId, String email, String language) {
         PortalBrowser grace = PortalBrowser.signedIn(BASE_URL, "grace", ACCOUNTS);
-        HttpResponse<String> issued = grace.post(grace.get(ACCOUNTS), ACCOUNTS + "/activation",
+        HttpResponse<String> issued = grace.post(
+                grace.get(ACCOUNTS),
+                ACCOUNTS + "/activation",
                 Map.of("patientId", patientId, "email", email, "language", language));
         assertThat(issued.statusCode()).as("%s", issued.body()).isEqualTo(200);
         Matcher code = CODE.matcher(issued.body());
@@ -448,15 +574,26 @@ class AccountSetupTest extends FullStackTest {
 
     private void issueInvitation(String relatedPersonId, String language) {
         PortalBrowser grace = PortalBrowser.signedIn(BASE_URL, "grace", ACCOUNTS);
-        HttpResponse<String> issued = grace.post(grace.get(ACCOUNTS), ACCOUNTS + "/invitation",
+        HttpResponse<String> issued = grace.post(
+                grace.get(ACCOUNTS),
+                ACCOUNTS + "/invitation",
                 Map.of("relatedPersonId", relatedPersonId, "email", "", "language", language));
         assertThat(issued.statusCode()).as("%s", issued.body()).isEqualTo(200);
         assertThat(issued.body()).contains("sent to");
     }
 
     private static Map<String, Object> setupForm(String code, String username, String email) {
-        return Map.of("code", code, "username", username, "email", email, "password", username + "-dev-password",
-                "confirmation", username + "-dev-password");
+        return Map.of(
+                "code",
+                code,
+                "username",
+                username,
+                "email",
+                email,
+                "password",
+                username + "-dev-password",
+                "confirmation",
+                username + "-dev-password");
     }
 
     private static String code(String link) {
@@ -478,7 +615,9 @@ class AccountSetupTest extends FullStackTest {
         patient.getBirthDateElement().setPrecision(ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY);
         patient.getBirthDateElement().setValueAsString(born.toString());
         if (email != null) {
-            patient.addTelecom(new ContactPoint().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email));
+            patient.addTelecom(new ContactPoint()
+                    .setSystem(ContactPoint.ContactPointSystem.EMAIL)
+                    .setValue(email));
         }
         daoRegistry.getResourceDao(Patient.class).update(patient, new SystemRequestDetails());
         return patient;
@@ -489,12 +628,15 @@ class AccountSetupTest extends FullStackTest {
         relatedPerson.setId(unique("rp"));
         relatedPerson.setActive(true);
         relatedPerson.setPatient(new Reference("Patient/" + child.getIdPart()));
-        relatedPerson.addRelationship(new CodeableConcept(new Coding(
-                "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "MTH", "mother")));
+        relatedPerson.addRelationship(
+                new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "MTH", "mother")));
         relatedPerson.addName(new HumanName().setFamily("Parent").addGiven("Test"));
-        relatedPerson.addTelecom(new ContactPoint().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email));
-        relatedPerson.setPeriod(new Period().setStartElement(new org.hl7.fhir.r4.model.DateTimeType(
-                child.getBirthDateElement().getValueAsString())));
+        relatedPerson.addTelecom(new ContactPoint()
+                .setSystem(ContactPoint.ContactPointSystem.EMAIL)
+                .setValue(email));
+        relatedPerson.setPeriod(new Period()
+                .setStartElement(new org.hl7.fhir.r4.model.DateTimeType(
+                        child.getBirthDateElement().getValueAsString())));
         daoRegistry.getResourceDao(RelatedPerson.class).update(relatedPerson, new SystemRequestDetails());
         return relatedPerson;
     }
@@ -502,5 +644,4 @@ class AccountSetupTest extends FullStackTest {
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
-
 }

@@ -33,7 +33,9 @@ final class PortalBrowser {
     static PortalBrowser signedIn(String baseUrl, String username, String path) {
         PortalBrowser portal = new PortalBrowser(baseUrl);
         HttpResponse<String> page = portal.signIn(username, username + "-dev-password", path);
-        assertThat(page.uri().getPath()).as("back on %s after signing in: %s", path, page.body()).isEqualTo(path);
+        assertThat(page.uri().getPath())
+                .as("back on %s after signing in: %s", path, page.body())
+                .isEqualTo(path);
         return portal;
     }
 
@@ -70,7 +72,9 @@ final class PortalBrowser {
 
     /** On the authorization server's approval page: allow every scope offered; returns the redirect to the app. */
     HttpResponse<String> approveAll(HttpResponse<String> approvalPage, String clientId) {
-        assertThat(approvalPage.uri().getPath()).as("approval page: %s", approvalPage.body()).isEqualTo("/auth/consent");
+        assertThat(approvalPage.uri().getPath())
+                .as("approval page: %s", approvalPage.body())
+                .isEqualTo("/auth/consent");
         Matcher state = STATE_FIELD.matcher(approvalPage.body());
         assertThat(state.find()).isTrue();
         Matcher scopes = SCOPE_BOX.matcher(approvalPage.body());

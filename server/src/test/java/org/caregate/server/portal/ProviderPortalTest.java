@@ -28,16 +28,23 @@ class ProviderPortalTest extends FullStackTest {
         HttpResponse<String> home = portal.get("/portal/");
 
         assertThat(home.statusCode()).isEqualTo(200);
-        assertThat(home.body()).contains("Dr. Samuel Okafor", "Practitioner/prac-north-gp",
-                "North Valley Community Clinic", "href=\"/portal/patients\"", "name=\"viewport\"")
+        assertThat(home.body())
+                .contains(
+                        "Dr. Samuel Okafor",
+                        "Practitioner/prac-north-gp",
+                        "North Valley Community Clinic",
+                        "href=\"/portal/patients\"",
+                        "name=\"viewport\"")
                 .doesNotContain("href=\"/portal/admin/staff\"");
     }
 
     @Test
     void homeWhenSiteAdminSignsInThenLinkToStaffAccountsOnly() {
-        HttpResponse<String> home = PortalBrowser.signedIn(BASE_URL, "priya", "/portal/").get("/portal/");
+        HttpResponse<String> home =
+                PortalBrowser.signedIn(BASE_URL, "priya", "/portal/").get("/portal/");
 
-        assertThat(home.body()).contains("Priya Natarajan", "href=\"/portal/admin/staff\"")
+        assertThat(home.body())
+                .contains("Priya Natarajan", "href=\"/portal/admin/staff\"")
                 .doesNotContain("href=\"/portal/patients\"");
     }
 
@@ -47,19 +54,31 @@ class ProviderPortalTest extends FullStackTest {
                 .get("/portal/patients");
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("id=\"patient-pat-adult-alice\"", "Alice Nguyen", "CG100030",
-                "id=\"patient-pat-adult-bob\"", "id=\"patient-pat-incapacitated\"", "id=\"patient-pat-family-4\"",
-                "id=\"patient-pat-parent-garcia\"")
-                .doesNotContain("pat-adult-carol", "Carol Johnson", "pat-adult-18", "pat-adult-dan",
-                        "pat-adult-frank", "pat-dr-south");
+        assertThat(page.body())
+                .contains(
+                        "id=\"patient-pat-adult-alice\"",
+                        "Alice Nguyen",
+                        "CG100030",
+                        "id=\"patient-pat-adult-bob\"",
+                        "id=\"patient-pat-incapacitated\"",
+                        "id=\"patient-pat-family-4\"",
+                        "id=\"patient-pat-parent-garcia\"")
+                .doesNotContain(
+                        "pat-adult-carol",
+                        "Carol Johnson",
+                        "pat-adult-18",
+                        "pat-adult-dan",
+                        "pat-adult-frank",
+                        "pat-dr-south");
     }
 
     @Test
     void patientsWhenOfficeStaffThenSameNorthPatients() {
-        HttpResponse<String> page = PortalBrowser.signedIn(BASE_URL, "linda", "/portal/patients")
-                .get("/portal/patients");
+        HttpResponse<String> page =
+                PortalBrowser.signedIn(BASE_URL, "linda", "/portal/patients").get("/portal/patients");
 
-        assertThat(page.body()).contains("id=\"patient-pat-adult-alice\"", "id=\"patient-pat-adult-bob\"")
+        assertThat(page.body())
+                .contains("id=\"patient-pat-adult-alice\"", "id=\"patient-pat-adult-bob\"")
                 .doesNotContain("pat-adult-carol");
     }
 
@@ -68,13 +87,15 @@ class ProviderPortalTest extends FullStackTest {
         HttpResponse<String> page = PortalBrowser.signedIn(BASE_URL, "dr.haddad", "/portal/patients")
                 .get("/portal/patients");
 
-        assertThat(page.body()).contains("id=\"patient-pat-adult-erin\"", "id=\"patient-pat-adult-frank\"")
+        assertThat(page.body())
+                .contains("id=\"patient-pat-adult-erin\"", "id=\"patient-pat-adult-frank\"")
                 .doesNotContain("pat-dr-south", "pat-adult-dan", "pat-adult-alice");
     }
 
     @Test
     void patientsWhenSiteAdminWithoutClinicalRoleThen403() {
-        HttpResponse<String> page = PortalBrowser.signedIn(BASE_URL, "priya", "/portal/").get("/portal/patients");
+        HttpResponse<String> page =
+                PortalBrowser.signedIn(BASE_URL, "priya", "/portal/").get("/portal/patients");
 
         assertThat(page.statusCode()).isEqualTo(403);
         assertThat(page.body()).doesNotContain("pat-adult-alice");
@@ -82,7 +103,8 @@ class ProviderPortalTest extends FullStackTest {
 
     @Test
     void patientsWhenPatientSignsInThen403() {
-        HttpResponse<String> page = PortalBrowser.signedIn(BASE_URL, "alice", "/portal/").get("/portal/patients");
+        HttpResponse<String> page =
+                PortalBrowser.signedIn(BASE_URL, "alice", "/portal/").get("/portal/patients");
 
         assertThat(page.statusCode()).isEqualTo(403);
     }
@@ -92,8 +114,11 @@ class ProviderPortalTest extends FullStackTest {
         HttpResponse<String> page = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients")
                 .get("/portal/patients");
 
-        assertThat(page.body()).contains("action=\"/portal/patients/pat-adult-alice/launch\"",
-                "name=\"app\" value=\"" + DEMO_APP + "\"", "Launch CareGate demo app");
+        assertThat(page.body())
+                .contains(
+                        "action=\"/portal/patients/pat-adult-alice/launch\"",
+                        "name=\"app\" value=\"" + DEMO_APP + "\"",
+                        "Launch CareGate demo app");
         assertThat(Browser.csrf(page)).isNotBlank();
     }
 
@@ -102,8 +127,8 @@ class ProviderPortalTest extends FullStackTest {
         PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
         HttpResponse<String> page = portal.get("/portal/patients");
 
-        HttpResponse<String> toApp = portal.post(page, "/portal/patients/pat-adult-alice/launch",
-                Map.of("app", DEMO_APP));
+        HttpResponse<String> toApp =
+                portal.post(page, "/portal/patients/pat-adult-alice/launch", Map.of("app", DEMO_APP));
 
         assertThat(toApp.statusCode()).isEqualTo(303);
         String launchUrl = Browser.location(toApp);
@@ -114,8 +139,10 @@ class ProviderPortalTest extends FullStackTest {
         HttpResponse<String> toAuthorize = portal.get(launchUrl);
         Map<String, String> authorize = Browser.query(Browser.location(toAuthorize));
         assertThat(Browser.location(toAuthorize)).startsWith(BASE_URL + "/auth/authorize?");
-        assertThat(authorize).containsEntry("launch", launchParameters.get("launch"))
-                .containsEntry("aud", FHIR_BASE).containsEntry("client_id", DEMO_APP)
+        assertThat(authorize)
+                .containsEntry("launch", launchParameters.get("launch"))
+                .containsEntry("aud", FHIR_BASE)
+                .containsEntry("client_id", DEMO_APP)
                 .containsEntry("code_challenge_method", "S256")
                 .containsEntry("redirect_uri", BASE_URL + "/portal/demo-app/callback");
 
@@ -127,17 +154,21 @@ class ProviderPortalTest extends FullStackTest {
         HttpResponse<String> app = portal.get(Browser.location(toCallback));
 
         assertThat(app.statusCode()).as(app.body()).isEqualTo(200);
-        assertThat(app.body()).contains("<dd class=\"mono\" id=\"patient-id\">pat-adult-alice</dd>",
-                "GET Patient/pat-adult-alice answered 200", "Alice Nguyen");
+        assertThat(app.body())
+                .contains(
+                        "<dd class=\"mono\" id=\"patient-id\">pat-adult-alice</dd>",
+                        "GET Patient/pat-adult-alice answered 200",
+                        "Alice Nguyen");
     }
 
     @Test
     void demoAppCallbackWhenReplayedThenRefused() {
         PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
         HttpResponse<String> page = portal.get("/portal/patients");
-        HttpResponse<String> toApp = portal.post(page, "/portal/patients/pat-adult-bob/launch", Map.of("app", DEMO_APP));
-        HttpResponse<String> toCallback = portal.approveAll(portal.follow(portal.get(Browser.location(toApp))),
-                DEMO_APP);
+        HttpResponse<String> toApp =
+                portal.post(page, "/portal/patients/pat-adult-bob/launch", Map.of("app", DEMO_APP));
+        HttpResponse<String> toCallback =
+                portal.approveAll(portal.follow(portal.get(Browser.location(toApp))), DEMO_APP);
         String callback = Browser.location(toCallback);
         assertThat(portal.get(callback).statusCode()).isEqualTo(200);
 
@@ -151,8 +182,8 @@ class ProviderPortalTest extends FullStackTest {
         PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
         HttpResponse<String> page = portal.get("/portal/patients");
 
-        HttpResponse<String> refused = portal.post(page, "/portal/patients/pat-adult-carol/launch",
-                Map.of("app", DEMO_APP));
+        HttpResponse<String> refused =
+                portal.post(page, "/portal/patients/pat-adult-carol/launch", Map.of("app", DEMO_APP));
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("You may not open this patient&#39;s record", "id=\"rule\"");
@@ -163,8 +194,8 @@ class ProviderPortalTest extends FullStackTest {
         PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.haddad", "/portal/patients");
         HttpResponse<String> page = portal.get("/portal/patients");
 
-        HttpResponse<String> refused = portal.post(page, "/portal/patients/pat-dr-south/launch",
-                Map.of("app", DEMO_APP));
+        HttpResponse<String> refused =
+                portal.post(page, "/portal/patients/pat-dr-south/launch", Map.of("app", DEMO_APP));
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("id=\"rule\"");
@@ -175,8 +206,8 @@ class ProviderPortalTest extends FullStackTest {
         PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
         HttpResponse<String> page = portal.get("/portal/patients");
 
-        HttpResponse<String> refused = portal.post(page, "/portal/patients/pat-adult-alice/launch",
-                Map.of("app", "caregate-backend-north"));
+        HttpResponse<String> refused =
+                portal.post(page, "/portal/patients/pat-adult-alice/launch", Map.of("app", "caregate-backend-north"));
 
         assertThat(refused.statusCode()).isEqualTo(404);
     }
@@ -185,8 +216,8 @@ class ProviderPortalTest extends FullStackTest {
     void launchWithoutCsrfTokenThen403AndNoRedirectToTheApp() {
         PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
 
-        HttpResponse<String> refused = portal.postWithoutCsrf("/portal/patients/pat-adult-alice/launch",
-                Map.of("app", DEMO_APP));
+        HttpResponse<String> refused =
+                portal.postWithoutCsrf("/portal/patients/pat-adult-alice/launch", Map.of("app", DEMO_APP));
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("Location")).isEmpty();
@@ -202,8 +233,8 @@ class ProviderPortalTest extends FullStackTest {
 
     @Test
     void loginWhenAccountTerminatedThenRefused() {
-        HttpResponse<String> page = PortalBrowser.signedOut(BASE_URL)
-                .signIn("dr.becker", "dr.becker-dev-password", "/portal/patients");
+        HttpResponse<String> page =
+                PortalBrowser.signedOut(BASE_URL).signIn("dr.becker", "dr.becker-dev-password", "/portal/patients");
 
         assertThat(page.uri().getPath()).isEqualTo("/auth/login");
         assertThat(page.body()).contains("not active");

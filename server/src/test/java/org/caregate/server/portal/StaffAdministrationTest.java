@@ -40,11 +40,18 @@ class StaffAdministrationTest extends FullStackTest {
 
     @Test
     void staffPageWhenSiteAdminThenOwnOrganisationsAccountsOnly() {
-        HttpResponse<String> page = PortalBrowser.signedIn(BASE_URL, "priya", STAFF).get(STAFF);
+        HttpResponse<String> page =
+                PortalBrowser.signedIn(BASE_URL, "priya", STAFF).get(STAFF);
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("id=\"staff-dr.okafor\"", "id=\"staff-linda\"", "id=\"staff-priya\"",
-                        "This is you.", "name=\"viewport\"", "<label for=\"password\">")
+        assertThat(page.body())
+                .contains(
+                        "id=\"staff-dr.okafor\"",
+                        "id=\"staff-linda\"",
+                        "id=\"staff-priya\"",
+                        "This is you.",
+                        "name=\"viewport\"",
+                        "<label for=\"password\">")
                 .doesNotContain("dr.haddad", "dr.becker", "dr.park")
                 .doesNotContain("/portal/admin/staff/priya/terminate");
     }
@@ -66,13 +73,15 @@ class StaffAdministrationTest extends FullStackTest {
         HttpResponse<String> added = admin.follow(add(admin, username, practitionerId, "office-staff"));
 
         assertThat(added.statusCode()).isEqualTo(200);
-        assertThat(added.body()).contains("Account &#39;" + username + "&#39; created", "id=\"staff-" + username + "\"");
+        assertThat(added.body())
+                .contains("Account &#39;" + username + "&#39; created", "id=\"staff-" + username + "\"");
         assertThat(accounts.find(username)).hasValueSatisfying(account -> {
             assertThat(account.organizationId()).isEqualTo("org-clinic-north");
             assertThat(account.fhirUser()).isEqualTo("Practitioner/" + practitionerId);
             assertThat(account.roles()).containsExactly("office-staff");
         });
-        HttpResponse<String> home = PortalBrowser.signedIn(BASE_URL, username, "/portal/").get("/portal/");
+        HttpResponse<String> home =
+                PortalBrowser.signedIn(BASE_URL, username, "/portal/").get("/portal/");
         assertThat(home.body()).contains("Temporary Staff Member", "href=\"/portal/patients\"");
     }
 
@@ -105,35 +114,51 @@ class StaffAdministrationTest extends FullStackTest {
 
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("already taken", "14 to 128 characters");
-        assertThat(accounts.find("dr.haddad")).hasValueSatisfying(
-                account -> assertThat(account.organizationId()).isEqualTo("org-clinic-south"));
+        assertThat(accounts.find("dr.haddad"))
+                .hasValueSatisfying(
+                        account -> assertThat(account.organizationId()).isEqualTo("org-clinic-south"));
     }
 
     @Test
     void terminateWhenStaffMemberHoldsTokensThenNextFhirRequestGets401AndRefreshIsRefused() throws Exception {
         String username = newNorthStaffMember();
-        Map<String, Object> tokenResponse = tokens().standaloneLaunch(username, "openid fhirUser user/*.rs offline_access",
-                null);
+        Map<String, Object> tokenResponse =
+                tokens().standaloneLaunch(username, "openid fhirUser user/*.rs offline_access", null);
         String accessToken = (String) tokenResponse.get("access_token");
         String practitionerId = accounts.find(username).orElseThrow().fhirUserId();
-        fhirClient(accessToken).read().resource(Practitioner.class).withId(practitionerId).execute();
+        fhirClient(accessToken)
+                .read()
+                .resource(Practitioner.class)
+                .withId(practitionerId)
+                .execute();
         PortalBrowser admin = PortalBrowser.signedIn(BASE_URL, "priya", STAFF);
         HttpResponse<String> page = admin.get(STAFF);
 
-        HttpResponse<String> terminated = admin.follow(
-                admin.post(page, STAFF + "/" + username + "/terminate", Map.of()));
+        HttpResponse<String> terminated =
+                admin.follow(admin.post(page, STAFF + "/" + username + "/terminate", Map.of()));
 
         assertThat(terminated.statusCode()).isEqualTo(200);
         assertThat(terminated.body()).contains("is terminated");
         assertThat(accounts.find(username).orElseThrow().status()).isEqualTo(UserStatus.TERMINATED);
-        assertThatThrownBy(() -> fhirClient(accessToken).read().resource(Practitioner.class).withId(practitionerId)
-                .execute()).isInstanceOf(AuthenticationException.class);
-        HttpResponse<String> refresh = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(BASE_URL + "/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of("grant_type", "refresh_token",
-                        "refresh_token", tokenResponse.get("refresh_token"), "client_id", "caregate-public-app"))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThatThrownBy(() -> fhirClient(accessToken)
+                        .read()
+                        .resource(Practitioner.class)
+                        .withId(practitionerId)
+                        .execute())
+                .isInstanceOf(AuthenticationException.class);
+        HttpResponse<String> refresh = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(BASE_URL + "/auth/token"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of(
+                                        "grant_type",
+                                        "refresh_token",
+                                        "refresh_token",
+                                        tokenResponse.get("refresh_token"),
+                                        "client_id",
+                                        "caregate-public-app"))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(refresh.statusCode()).isEqualTo(400);
         assertThat(refresh.body()).contains("invalid_grant");
     }
@@ -159,7 +184,8 @@ class StaffAdministrationTest extends FullStackTest {
         HttpResponse<String> page = admin.get(STAFF);
         assertThat(page.body()).contains(STAFF + "/" + username + "/activate");
 
-        HttpResponse<String> reactivated = admin.follow(admin.post(page, STAFF + "/" + username + "/activate", Map.of()));
+        HttpResponse<String> reactivated =
+                admin.follow(admin.post(page, STAFF + "/" + username + "/activate", Map.of()));
 
         assertThat(reactivated.body()).contains("is active again");
         assertThat(accounts.find(username).orElseThrow().status()).isEqualTo(UserStatus.ACTIVE);

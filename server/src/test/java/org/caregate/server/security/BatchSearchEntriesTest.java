@@ -25,7 +25,8 @@ class BatchSearchEntriesTest extends FullStackTest {
 
     @Test
     void batchSearchWhenPatientThenHeldResultsAreLeftOutAsInTheSameSearchAlone() {
-        Bundle response = batch(tokens().userToken("alice", "openid fhirUser launch/patient patient/*.rs", null),
+        Bundle response = batch(
+                tokens().userToken("alice", "openid fhirUser launch/patient patient/*.rs", null),
                 "Observation?_id=obs-alice-hgb-followup,obs-alice-hgb&_total=accurate");
 
         Bundle entry = (Bundle) response.getEntryFirstRep().getResource();
@@ -35,8 +36,8 @@ class BatchSearchEntriesTest extends FullStackTest {
 
     @Test
     void batchSearchWhenGranularScopeThenOnlyTheGrantedCategories() {
-        Bundle response = batch(tokens().userToken("alice", LABS_ONLY, null),
-                "Observation?patient=pat-adult-alice&_total=accurate");
+        Bundle response = batch(
+                tokens().userToken("alice", LABS_ONLY, null), "Observation?patient=pat-adult-alice&_total=accurate");
 
         Bundle entry = (Bundle) response.getEntryFirstRep().getResource();
         assertThat(ids(entry)).containsExactlyInAnyOrder("obs-alice-hgb", "obs-alice-ferritin");
@@ -68,13 +69,21 @@ class BatchSearchEntriesTest extends FullStackTest {
     }
 
     private static HttpResponse<String> post(String token, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FHIR_BASE))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(FHIR_BASE))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/fhir+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> ids(Bundle bundle) {
-        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).map(Resource::getIdElement)
-                .map(id -> id.getIdPart()).toList();
+        return bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .map(Resource::getIdElement)
+                .map(id -> id.getIdPart())
+                .toList();
     }
 }

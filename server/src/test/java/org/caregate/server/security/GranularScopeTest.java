@@ -27,14 +27,19 @@ class GranularScopeTest extends FullStackTest {
     }
 
     private static List<String> ids(Bundle bundle) {
-        return bundle.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
+        return bundle.getEntry().stream()
+                .map(entry -> entry.getResource().getIdElement().getIdPart())
+                .toList();
     }
 
     @Test
     void searchWhenScopeGrantsOnlyLaboratoryThenVitalSignsAreNotReturned() {
-        Bundle all = asAliceWithLabsOnly().search().forResource(Observation.class)
+        Bundle all = asAliceWithLabsOnly()
+                .search()
+                .forResource(Observation.class)
                 .where(Observation.PATIENT.hasId("pat-adult-alice"))
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(all)).containsExactlyInAnyOrder("obs-alice-hgb", "obs-alice-ferritin");
         assertThat(all.getTotal()).isEqualTo(2);
@@ -42,19 +47,31 @@ class GranularScopeTest extends FullStackTest {
 
     @Test
     void searchWhenAskingForVitalSignsWithLaboratoryScopeThenNothing() {
-        Bundle vitals = asAliceWithLabsOnly().search().forResource(Observation.class)
+        Bundle vitals = asAliceWithLabsOnly()
+                .search()
+                .forResource(Observation.class)
                 .where(Observation.PATIENT.hasId("pat-adult-alice"))
                 .and(Observation.CATEGORY.exactly().code("vital-signs"))
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(vitals.getEntry()).isEmpty();
     }
 
     @Test
     void readWhenObservationIsOutsideGrantedCategoryThenForbidden() {
-        assertThat(asAliceWithLabsOnly().read().resource(Observation.class).withId("obs-alice-hgb").execute().getIdPart())
+        assertThat(asAliceWithLabsOnly()
+                        .read()
+                        .resource(Observation.class)
+                        .withId("obs-alice-hgb")
+                        .execute()
+                        .getIdPart())
                 .isEqualTo("obs-alice-hgb");
-        assertThatThrownBy(() -> asAliceWithLabsOnly().read().resource(Observation.class).withId("obs-alice-hr").execute())
+        assertThatThrownBy(() -> asAliceWithLabsOnly()
+                        .read()
+                        .resource(Observation.class)
+                        .withId("obs-alice-hr")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("granular scope");
     }

@@ -18,17 +18,21 @@ class PatchTest extends FullStackTest {
         if (token == null) {
             token = tokens().userToken("dr.okafor", "openid fhirUser user/*.cruds", null);
         }
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FHIR_BASE + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json-patch+json")
-                .header("Accept", "application/fhir+json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(FHIR_BASE + path))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json-patch+json")
+                                .header("Accept", "application/fhir+json")
+                                .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void patchWhenPatientHasCareRelationshipThenApplied() throws Exception {
-        HttpResponse<String> response = patch("/Observation/obs-alice-weight",
-                "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"amended\"}]");
+        HttpResponse<String> response = patch(
+                "/Observation/obs-alice-weight", "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"amended\"}]");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"amended\"");
@@ -36,8 +40,8 @@ class PatchTest extends FullStackTest {
 
     @Test
     void patchWhenPatientOptedOutThenForbiddenAndUnchanged() throws Exception {
-        HttpResponse<String> response = patch("/Patient/pat-adult-carol",
-                "[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"other\"}]");
+        HttpResponse<String> response =
+                patch("/Patient/pat-adult-carol", "[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"other\"}]");
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).doesNotContain("\"gender\":\"other\"");

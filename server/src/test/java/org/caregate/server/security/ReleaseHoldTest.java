@@ -45,15 +45,20 @@ class ReleaseHoldTest extends FullStackTest {
     }
 
     private static List<String> ids(Bundle bundle) {
-        return bundle.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
+        return bundle.getEntry().stream()
+                .map(entry -> entry.getResource().getIdElement().getIdPart())
+                .toList();
     }
 
     @Test
     void searchWhenPatientThenPreliminaryLabResultIsLeftOutOfResultsAndTotal() {
-        Bundle labs = asAlice().search().forResource(Observation.class)
+        Bundle labs = asAlice()
+                .search()
+                .forResource(Observation.class)
                 .where(Observation.PATIENT.hasId("pat-adult-alice"))
                 .and(Observation.CATEGORY.exactly().code("laboratory"))
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(labs)).containsExactlyInAnyOrder("obs-alice-hgb", "obs-alice-ferritin");
         assertThat(labs.getTotal()).isEqualTo(2);
@@ -61,7 +66,11 @@ class ReleaseHoldTest extends FullStackTest {
 
     @Test
     void readWhenPatientAsksForPreliminaryLabResultThenForbiddenNamingReleaseHold() {
-        assertThatThrownBy(() -> asAlice().read().resource(Observation.class).withId("obs-alice-hgb-followup").execute())
+        assertThatThrownBy(() -> asAlice()
+                        .read()
+                        .resource(Observation.class)
+                        .withId("obs-alice-hgb-followup")
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class)
                 .hasMessageContaining("release-hold")
                 .hasMessageContaining("not final");
@@ -69,9 +78,12 @@ class ReleaseHoldTest extends FullStackTest {
 
     @Test
     void searchWhenPatientThenUnreleasedRadiologyReportIsLeftOutButReleasedOneShown() {
-        Bundle reports = asFrank().search().forResource(DiagnosticReport.class)
+        Bundle reports = asFrank()
+                .search()
+                .forResource(DiagnosticReport.class)
                 .where(DiagnosticReport.PATIENT.hasId("pat-adult-frank"))
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(reports)).containsExactly("dr-frank-cxr-final");
         assertThat(reports.getTotal()).isEqualTo(1);
@@ -79,21 +91,28 @@ class ReleaseHoldTest extends FullStackTest {
 
     @Test
     void revincludeWhenPatientThenHeldResultsAreNotIncluded() {
-        Bundle reports = asAlice().search().forResource(DiagnosticReport.class)
+        Bundle reports = asAlice()
+                .search()
+                .forResource(DiagnosticReport.class)
                 .where(DiagnosticReport.PATIENT.hasId("pat-adult-alice"))
                 .include(DiagnosticReport.INCLUDE_RESULT)
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
 
-        assertThat(ids(reports)).contains("dr-alice-anemia-labs", "obs-alice-hgb", "obs-alice-ferritin")
+        assertThat(ids(reports))
+                .contains("dr-alice-anemia-labs", "obs-alice-hgb", "obs-alice-ferritin")
                 .doesNotContain("dr-alice-followup", "obs-alice-hgb-followup");
     }
 
     @Test
     void searchWhenPractitionerWithCareRelationshipThenHeldResultsAreShown() {
-        Bundle labs = asDrOkafor().search().forResource(Observation.class)
+        Bundle labs = asDrOkafor()
+                .search()
+                .forResource(Observation.class)
                 .where(Observation.PATIENT.hasId("pat-adult-alice"))
                 .and(Observation.CATEGORY.exactly().code("laboratory"))
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(ids(labs)).contains("obs-alice-hgb-followup");
     }

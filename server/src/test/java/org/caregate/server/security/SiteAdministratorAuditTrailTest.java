@@ -26,20 +26,27 @@ class SiteAdministratorAuditTrailTest extends FullStackTest {
     @Test
     void searchWhenSiteAdminAsksForOwnOrganisationsTrailThenSeesStaffAccess() {
         String okafor = tokens().userToken("dr.okafor", "openid fhirUser user/*.rs", null);
-        fhirClient(okafor).read().resource(Patient.class).withId("pat-adult-alice").execute();
+        fhirClient(okafor)
+                .read()
+                .resource(Patient.class)
+                .withId("pat-adult-alice")
+                .execute();
         auditWriter.flush();
 
-        Bundle trail = fhirClient(tokens().userToken("priya", AUDIT_SCOPE, null)).search()
+        Bundle trail = fhirClient(tokens().userToken("priya", AUDIT_SCOPE, null))
+                .search()
                 .forResource(AuditEvent.class)
                 .where(AuditEvent.AGENT.hasId("Organization/org-clinic-north"))
                 .count(200)
-                .returnBundle(Bundle.class).execute();
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(trail.getEntry()).isNotEmpty();
         assertThat(trail.getEntry()).anySatisfy(entry -> {
             AuditEvent event = (AuditEvent) entry.getResource();
-            assertThat(event.getAgent()).anySatisfy(agent ->
-                    assertThat(agent.getWho().getReference()).isEqualTo("Practitioner/prac-north-gp"));
+            assertThat(event.getAgent())
+                    .anySatisfy(
+                            agent -> assertThat(agent.getWho().getReference()).isEqualTo("Practitioner/prac-north-gp"));
             // a patient's record was read; which one is not the site administrator's to know (no patient data)
             assertThat(event.getEntity()).anySatisfy(entity -> {
                 assertThat(entity.getWhat().getType()).isEqualTo("Patient");
@@ -53,9 +60,12 @@ class SiteAdministratorAuditTrailTest extends FullStackTest {
     void searchWhenSiteAdminAsksForAnotherOrganisationsTrailThenForbidden() {
         String priya = tokens().userToken("priya", AUDIT_SCOPE, null);
 
-        assertThatThrownBy(() -> fhirClient(priya).search().forResource(AuditEvent.class)
-                .where(AuditEvent.AGENT.hasId("Organization/org-clinic-south"))
-                .returnBundle(Bundle.class).execute())
+        assertThatThrownBy(() -> fhirClient(priya)
+                        .search()
+                        .forResource(AuditEvent.class)
+                        .where(AuditEvent.AGENT.hasId("Organization/org-clinic-south"))
+                        .returnBundle(Bundle.class)
+                        .execute())
                 .isInstanceOf(ForbiddenOperationException.class);
     }
 
@@ -63,7 +73,11 @@ class SiteAdministratorAuditTrailTest extends FullStackTest {
     void searchWhenSiteAdminReadsPatientDataThenNothing() {
         String priya = tokens().userToken("priya", "openid fhirUser user/*.rs", null);
 
-        Bundle patients = fhirClient(priya).search().forResource(Patient.class).returnBundle(Bundle.class).execute();
+        Bundle patients = fhirClient(priya)
+                .search()
+                .forResource(Patient.class)
+                .returnBundle(Bundle.class)
+                .execute();
 
         assertThat(patients.getEntry()).isEmpty();
     }

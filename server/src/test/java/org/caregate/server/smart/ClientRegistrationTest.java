@@ -46,7 +46,10 @@ class ClientRegistrationTest extends FullStackTest {
     void backendServiceWhenRegisteredByApiThenPendingApprovedAndDisabledOnThePage() throws Exception {
         Browser grace = loggedIn("grace", "/portal/admin/clients");
         String initialAccessToken = issueInitialAccessToken(grace);
-        ECKey key = new ECKeyGenerator(Curve.P_384).keyID("ehr-key-1").keyUse(KeyUse.SIGNATURE).generate();
+        ECKey key = new ECKeyGenerator(Curve.P_384)
+                .keyID("ehr-key-1")
+                .keyUse(KeyUse.SIGNATURE)
+                .generate();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("client_name", "North Valley community EHR");
         metadata.put("grant_types", List.of("client_credentials"));
@@ -62,14 +65,17 @@ class ClientRegistrationTest extends FullStackTest {
         JsonNode client = JSON.readTree(registered.body());
         String clientId = client.path("client_id").asText();
         assertThat(client.path("registration_status").asText()).isEqualTo("pending");
-        assertThat(grace.get(BASE_URL + "/portal/admin/clients").body()).contains("client-" + clientId)
+        assertThat(grace.get(BASE_URL + "/portal/admin/clients").body())
+                .contains("client-" + clientId)
                 .contains("North Valley community EHR");
         HttpResponse<String> refused = backendToken(clientId, key);
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(JSON.readTree(refused.body()).path("error").asText()).isEqualTo("invalid_client");
 
         HttpResponse<String> review = grace.get(BASE_URL + "/portal/admin/clients/" + clientId);
-        assertThat(review.body()).contains("org-clinic-north").contains("North Valley Community Clinic")
+        assertThat(review.body())
+                .contains("org-clinic-north")
+                .contains("North Valley Community Clinic")
                 .contains("system/*.rs");
         pressOnReviewPage(grace, clientId, "approve");
         String accessToken = accessToken(backendToken(clientId, key));
@@ -82,8 +88,11 @@ class ClientRegistrationTest extends FullStackTest {
         assertThat(backendToken(clientId, key).statusCode()).isEqualTo(401);
 
         pressOnReviewPage(grace, clientId, "approve");
-        assertThat(readPatients(accessToken).statusCode()).as("a token from before the disabling").isEqualTo(401);
-        assertThat(readPatients(accessToken(backendToken(clientId, key))).statusCode()).isEqualTo(200);
+        assertThat(readPatients(accessToken).statusCode())
+                .as("a token from before the disabling")
+                .isEqualTo(401);
+        assertThat(readPatients(accessToken(backendToken(clientId, key))).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -97,11 +106,16 @@ class ClientRegistrationTest extends FullStackTest {
     @Test
     void administratorWhenLaunchingAnAppThenSeesNoPatient() throws Exception {
         String token = tokens().userToken("grace", "openid fhirUser user/*.rs", null);
-        HttpResponse<String> search = http.send(HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient"))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").build(),
+        HttpResponse<String> search = http.send(
+                HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "application/fhir+json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (search.statusCode() == 200) {
-            assertThat(JSON.readTree(search.body()).path("entry")).as(search.body()).isEmpty();
+            assertThat(JSON.readTree(search.body()).path("entry"))
+                    .as(search.body())
+                    .isEmpty();
         } else {
             assertThat(search.statusCode()).as(search.body()).isEqualTo(403);
         }
@@ -120,7 +134,8 @@ class ClientRegistrationTest extends FullStackTest {
 
     private static String issueInitialAccessToken(Browser admin) {
         HttpResponse<String> page = admin.get(BASE_URL + "/portal/admin/clients");
-        HttpResponse<String> issued = admin.follow(admin.post(BASE_URL + "/portal/admin/clients/initial-access-tokens",
+        HttpResponse<String> issued = admin.follow(admin.post(
+                BASE_URL + "/portal/admin/clients/initial-access-tokens",
                 Map.of("note", "north EHR vendor", "_csrf", Browser.csrf(page))));
         Matcher matcher = TOKEN.matcher(issued.body());
         assertThat(matcher.find()).as("token on the page: %s", issued.body()).isTrue();
@@ -129,32 +144,52 @@ class ClientRegistrationTest extends FullStackTest {
 
     private static void pressOnReviewPage(Browser admin, String clientId, String action) {
         HttpResponse<String> review = admin.get(BASE_URL + "/portal/admin/clients/" + clientId);
-        HttpResponse<String> after = admin.follow(admin.post(BASE_URL + "/portal/admin/clients/" + clientId + "/"
-                + action, Map.of("_csrf", Browser.csrf(review))));
+        HttpResponse<String> after = admin.follow(admin.post(
+                BASE_URL + "/portal/admin/clients/" + clientId + "/" + action, Map.of("_csrf", Browser.csrf(review))));
         assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
         assertThat(after.body()).contains(action.equals("approve") ? "status-APPROVED" : "status-DISABLED");
     }
 
     private HttpResponse<String> post(String path, String bearer, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
-                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(BASE_URL + path))
+                        .header("Authorization", "Bearer " + bearer)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** SMART Backend Services, with an assertion exactly as the spec lists it (no iat). */
     private HttpResponse<String> backendToken(String clientId, ECKey key) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId)
-                .audience(BASE_URL + "/auth/token").jwtID(UUID.randomUUID().toString())
-                .expirationTime(new Date(System.currentTimeMillis() + 240_000)).build();
-        SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(clientId)
+                .subject(clientId)
+                .audience(BASE_URL + "/auth/token")
+                .jwtID(UUID.randomUUID().toString())
+                .expirationTime(new Date(System.currentTimeMillis() + 240_000))
+                .build();
+        SignedJWT assertion = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES384)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         assertion.sign(new ECDSASigner(key));
-        return http.send(HttpRequest.newBuilder(URI.create(BASE_URL + "/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of("grant_type", "client_credentials",
-                        "scope", "system/Patient.rs", "client_assertion_type",
-                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                        "client_assertion", assertion.serialize())))).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(BASE_URL + "/auth/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(Map.of(
+                                "grant_type",
+                                "client_credentials",
+                                "scope",
+                                "system/Patient.rs",
+                                "client_assertion_type",
+                                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                                "client_assertion",
+                                assertion.serialize()))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String accessToken(HttpResponse<String> response) throws Exception {
@@ -163,8 +198,11 @@ class ClientRegistrationTest extends FullStackTest {
     }
 
     private HttpResponse<String> readPatients(String accessToken) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient?_count=1"))
-                .header("Authorization", "Bearer " + accessToken).header("Accept", "application/fhir+json").build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(FHIR_BASE + "/Patient?_count=1"))
+                        .header("Authorization", "Bearer " + accessToken)
+                        .header("Accept", "application/fhir+json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -39,6 +39,7 @@ public abstract class FullStackTest {
     protected static final String FHIR_BASE = BASE_URL + "/fhir";
     /** The management endpoints' operator account of the tests (caregate.management.*). */
     protected static final String OPERATOR = "operator";
+
     protected static final String OPERATOR_PASSWORD = "test-operator-password";
     private static final Path DATA = createDataDirectory();
     /** A real SMTP server that keeps every e-mail CareGate sends (activation codes, invitations, resets). */
@@ -59,7 +60,9 @@ public abstract class FullStackTest {
         registry.add("caregate.accounts.site-review-check-interval", () -> "0");
         registry.add("caregate.public-base-url", () -> BASE_URL);
         registry.add("caregate.data-dir", () -> DATA.toString());
-        registry.add("caregate.database.embedded.data-directory", () -> DATA.resolve("postgres").toString());
+        registry.add(
+                "caregate.database.embedded.data-directory",
+                () -> DATA.resolve("postgres").toString());
         registry.add("caregate.management.username", () -> OPERATOR);
         registry.add("caregate.management.password", () -> OPERATOR_PASSWORD);
         // the SMART JavaScript client's test app (e2e.SmartJsClientTest) is served on this fixed loopback address

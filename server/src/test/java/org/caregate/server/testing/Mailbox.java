@@ -59,7 +59,9 @@ public final class Mailbox {
     }
 
     public List<Mail> to(String address) {
-        return Arrays.stream(greenMail.getReceivedMessages()).filter(m -> sentTo(m, address)).map(Mailbox::read)
+        return Arrays.stream(greenMail.getReceivedMessages())
+                .filter(m -> sentTo(m, address))
+                .map(Mailbox::read)
                 .toList();
     }
 
@@ -73,7 +75,8 @@ public final class Mailbox {
     private static boolean sentTo(MimeMessage message, String address) {
         try {
             Address[] recipients = message.getAllRecipients();
-            return recipients != null && Arrays.stream(recipients).anyMatch(r -> r.toString().equalsIgnoreCase(address));
+            return recipients != null
+                    && Arrays.stream(recipients).anyMatch(r -> r.toString().equalsIgnoreCase(address));
         } catch (MessagingException e) {
             return false;
         }
@@ -82,8 +85,11 @@ public final class Mailbox {
     private static Mail read(MimeMessage message) {
         try {
             String[] language = message.getHeader("Content-Language");
-            return new Mail(message.getAllRecipients()[0].toString(), message.getSubject(),
-                    language == null ? null : language[0], message.getContent().toString());
+            return new Mail(
+                    message.getAllRecipients()[0].toString(),
+                    message.getSubject(),
+                    language == null ? null : language[0],
+                    message.getContent().toString());
         } catch (MessagingException | IOException e) {
             throw new AssertionError(e);
         }

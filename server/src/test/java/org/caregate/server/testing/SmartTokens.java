@@ -59,8 +59,7 @@ public final class SmartTokens {
     }
 
     /** An authorization code issued to the example public app, not yet exchanged, with its PKCE pair. */
-    public record IssuedCode(String code, Pkce pkce, String redirectUri) {
-    }
+    public record IssuedCode(String code, Pkce pkce, String redirectUri) {}
 
     /**
      * A standalone launch as {@code username} (password {@code <username>-dev-password}), picking {@code patientId}
@@ -84,10 +83,13 @@ public final class SmartTokens {
         HttpResponse<String> loginPage = browser.get(Browser.location(toLogin));
         HttpResponse<String> page = browser.follow(browser.login(loginPage, username, username + "-dev-password"));
         if (page.uri().getPath().equals("/auth/picker")) {
-            page = browser.follow(browser.post(baseUrl + "/auth/picker",
+            page = browser.follow(browser.post(
+                    baseUrl + "/auth/picker",
                     Map.of("state", field(STATE_FIELD, page), "patient", patientId, "_csrf", Browser.csrf(page))));
         }
-        assertThat(page.uri().getPath()).as("approval page, got %s", page.body()).isEqualTo("/auth/consent");
+        assertThat(page.uri().getPath())
+                .as("approval page, got %s", page.body())
+                .isEqualTo("/auth/consent");
         Map<String, Object> approval = new LinkedHashMap<>();
         approval.put("client_id", PUBLIC_APP);
         approval.put("state", field(STATE_FIELD, page));
@@ -95,7 +97,10 @@ public final class SmartTokens {
         String location = Browser.location(browser.post(baseUrl + "/auth/authorize", approval));
         assertThat(location).as("redirect to the app").startsWith(redirectUri + "?");
         Map<String, String> query = Browser.query(location);
-        assertThat(query).as("redirect to the app: %s", location).containsKey("code").doesNotContainKey("error");
+        assertThat(query)
+                .as("redirect to the app: %s", location)
+                .containsKey("code")
+                .doesNotContainKey("error");
         assertThat(query.get("state")).isEqualTo(state);
         return new IssuedCode(query.get("code"), pkce, redirectUri);
     }
@@ -108,8 +113,17 @@ public final class SmartTokens {
      */
     public Map<String, Object> standaloneLaunch(String username, String scope, String patientId) {
         IssuedCode issued = authorizationCode(username, scope, patientId, redirectUri());
-        return tokenRequest(Map.of("grant_type", "authorization_code", "code", issued.code(),
-                "redirect_uri", issued.redirectUri(), "client_id", PUBLIC_APP, "code_verifier", issued.pkce().verifier()));
+        return tokenRequest(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                issued.code(),
+                "redirect_uri",
+                issued.redirectUri(),
+                "client_id",
+                PUBLIC_APP,
+                "code_verifier",
+                issued.pkce().verifier()));
     }
 
     /** The access token of a standalone launch. */
@@ -119,21 +133,37 @@ public final class SmartTokens {
 
     /** A SMART Backend Services token of the north clinic's example client. */
     public String backendToken(String scope) {
-        Map<String, Object> response = tokenRequest(Map.of("grant_type", "client_credentials", "scope", scope,
-                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion", clientAssertion(BACKEND_NORTH)));
+        Map<String, Object> response = tokenRequest(Map.of(
+                "grant_type",
+                "client_credentials",
+                "scope",
+                scope,
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion",
+                clientAssertion(BACKEND_NORTH)));
         return (String) response.get("access_token");
     }
 
     private String clientAssertion(String clientId) {
         try {
-            ECKey key = (ECKey) JWK.parse(Files.readString(dataDir.resolve("dev-credentials").resolve(clientId + ".jwk.json")));
+            ECKey key = (ECKey) JWK.parse(
+                    Files.readString(dataDir.resolve("dev-credentials").resolve(clientId + ".jwk.json")));
             long now = System.currentTimeMillis();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId)
-                    .audience(baseUrl + "/auth/token").jwtID(UUID.randomUUID().toString())
-                    .issueTime(new Date(now)).expirationTime(new Date(now + 240_000)).build();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(key.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), claims);
+            JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                    .issuer(clientId)
+                    .subject(clientId)
+                    .audience(baseUrl + "/auth/token")
+                    .jwtID(UUID.randomUUID().toString())
+                    .issueTime(new Date(now))
+                    .expirationTime(new Date(now + 240_000))
+                    .build();
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.ES384)
+                            .keyID(key.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims);
             jwt.sign(new ECDSASigner(key));
             return jwt.serialize();
         } catch (IOException e) {
@@ -146,12 +176,16 @@ public final class SmartTokens {
     @SuppressWarnings("unchecked")
     private Map<String, Object> tokenRequest(Map<String, ?> form) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/auth/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(form))).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/auth/token"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Accept", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(form)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("token response %s", response.body()).isEqualTo(200);
+            assertThat(response.statusCode())
+                    .as("token response %s", response.body())
+                    .isEqualTo(200);
             return JSON.readValue(response.body(), Map.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

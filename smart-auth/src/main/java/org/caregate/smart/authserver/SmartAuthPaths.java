@@ -23,11 +23,13 @@ public final class SmartAuthPaths {
     public static final String OIDC_CLIENT_REGISTRATION = "/auth/connect/register";
     /** OAuth 2.0 Dynamic Client Registration (RFC 7591); {@code /auth/register/{client_id}} is RFC 7592's. */
     public static final String REGISTER = "/auth/register";
+
     public static final String DEVICE_AUTHORIZATION = "/auth/device_authorization";
     public static final String DEVICE_VERIFICATION = "/auth/device_verification";
 
     /** The login page (GET) and form (POST, fields {@code username}, {@code password}, {@code _csrf}). */
     public static final String LOGIN = "/auth/login";
+
     public static final String LOGOUT = "/auth/logout";
     /** The patient picker of a standalone launch with {@code launch/patient}. */
     public static final String PICKER = "/auth/picker";
@@ -39,6 +41,7 @@ public final class SmartAuthPaths {
     public static final String PASSWORD_RESET_NEW = "/auth/account/reset/new";
     /** Second step of the sign-in: the TOTP code, or enrolment in TOTP. */
     public static final String MFA = "/auth/mfa";
+
     public static final String SMART_STYLE = "/auth/smart-style.json";
     public static final String STATIC = "/auth/static/**";
 
@@ -47,6 +50,5 @@ public final class SmartAuthPaths {
     /** Served by {@code SmartConfigurationFilter}, because HAPI's servlet owns {@code /fhir/*}. */
     public static final String SMART_CONFIGURATION = "/fhir/.well-known/smart-configuration";
 
-    private SmartAuthPaths() {
-    }
+    private SmartAuthPaths() {}
 }

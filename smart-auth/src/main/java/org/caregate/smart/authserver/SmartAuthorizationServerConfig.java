@@ -1,5 +1,6 @@
 package org.caregate.smart.authserver;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,23 +8,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import org.caregate.smart.authserver.account.AccountAuthorizations;
+import org.caregate.smart.authserver.account.AccountCodes;
+import org.caregate.smart.authserver.account.AccountEvent;
+import org.caregate.smart.authserver.account.AccountMail;
+import org.caregate.smart.authserver.account.AccountProperties;
+import org.caregate.smart.authserver.account.LockoutAuthenticationProvider;
+import org.caregate.smart.authserver.account.LoginAttempts;
+import org.caregate.smart.authserver.account.LoginLockedException;
+import org.caregate.smart.authserver.account.MfaLogin;
+import org.caregate.smart.authserver.account.PasswordRules;
+import org.caregate.smart.authserver.account.SessionGuardFilter;
+import org.caregate.smart.authserver.authentication.AuthorizationErrorResponseHandler;
 import org.caregate.smart.authserver.authentication.ClientAssertionAuthenticationConverter;
 import org.caregate.smart.authserver.authentication.PublicClientAuthenticationConverter;
 import org.caregate.smart.authserver.authentication.PublicClientAuthenticationProvider;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationConsentService;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationRequestValidators;
 import org.caregate.smart.authserver.authentication.SmartClientCredentialsValidators;
-import org.caregate.smart.authserver.authentication.AuthorizationErrorResponseHandler;
 import org.caregate.smart.authserver.client.ClientAssertionReplayGuard;
 import org.caregate.smart.authserver.client.ClientRegistry;
-import org.caregate.smart.authserver.registration.ClientRegistrar;
-import org.caregate.smart.authserver.registration.InitialAccessTokens;
-import org.caregate.smart.authserver.registration.RegistrationController;
 import org.caregate.smart.authserver.client.ExampleClients;
 import org.caregate.smart.authserver.client.SmartClientAssertionDecoderFactory;
 import org.caregate.smart.authserver.context.LaunchContextService;
@@ -32,6 +37,9 @@ import org.caregate.smart.authserver.discovery.AdvertisedMetadata;
 import org.caregate.smart.authserver.discovery.SmartConfiguration;
 import org.caregate.smart.authserver.discovery.SmartConfigurationFilter;
 import org.caregate.smart.authserver.key.SigningKeyStore;
+import org.caregate.smart.authserver.registration.ClientRegistrar;
+import org.caregate.smart.authserver.registration.InitialAccessTokens;
+import org.caregate.smart.authserver.registration.RegistrationController;
 import org.caregate.smart.authserver.storage.SmartAuthDatabase;
 import org.caregate.smart.authserver.throttle.AddressThrottle;
 import org.caregate.smart.authserver.throttle.AddressThrottleFilter;
@@ -44,17 +52,6 @@ import org.caregate.smart.authserver.token.SmartClaimNames;
 import org.caregate.smart.authserver.token.SmartRefreshTokenGenerator;
 import org.caregate.smart.authserver.token.SmartTokenCustomizer;
 import org.caregate.smart.authserver.token.SmartTokenResponseHandler;
-import org.caregate.smart.authserver.account.AccountAuthorizations;
-import org.caregate.smart.authserver.account.AccountCodes;
-import org.caregate.smart.authserver.account.AccountEvent;
-import org.caregate.smart.authserver.account.AccountMail;
-import org.caregate.smart.authserver.account.AccountProperties;
-import org.caregate.smart.authserver.account.LockoutAuthenticationProvider;
-import org.caregate.smart.authserver.account.LoginAttempts;
-import org.caregate.smart.authserver.account.LoginLockedException;
-import org.caregate.smart.authserver.account.MfaLogin;
-import org.caregate.smart.authserver.account.PasswordRules;
-import org.caregate.smart.authserver.account.SessionGuardFilter;
 import org.caregate.smart.authserver.user.UserAccountDetailsService;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.caregate.smart.authserver.web.AuthorizationApprovalController;
@@ -69,29 +66,29 @@ import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.MessageSource;
 import org.springframework.core.env.Environment;
-import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -105,12 +102,12 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -137,9 +134,16 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableConfigurationProperties({SmartAuthProperties.class, AccountProperties.class, ThrottleProperties.class})
-@Import({LoginController.class, AuthorizationApprovalController.class, SmartStyleController.class,
-        RegistrationController.class, PasswordResetController.class, MfaController.class, LanguageConfig.class,
-        LanguageLinksAdvice.class})
+@Import({
+    LoginController.class,
+    AuthorizationApprovalController.class,
+    SmartStyleController.class,
+    RegistrationController.class,
+    PasswordResetController.class,
+    MfaController.class,
+    LanguageConfig.class,
+    LanguageLinksAdvice.class
+})
 public class SmartAuthorizationServerConfig {
 
     /** The login page; the server's {@code /portal/**} chain sends unauthenticated browsers here. */
@@ -147,6 +151,7 @@ public class SmartAuthorizationServerConfig {
 
     /** Order of the protocol-endpoint chain; the server's chains should come after {@link #AUTH_PAGES_CHAIN_ORDER}. */
     public static final int AUTHORIZATION_SERVER_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
     public static final int AUTH_PAGES_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 11;
     /** The registration API's chain, before the pages' chain that covers the rest of {@code /auth/**}. */
     public static final int REGISTRATION_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 9;
@@ -157,8 +162,8 @@ public class SmartAuthorizationServerConfig {
 
     @Bean
     SmartAuthUrls smartAuthUrls(Environment environment) {
-        return new SmartAuthUrls(environment.getProperty("caregate.public-base-url",
-                SmartAuthUrls.DEFAULT_PUBLIC_BASE_URL));
+        return new SmartAuthUrls(
+                environment.getProperty("caregate.public-base-url", SmartAuthUrls.DEFAULT_PUBLIC_BASE_URL));
     }
 
     @Bean
@@ -197,24 +202,31 @@ public class SmartAuthorizationServerConfig {
     }
 
     @Bean
-    OAuth2AuthorizationService smartAuthorizationService(SmartAuthDatabase database,
-            RegisteredClientRepository smartRegisteredClientRepository, RevokedAccessTokens revokedAccessTokens) {
+    OAuth2AuthorizationService smartAuthorizationService(
+            SmartAuthDatabase database,
+            RegisteredClientRepository smartRegisteredClientRepository,
+            RevokedAccessTokens revokedAccessTokens) {
         return new RevocationRecordingAuthorizationService(
                 new JdbcOAuth2AuthorizationService(database.jdbc(), smartRegisteredClientRepository),
                 revokedAccessTokens);
     }
 
     @Bean
-    SmartAuthorizationConsentService smartAuthorizationConsentService(SmartAuthDatabase database,
-            RegisteredClientRepository smartRegisteredClientRepository, ApplicationEventPublisher events,
+    SmartAuthorizationConsentService smartAuthorizationConsentService(
+            SmartAuthDatabase database,
+            RegisteredClientRepository smartRegisteredClientRepository,
+            ApplicationEventPublisher events,
             ObjectProvider<Clock> clock) {
         Clock now = clock(clock);
         return new SmartAuthorizationConsentService(
                 new JdbcOAuth2AuthorizationConsentService(database.jdbc(), smartRegisteredClientRepository),
                 consent -> {
                     var client = smartRegisteredClientRepository.findById(consent.getRegisteredClientId());
-                    events.publishEvent(AccountEvent.of(AccountEvent.Type.APP_APPROVED, consent.getPrincipalName(),
-                            null, client == null ? consent.getRegisteredClientId() : client.getClientId(),
+                    events.publishEvent(AccountEvent.of(
+                            AccountEvent.Type.APP_APPROVED,
+                            consent.getPrincipalName(),
+                            null,
+                            client == null ? consent.getRegisteredClientId() : client.getClientId(),
                             now.instant()));
                 });
     }
@@ -234,9 +246,12 @@ public class SmartAuthorizationServerConfig {
 
     /** Failed sign-ins and lockout, by user name. */
     @Bean
-    public LoginAttempts loginAttempts(SmartAuthDatabase database, ObjectProvider<Clock> clock,
-            AccountProperties accountProperties) {
-        return new LoginAttempts(database.jdbc(), clock(clock), accountProperties.maxFailedLogins(),
+    public LoginAttempts loginAttempts(
+            SmartAuthDatabase database, ObjectProvider<Clock> clock, AccountProperties accountProperties) {
+        return new LoginAttempts(
+                database.jdbc(),
+                clock(clock),
+                accountProperties.maxFailedLogins(),
                 accountProperties.lockoutDuration());
     }
 
@@ -248,16 +263,21 @@ public class SmartAuthorizationServerConfig {
 
     /** The apps a person has allowed, and revoking them (connected apps page, involuntary termination). */
     @Bean
-    public AccountAuthorizations accountAuthorizations(SmartAuthDatabase database,
-            OAuth2AuthorizationService smartAuthorizationService, RevokedAccessTokens revokedAccessTokens,
-            ObjectProvider<Clock> clock, ApplicationEventPublisher events) {
-        return new AccountAuthorizations(database.jdbc(), smartAuthorizationService, revokedAccessTokens,
-                clock(clock), events);
+    public AccountAuthorizations accountAuthorizations(
+            SmartAuthDatabase database,
+            OAuth2AuthorizationService smartAuthorizationService,
+            RevokedAccessTokens revokedAccessTokens,
+            ObjectProvider<Clock> clock,
+            ApplicationEventPublisher events) {
+        return new AccountAuthorizations(
+                database.jdbc(), smartAuthorizationService, revokedAccessTokens, clock(clock), events);
     }
 
     /** E-mails about accounts, over SMTP ({@code spring.mail.*}), in the reader's language. */
     @Bean
-    public AccountMail accountMail(ObjectProvider<JavaMailSender> mailSender, MessageSource messageSource,
+    public AccountMail accountMail(
+            ObjectProvider<JavaMailSender> mailSender,
+            MessageSource messageSource,
             AccountProperties accountProperties) {
         return new AccountMail(mailSender, messageSource, accountProperties.mailFrom());
     }
@@ -268,31 +288,35 @@ public class SmartAuthorizationServerConfig {
     }
 
     @Bean
-    public MfaLogin mfaLogin(UserAccountService userAccountService, ObjectProvider<Clock> clock,
-            AccountProperties accountProperties) {
+    public MfaLogin mfaLogin(
+            UserAccountService userAccountService, ObjectProvider<Clock> clock, AccountProperties accountProperties) {
         return new MfaLogin(userAccountService, clock(clock), accountProperties.mfaRequiredKinds());
     }
 
     @Bean
-    public LaunchContextService launchContextService(SmartAuthDatabase database, ObjectProvider<Clock> clock,
-            SmartAuthProperties properties) {
+    public LaunchContextService launchContextService(
+            SmartAuthDatabase database, ObjectProvider<Clock> clock, SmartAuthProperties properties) {
         return new LaunchContextService(database.jdbc(), clock(clock), properties.launchContextTimeToLive());
     }
 
     /** Revocation check for the FHIR server: {@code isRevoked(jti)}, an in-memory look-up (see the class). */
     @Bean
-    public RevokedAccessTokens revokedAccessTokens(SmartAuthDatabase database, ObjectProvider<Clock> clock,
-            SmartAuthProperties properties) {
+    public RevokedAccessTokens revokedAccessTokens(
+            SmartAuthDatabase database, ObjectProvider<Clock> clock, SmartAuthProperties properties) {
         return new RevokedAccessTokens(database.jdbc(), clock(clock), properties.revocationCacheRefresh());
     }
 
     /** The signing keys, a {@code JWKSource}; the FHIR server's token validator verifies with it (no HTTP call). */
     @Bean
-    public SigningKeyStore signingKeyStore(SmartAuthDatabase database, ObjectProvider<Clock> clock,
-            SmartAuthProperties properties) {
+    public SigningKeyStore signingKeyStore(
+            SmartAuthDatabase database, ObjectProvider<Clock> clock, SmartAuthProperties properties) {
         Duration longestToken = max(properties.accessTokenTimeToLive(), Duration.ofMinutes(30));
-        SigningKeyStore store = new SigningKeyStore(database.jdbc(), clock(clock), properties.signingKeyRotation(),
-                longestToken.plus(Duration.ofMinutes(10)), properties.keyCacheRefresh());
+        SigningKeyStore store = new SigningKeyStore(
+                database.jdbc(),
+                clock(clock),
+                properties.signingKeyRotation(),
+                longestToken.plus(Duration.ofMinutes(10)),
+                properties.keyCacheRefresh());
         store.initialize();
         return store;
     }
@@ -304,35 +328,51 @@ public class SmartAuthorizationServerConfig {
 
     /** Every registered client and its review status; approving and disabling go through it. */
     @Bean
-    public ClientRegistry clientRegistry(SmartAuthDatabase database,
-            RegisteredClientRepository smartRegisteredClientRepository, RevokedAccessTokens revokedAccessTokens,
-            ObjectProvider<Clock> clock, OAuth2AuthorizationService smartAuthorizationService) {
-        TransactionTemplate transactions = new TransactionTemplate(
-                new DataSourceTransactionManager(Objects.requireNonNull(database.jdbc().getDataSource())));
-        return new ClientRegistry(database.jdbc(), smartRegisteredClientRepository, revokedAccessTokens, clock(clock),
-                transactions, smartAuthorizationService);
+    public ClientRegistry clientRegistry(
+            SmartAuthDatabase database,
+            RegisteredClientRepository smartRegisteredClientRepository,
+            RevokedAccessTokens revokedAccessTokens,
+            ObjectProvider<Clock> clock,
+            OAuth2AuthorizationService smartAuthorizationService) {
+        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(
+                Objects.requireNonNull(database.jdbc().getDataSource())));
+        return new ClientRegistry(
+                database.jdbc(),
+                smartRegisteredClientRepository,
+                revokedAccessTokens,
+                clock(clock),
+                transactions,
+                smartAuthorizationService);
     }
 
     /** Registration of clients by developers (RFC 7591) and on the administration page. */
     @Bean
-    public ClientRegistrar clientRegistrar(ClientRegistry clientRegistry, SmartAuthProperties properties,
-            ObjectProvider<Clock> clock) {
+    public ClientRegistrar clientRegistrar(
+            ClientRegistry clientRegistry, SmartAuthProperties properties, ObjectProvider<Clock> clock) {
         return new ClientRegistrar(clientRegistry, PASSWORD_ENCODER, properties, clock(clock));
     }
 
     /** RFC 7591 initial access tokens, issued by administrators. */
     @Bean
-    public InitialAccessTokens initialAccessTokens(SmartAuthDatabase database, SmartAuthProperties properties,
-            ObjectProvider<Clock> clock) {
+    public InitialAccessTokens initialAccessTokens(
+            SmartAuthDatabase database, SmartAuthProperties properties, ObjectProvider<Clock> clock) {
         return new InitialAccessTokens(database.jdbc(), clock(clock), properties.initialAccessTokenTimeToLive());
     }
 
     @Bean
-    ExampleClients exampleClients(RegisteredClientRepository smartRegisteredClientRepository,
-            ClientRegistry clientRegistry, SmartAuthProperties properties, SmartAuthUrls urls,
+    ExampleClients exampleClients(
+            RegisteredClientRepository smartRegisteredClientRepository,
+            ClientRegistry clientRegistry,
+            SmartAuthProperties properties,
+            SmartAuthUrls urls,
             Environment environment) {
-        ExampleClients clients = new ExampleClients(smartRegisteredClientRepository, clientRegistry, PASSWORD_ENCODER,
-                properties, urls, Path.of(environment.getProperty("caregate.data-dir", "./data")));
+        ExampleClients clients = new ExampleClients(
+                smartRegisteredClientRepository,
+                clientRegistry,
+                PASSWORD_ENCODER,
+                properties,
+                urls,
+                Path.of(environment.getProperty("caregate.data-dir", "./data")));
         if (properties.registerExampleClients()) {
             clients.registerMissing();
         }
@@ -349,8 +389,8 @@ public class SmartAuthorizationServerConfig {
     @Bean
     FilterRegistrationBean<SmartConfigurationFilter> smartConfigurationFilterRegistration(
             SmartConfiguration smartConfiguration) {
-        FilterRegistrationBean<SmartConfigurationFilter> registration = new FilterRegistrationBean<>(
-                new SmartConfigurationFilter(smartConfiguration));
+        FilterRegistrationBean<SmartConfigurationFilter> registration =
+                new FilterRegistrationBean<>(new SmartConfigurationFilter(smartConfiguration));
         registration.addUrlPatterns(SmartAuthPaths.SMART_CONFIGURATION);
         registration.setName("smartConfigurationFilter");
         // Before Spring Security's filter (-100), so no chain of the server's /fhir/** can ask for a token here.
@@ -367,8 +407,8 @@ public class SmartAuthorizationServerConfig {
 
     @Bean
     FilterRegistrationBean<AddressThrottleFilter> addressThrottleFilterRegistration(AddressThrottle addressThrottle) {
-        FilterRegistrationBean<AddressThrottleFilter> registration = new FilterRegistrationBean<>(
-                new AddressThrottleFilter(addressThrottle));
+        FilterRegistrationBean<AddressThrottleFilter> registration =
+                new FilterRegistrationBean<>(new AddressThrottleFilter(addressThrottle));
         registration.addUrlPatterns(SmartAuthPaths.PREFIX + "/*");
         registration.setName("addressThrottleFilter");
         // before Spring Security's filter (-100): a throttled address gets no password or client check at all
@@ -380,91 +420,112 @@ public class SmartAuthorizationServerConfig {
 
     @Bean
     @Order(AUTHORIZATION_SERVER_CHAIN_ORDER)
-    SecurityFilterChain smartAuthorizationServerFilterChain(HttpSecurity http, SmartAuthUrls urls,
-            SmartAuthProperties properties, AuthorizationServerSettings settings,
+    SecurityFilterChain smartAuthorizationServerFilterChain(
+            HttpSecurity http,
+            SmartAuthUrls urls,
+            SmartAuthProperties properties,
+            AuthorizationServerSettings settings,
             RegisteredClientRepository smartRegisteredClientRepository,
             OAuth2AuthorizationService smartAuthorizationService,
-            SmartAuthorizationConsentService smartAuthorizationConsentService, SigningKeyStore signingKeyStore,
-            UserAccountService users, PatientAccessDirectory directory, LaunchContextService launchContexts,
-            RevokedAccessTokens revokedAccessTokens, ClientAssertionReplayGuard replayGuard,
-            ObjectProvider<Clock> clockProvider, ExampleClients exampleClients, ClientRegistry clientRegistry,
-            AccountProperties accountProperties) throws Exception {
+            SmartAuthorizationConsentService smartAuthorizationConsentService,
+            SigningKeyStore signingKeyStore,
+            UserAccountService users,
+            PatientAccessDirectory directory,
+            LaunchContextService launchContexts,
+            RevokedAccessTokens revokedAccessTokens,
+            ClientAssertionReplayGuard replayGuard,
+            ObjectProvider<Clock> clockProvider,
+            ExampleClients exampleClients,
+            ClientRegistry clientRegistry,
+            AccountProperties accountProperties)
+            throws Exception {
         // the endpoints know approved clients only (pending, disabled and deleted ones are invalid_client)
         RegisteredClientRepository approvedClients = clientRegistry.approvedClients();
         String registrationEndpoint = urls.url(SmartAuthPaths.REGISTER);
         Clock clock = clock(clockProvider);
-        JwtDecoder accessTokenDecoder = AccessTokenDecoders.create(signingKeyStore, urls.issuer(), urls.fhirBaseUrl(),
-                clock);
+        JwtDecoder accessTokenDecoder =
+                AccessTokenDecoders.create(signingKeyStore, urls.issuer(), urls.fhirBaseUrl(), clock);
         OAuth2TokenGenerator<?> tokenGenerator = tokenGenerator(urls, signingKeyStore, users, directory, clock);
-        SmartClientAssertionDecoderFactory assertionDecoders = new SmartClientAssertionDecoderFactory(
-                urls.tokenEndpoint(), replayGuard, clock);
+        SmartClientAssertionDecoderFactory assertionDecoders =
+                new SmartClientAssertionDecoderFactory(urls.tokenEndpoint(), replayGuard, clock);
 
-        OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer
-                .authorizationServer();
+        OAuth2AuthorizationServerConfigurer authorizationServer =
+                OAuth2AuthorizationServerConfigurer.authorizationServer();
         http.setSharedObject(com.nimbusds.jose.jwk.source.JWKSource.class, signingKeyStore);
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
-                .with(authorizationServer, server -> server
-                        .registeredClientRepository(approvedClients)
-                        .authorizationService(smartAuthorizationService)
-                        .authorizationConsentService(smartAuthorizationConsentService)
-                        .authorizationServerSettings(settings)
-                        .tokenGenerator(tokenGenerator)
-                        .authorizationServerMetadataEndpoint(metadata -> metadata.authorizationServerMetadataCustomizer(
-                                builder -> builder.claims(AdvertisedMetadata.customizer(registrationEndpoint))))
-                        .clientAuthentication(clientAuthentication -> clientAuthentication
-                                .authenticationConverter(new ClientAssertionAuthenticationConverter())
-                                .authenticationConverter(new PublicClientAuthenticationConverter(SmartAuthPaths.REVOKE))
-                                .authenticationProvider(
-                                        new PublicClientAuthenticationProvider(approvedClients))
-                                .authenticationProviders(providers -> providers.forEach(provider -> {
-                                    if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
-                                        assertions.setJwtDecoderFactory(assertionDecoders);
-                                    }
-                                })))
-                        .authorizationEndpoint(authorization -> authorization
-                                .consentPage(SmartAuthPaths.CONSENT)
-                                .errorResponseHandler(new AuthorizationErrorResponseHandler(clientRegistry))
-                                .authenticationProviders(providers -> providers.forEach(provider -> {
-                                    if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
-                                        requests.setAuthenticationValidator(SmartAuthorizationRequestValidators
-                                                .smartDefaults(urls.fhirBaseUrl(), launchContexts));
-                                        // SMART asks every time: a standalone launch needs its patient picked.
-                                        requests.setAuthorizationConsentRequired(context -> true);
-                                    }
-                                })))
-                        .tokenEndpoint(token -> token
-                                .accessTokenResponseHandler(new SmartTokenResponseHandler(urls))
-                                .authenticationProviders(providers -> providers.forEach(provider -> {
-                                    if (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials) {
-                                        clientCredentials.setAuthenticationValidator(
-                                                SmartClientCredentialsValidators.systemScopes());
-                                    }
-                                })))
-                        .tokenRevocationEndpoint(revocation -> revocation.revocationResponseHandler(
-                                new RevocationResponseHandler(smartAuthorizationService, accessTokenDecoder,
-                                        revokedAccessTokens)))
-                        .oidc(oidc -> oidc.providerConfigurationEndpoint(provider -> provider
-                                .providerConfigurationCustomizer(builder -> builder.claims(
-                                        AdvertisedMetadata.customizer(registrationEndpoint))))
-                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(context -> {
-                            String username = context.getAuthorization().getPrincipalName();
-                            Map<String, Object> claims = new LinkedHashMap<>();
-                            claims.put("sub", username);
-                            users.find(username).ifPresent(user -> {
-                                claims.put(SmartClaimNames.FHIR_USER, urls.fhirUserUrl(user.fhirUser()));
-                                claims.put("name", user.displayName());
-                            });
-                            return new OidcUserInfo(claims);
-                        }))))
+                .with(
+                        authorizationServer,
+                        server -> server.registeredClientRepository(approvedClients)
+                                .authorizationService(smartAuthorizationService)
+                                .authorizationConsentService(smartAuthorizationConsentService)
+                                .authorizationServerSettings(settings)
+                                .tokenGenerator(tokenGenerator)
+                                .authorizationServerMetadataEndpoint(
+                                        metadata -> metadata.authorizationServerMetadataCustomizer(builder ->
+                                                builder.claims(AdvertisedMetadata.customizer(registrationEndpoint))))
+                                .clientAuthentication(clientAuthentication -> clientAuthentication
+                                        .authenticationConverter(new ClientAssertionAuthenticationConverter())
+                                        .authenticationConverter(
+                                                new PublicClientAuthenticationConverter(SmartAuthPaths.REVOKE))
+                                        .authenticationProvider(new PublicClientAuthenticationProvider(approvedClients))
+                                        .authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider
+                                                    instanceof JwtClientAssertionAuthenticationProvider assertions) {
+                                                assertions.setJwtDecoderFactory(assertionDecoders);
+                                            }
+                                        })))
+                                .authorizationEndpoint(authorization -> authorization
+                                        .consentPage(SmartAuthPaths.CONSENT)
+                                        .errorResponseHandler(new AuthorizationErrorResponseHandler(clientRegistry))
+                                        .authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider
+                                                    instanceof
+                                                    OAuth2AuthorizationCodeRequestAuthenticationProvider requests) {
+                                                requests.setAuthenticationValidator(
+                                                        SmartAuthorizationRequestValidators.smartDefaults(
+                                                                urls.fhirBaseUrl(), launchContexts));
+                                                // SMART asks every time: a standalone launch needs its patient picked.
+                                                requests.setAuthorizationConsentRequired(context -> true);
+                                            }
+                                        })))
+                                .tokenEndpoint(token -> token.accessTokenResponseHandler(
+                                                new SmartTokenResponseHandler(urls))
+                                        .authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider
+                                                    instanceof
+                                                    OAuth2ClientCredentialsAuthenticationProvider clientCredentials) {
+                                                clientCredentials.setAuthenticationValidator(
+                                                        SmartClientCredentialsValidators.systemScopes());
+                                            }
+                                        })))
+                                .tokenRevocationEndpoint(revocation ->
+                                        revocation.revocationResponseHandler(new RevocationResponseHandler(
+                                                smartAuthorizationService, accessTokenDecoder, revokedAccessTokens)))
+                                .oidc(oidc -> oidc.providerConfigurationEndpoint(provider ->
+                                                provider.providerConfigurationCustomizer(builder -> builder.claims(
+                                                        AdvertisedMetadata.customizer(registrationEndpoint))))
+                                        .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(context -> {
+                                            String username =
+                                                    context.getAuthorization().getPrincipalName();
+                                            Map<String, Object> claims = new LinkedHashMap<>();
+                                            claims.put("sub", username);
+                                            users.find(username).ifPresent(user -> {
+                                                claims.put(
+                                                        SmartClaimNames.FHIR_USER, urls.fhirUserUrl(user.fhirUser()));
+                                                claims.put("name", user.displayName());
+                                            });
+                                            return new OidcUserInfo(claims);
+                                        }))))
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint(SmartAuthPaths.LOGIN),
                         new AntPathRequestMatcher(SmartAuthPaths.AUTHORIZE)))
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
                 .cors(cors -> cors.configurationSource(corsConfigurationSource()))
-                .addFilterBefore(new AuthorizePostRequestFilter(SmartAuthPaths.AUTHORIZE),
-                        SecurityContextHolderFilter.class)
-                .addFilterAfter(new SessionGuardFilter(users, clock, accountProperties.idleTimeout()),
+                .addFilterBefore(
+                        new AuthorizePostRequestFilter(SmartAuthPaths.AUTHORIZE), SecurityContextHolderFilter.class)
+                .addFilterAfter(
+                        new SessionGuardFilter(users, clock, accountProperties.idleTimeout()),
                         SecurityContextHolderFilter.class);
         return http.build();
     }
@@ -486,32 +547,51 @@ public class SmartAuthorizationServerConfig {
 
     @Bean
     @Order(AUTH_PAGES_CHAIN_ORDER)
-    SecurityFilterChain smartAuthPagesFilterChain(HttpSecurity http, UserDetailsService smartAuthUserDetailsService,
-            LoginAttempts loginAttempts, UserAccountService users, ObjectProvider<Clock> clock,
-            AccountProperties accountProperties, MfaLogin mfaLogin, ApplicationEventPublisher events)
+    SecurityFilterChain smartAuthPagesFilterChain(
+            HttpSecurity http,
+            UserDetailsService smartAuthUserDetailsService,
+            LoginAttempts loginAttempts,
+            UserAccountService users,
+            ObjectProvider<Clock> clock,
+            AccountProperties accountProperties,
+            MfaLogin mfaLogin,
+            ApplicationEventPublisher events)
             throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(PASSWORD_ENCODER);
         passwords.setUserDetailsService(smartAuthUserDetailsService);
-        AuthenticationManager authenticationManager = new ProviderManager(
-                new LockoutAuthenticationProvider(passwords, loginAttempts, events, clock(clock)));
+        AuthenticationManager authenticationManager =
+                new ProviderManager(new LockoutAuthenticationProvider(passwords, loginAttempts, events, clock(clock)));
         ExceptionMappingAuthenticationFailureHandler failures = new ExceptionMappingAuthenticationFailureHandler();
         failures.setDefaultFailureUrl(SmartAuthPaths.LOGIN + "?error");
         failures.setExceptionMappings(Map.of(LoginLockedException.class.getName(), SmartAuthPaths.LOGIN + "?locked"));
-        http.securityMatcher(SmartAuthPaths.PREFIX + "/**", SmartAuthPaths.OIDC_DISCOVERY,
+        http.securityMatcher(
+                        SmartAuthPaths.PREFIX + "/**",
+                        SmartAuthPaths.OIDC_DISCOVERY,
                         SmartAuthPaths.OAUTH_METADATA + "/**")
                 .authenticationManager(authenticationManager)
                 .authorizeHttpRequests(authorize -> authorize
-                        .requestMatchers(HttpMethod.OPTIONS).permitAll()
-                        .requestMatchers(SmartAuthPaths.LOGIN, SmartAuthPaths.SMART_STYLE, SmartAuthPaths.STATIC,
-                                SmartAuthPaths.PASSWORD_RESET, SmartAuthPaths.PASSWORD_RESET_NEW, SmartAuthPaths.MFA,
-                                "/error").permitAll()
-                        .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage(SmartAuthPaths.LOGIN).permitAll().failureHandler(failures)
+                        .requestMatchers(HttpMethod.OPTIONS)
+                        .permitAll()
+                        .requestMatchers(
+                                SmartAuthPaths.LOGIN,
+                                SmartAuthPaths.SMART_STYLE,
+                                SmartAuthPaths.STATIC,
+                                SmartAuthPaths.PASSWORD_RESET,
+                                SmartAuthPaths.PASSWORD_RESET_NEW,
+                                SmartAuthPaths.MFA,
+                                "/error")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .formLogin(form -> form.loginPage(SmartAuthPaths.LOGIN)
+                        .permitAll()
+                        .failureHandler(failures)
                         .successHandler(mfaLogin.successHandler()))
-                .addFilterAfter(new SessionGuardFilter(users, clock(clock), accountProperties.idleTimeout()),
+                .addFilterAfter(
+                        new SessionGuardFilter(users, clock(clock), accountProperties.idleTimeout()),
                         SecurityContextHolderFilter.class)
-                .logout(logout -> logout.logoutUrl(SmartAuthPaths.LOGOUT)
-                        .logoutSuccessUrl(SmartAuthPaths.LOGIN + "?logout"))
+                .logout(logout ->
+                        logout.logoutUrl(SmartAuthPaths.LOGOUT).logoutSuccessUrl(SmartAuthPaths.LOGIN + "?logout"))
                 .cors(cors -> cors.configurationSource(corsConfigurationSource()));
         return http.build();
     }
@@ -529,16 +609,27 @@ public class SmartAuthorizationServerConfig {
         cors.setAllowCredentials(false);
         cors.setMaxAge(Duration.ofHours(1));
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        for (String path : List.of(SmartAuthPaths.TOKEN, SmartAuthPaths.INTROSPECT, SmartAuthPaths.REVOKE,
-                SmartAuthPaths.JWKS, SmartAuthPaths.USERINFO, SmartAuthPaths.SMART_STYLE, SmartAuthPaths.OIDC_DISCOVERY,
-                SmartAuthPaths.OAUTH_METADATA, SmartAuthPaths.OAUTH_METADATA + "/**")) {
+        for (String path : List.of(
+                SmartAuthPaths.TOKEN,
+                SmartAuthPaths.INTROSPECT,
+                SmartAuthPaths.REVOKE,
+                SmartAuthPaths.JWKS,
+                SmartAuthPaths.USERINFO,
+                SmartAuthPaths.SMART_STYLE,
+                SmartAuthPaths.OIDC_DISCOVERY,
+                SmartAuthPaths.OAUTH_METADATA,
+                SmartAuthPaths.OAUTH_METADATA + "/**")) {
             source.registerCorsConfiguration(path, cors);
         }
         return source;
     }
 
-    private static OAuth2TokenGenerator<?> tokenGenerator(SmartAuthUrls urls, SigningKeyStore keys,
-            UserAccountService users, PatientAccessDirectory directory, Clock clock) {
+    private static OAuth2TokenGenerator<?> tokenGenerator(
+            SmartAuthUrls urls,
+            SigningKeyStore keys,
+            UserAccountService users,
+            PatientAccessDirectory directory,
+            Clock clock) {
         JwtGenerator jwtGenerator = new JwtGenerator(new NimbusJwtEncoder(keys));
         jwtGenerator.setJwtCustomizer(new SmartTokenCustomizer(urls, keys, users, directory, clock));
         return new DelegatingOAuth2TokenGenerator(jwtGenerator, new SmartRefreshTokenGenerator(clock));

@@ -17,7 +17,8 @@ public record AccessDurationScope(String value) implements SmartScope {
     public AccessDurationScope {
         Objects.requireNonNull(value, "value");
         if (!VALUES.contains(value)) {
-            throw new InvalidScopeException(value, "not an access duration scope; expected offline_access or online_access");
+            throw new InvalidScopeException(
+                    value, "not an access duration scope; expected offline_access or online_access");
         }
     }
 }

@@ -45,16 +45,26 @@ public final class GranularScopeParameters {
 
     /** resource type -> accepted category tokens ({@code system|code}), in a stable order. */
     private static final Map<String, List<String>> CATEGORIES = Map.of(
-            "Observation", tokens(
-                    OBSERVATION_CATEGORY, List.of("laboratory", "vital-signs", "social-history", "survey", "imaging",
-                            "procedure", "exam", "therapy", "activity"),
-                    US_CORE_CATEGORY, List.of("sdoh")),
-            "Condition", tokens(
-                    CONDITION_CATEGORY, List.of("encounter-diagnosis", "problem-list-item"),
-                    US_CORE_CONDITION_CATEGORY, List.of("health-concern")));
+            "Observation",
+                    tokens(
+                            OBSERVATION_CATEGORY,
+                                    List.of(
+                                            "laboratory",
+                                            "vital-signs",
+                                            "social-history",
+                                            "survey",
+                                            "imaging",
+                                            "procedure",
+                                            "exam",
+                                            "therapy",
+                                            "activity"),
+                            US_CORE_CATEGORY, List.of("sdoh")),
+            "Condition",
+                    tokens(
+                            CONDITION_CATEGORY, List.of("encounter-diagnosis", "problem-list-item"),
+                            US_CORE_CONDITION_CATEGORY, List.of("health-concern")));
 
-    private GranularScopeParameters() {
-    }
+    private GranularScopeParameters() {}
 
     /** The resource types that accept a {@code category} parameter: Observation and Condition. */
     public static Set<String> resourceTypesWithCategory() {
@@ -74,11 +84,12 @@ public final class GranularScopeParameters {
      */
     static Map<String, List<String>> parse(String scope, String resourceType, String query) {
         if (query.isEmpty()) {
-            throw new InvalidScopeException(scope, "nothing follows '?'; write e.g. ?category=laboratory or drop the '?'");
+            throw new InvalidScopeException(
+                    scope, "nothing follows '?'; write e.g. ?category=laboratory or drop the '?'");
         }
         if ("*".equals(resourceType)) {
-            throw new InvalidScopeException(scope,
-                    "search parameters need a concrete resource type; the wildcard '*' cannot be narrowed");
+            throw new InvalidScopeException(
+                    scope, "search parameters need a concrete resource type; the wildcard '*' cannot be narrowed");
         }
         Map<String, List<String>> parameters = new LinkedHashMap<>();
         for (String pair : query.split("&", -1)) {
@@ -89,17 +100,22 @@ public final class GranularScopeParameters {
             String name = pair.substring(0, eq);
             String value = pair.substring(eq + 1);
             if (!CATEGORY.equals(name)) {
-                throw new InvalidScopeException(scope, "search parameter '" + name
-                        + "' is not supported in scopes; CareGate supports only category on Observation and Condition");
+                throw new InvalidScopeException(
+                        scope,
+                        "search parameter '" + name
+                                + "' is not supported in scopes; CareGate supports only category on Observation and Condition");
             }
             List<String> accepted = categories(resourceType);
             if (accepted.isEmpty()) {
-                throw new InvalidScopeException(scope, "category is not supported on " + resourceType
-                        + " in scopes; CareGate supports it on Observation and Condition");
+                throw new InvalidScopeException(
+                        scope,
+                        "category is not supported on " + resourceType
+                                + " in scopes; CareGate supports it on Observation and Condition");
             }
             if (parameters.containsKey(name)) {
-                throw new InvalidScopeException(scope, "parameter '" + name
-                        + "' is given twice; list alternatives in one value separated by commas");
+                throw new InvalidScopeException(
+                        scope,
+                        "parameter '" + name + "' is given twice; list alternatives in one value separated by commas");
             }
             parameters.put(name, categoryValues(scope, resourceType, value, accepted));
         }
@@ -112,9 +128,11 @@ public final class GranularScopeParameters {
         }
         List<String> values = new ArrayList<>();
         for (String token : value.split(",", -1)) {
-            String normalized = normalize(token, accepted).orElseThrow(() -> new InvalidScopeException(scope,
-                    "'" + token + "' is not a supported " + resourceType + " category; supported: "
-                            + String.join(", ", accepted)));
+            String normalized = normalize(token, accepted)
+                    .orElseThrow(() -> new InvalidScopeException(
+                            scope,
+                            "'" + token + "' is not a supported " + resourceType + " category; supported: "
+                                    + String.join(", ", accepted)));
             if (!values.contains(normalized)) {
                 values.add(normalized);
             }

@@ -19,7 +19,8 @@ public record LaunchScope(String value) implements SmartScope {
     public LaunchScope {
         Objects.requireNonNull(value, "value");
         if (!VALUES.contains(value)) {
-            throw new InvalidScopeException(value, "not a launch scope; expected launch, launch/patient or launch/encounter");
+            throw new InvalidScopeException(
+                    value, "not a launch scope; expected launch, launch/patient or launch/encounter");
         }
     }
 }

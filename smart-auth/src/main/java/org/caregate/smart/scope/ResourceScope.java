@@ -25,8 +25,14 @@ import java.util.stream.Collectors;
  * @param v1           whether the scope was written in the v1 form ({@code .read}, {@code .write}, {@code .*})
  * @param value        the scope as written
  */
-public record ResourceScope(ScopeContext context, String resourceType, Set<Interaction> interactions,
-                            Map<String, List<String>> parameters, boolean v1, String value) implements SmartScope {
+public record ResourceScope(
+        ScopeContext context,
+        String resourceType,
+        Set<Interaction> interactions,
+        Map<String, List<String>> parameters,
+        boolean v1,
+        String value)
+        implements SmartScope {
 
     /** The wildcard resource type. */
     public static final String ANY_TYPE = "*";
@@ -103,12 +109,16 @@ public record ResourceScope(ScopeContext context, String resourceType, Set<Inter
 
     /** This scope in the v2 form, e.g. {@code patient/Observation.rs} for {@code patient/Observation.read}. */
     public String toV2() {
-        StringBuilder v2 = new StringBuilder(context.prefix()).append('/').append(resourceType).append('.');
+        StringBuilder v2 = new StringBuilder(context.prefix())
+                .append('/')
+                .append(resourceType)
+                .append('.');
         interactions.forEach(interaction -> v2.append(interaction.letter()));
         if (!parameters.isEmpty()) {
-            v2.append('?').append(parameters.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + String.join(",", e.getValue()))
-                    .collect(Collectors.joining("&")));
+            v2.append('?')
+                    .append(parameters.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + String.join(",", e.getValue()))
+                            .collect(Collectors.joining("&")));
         }
         return v2.toString();
     }

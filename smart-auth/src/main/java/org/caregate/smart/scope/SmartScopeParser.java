@@ -29,11 +29,11 @@ import java.util.Set;
 public final class SmartScopeParser {
 
     private static final Set<Interaction> V1_READ = EnumSet.of(Interaction.READ, Interaction.SEARCH);
-    private static final Set<Interaction> V1_WRITE = EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
+    private static final Set<Interaction> V1_WRITE =
+            EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
     private static final Set<Interaction> V1_ALL = EnumSet.allOf(Interaction.class);
 
-    private SmartScopeParser() {
-    }
+    private SmartScopeParser() {}
 
     /**
      * Parses a space-separated scope string, as in the OAuth {@code scope} parameter (RFC 6749, section 3.3).
@@ -73,7 +73,8 @@ public final class SmartScopeParser {
             throw new InvalidScopeException(String.valueOf(scope), "a scope cannot be empty");
         }
         if (scope.chars().anyMatch(Character::isWhitespace)) {
-            throw new InvalidScopeException(scope, "a scope cannot contain spaces; separate scopes with a space in the scope string");
+            throw new InvalidScopeException(
+                    scope, "a scope cannot contain spaces; separate scopes with a space in the scope string");
         }
         if (LaunchScope.VALUES.contains(scope)) {
             return new LaunchScope(scope);
@@ -86,15 +87,19 @@ public final class SmartScopeParser {
         }
         int slash = scope.indexOf('/');
         if (slash < 0) {
-            throw new InvalidScopeException(scope, "unknown scope; expected a resource scope such as patient/Observation.rs,"
-                    + " or one of launch, launch/patient, launch/encounter, openid, fhirUser, profile, offline_access, online_access");
+            throw new InvalidScopeException(
+                    scope,
+                    "unknown scope; expected a resource scope such as patient/Observation.rs,"
+                            + " or one of launch, launch/patient, launch/encounter, openid, fhirUser, profile, offline_access, online_access");
         }
         String prefix = scope.substring(0, slash);
         if (prefix.equals("launch")) {
-            throw new InvalidScopeException(scope, "unknown launch context; CareGate supports launch/patient and launch/encounter");
+            throw new InvalidScopeException(
+                    scope, "unknown launch context; CareGate supports launch/patient and launch/encounter");
         }
-        ScopeContext context = ScopeContext.fromPrefix(prefix).orElseThrow(() -> new InvalidScopeException(scope,
-                "unknown context '" + prefix + "/'; expected patient/, user/ or system/"));
+        ScopeContext context = ScopeContext.fromPrefix(prefix)
+                .orElseThrow(() -> new InvalidScopeException(
+                        scope, "unknown context '" + prefix + "/'; expected patient/, user/ or system/"));
         return parseResourceScope(scope, context, scope.substring(slash + 1));
     }
 
@@ -106,34 +111,40 @@ public final class SmartScopeParser {
             resourceType(scope, "");
         }
         if (dot < 0) {
-            throw new InvalidScopeException(scope,
-                    "no permissions after the resource type; write e.g. " + context.prefix() + "/" + typeAndPermissions + ".rs");
+            throw new InvalidScopeException(
+                    scope,
+                    "no permissions after the resource type; write e.g. " + context.prefix() + "/" + typeAndPermissions
+                            + ".rs");
         }
         String type = resourceType(scope, typeAndPermissions.substring(0, dot));
         String permissions = typeAndPermissions.substring(dot + 1);
         Optional<Set<Interaction>> v1 = v1Permissions(permissions);
         if (v1.isPresent()) {
             if (question >= 0) {
-                throw new InvalidScopeException(scope, "search parameters ('?') are a SMART v2 feature; write ."
-                        + v2Letters(v1.get()) + " instead of ." + permissions);
+                throw new InvalidScopeException(
+                        scope,
+                        "search parameters ('?') are a SMART v2 feature; write ." + v2Letters(v1.get())
+                                + " instead of ." + permissions);
             }
             return new ResourceScope(context, type, v1.get(), Map.of(), true, scope);
         }
         Set<Interaction> interactions = v2Permissions(scope, permissions);
-        Map<String, List<String>> parameters = question < 0
-                ? Map.of()
-                : GranularScopeParameters.parse(scope, type, rest.substring(question + 1));
+        Map<String, List<String>> parameters =
+                question < 0 ? Map.of() : GranularScopeParameters.parse(scope, type, rest.substring(question + 1));
         return new ResourceScope(context, type, interactions, parameters, false, scope);
     }
 
     private static String resourceType(String scope, String type) {
         if (type.isEmpty()) {
-            throw new InvalidScopeException(scope, "no resource type; write a FHIR R4 resource type such as Observation, or *");
+            throw new InvalidScopeException(
+                    scope, "no resource type; write a FHIR R4 resource type such as Observation, or *");
         }
         if (type.equals(ResourceScope.ANY_TYPE) || R4ResourceTypes.contains(type)) {
             return type;
         }
-        String hint = R4ResourceTypes.withCaseCorrected(type).map(t -> " (did you mean " + t + "?)").orElse("");
+        String hint = R4ResourceTypes.withCaseCorrected(type)
+                .map(t -> " (did you mean " + t + "?)")
+                .orElse("");
         throw new InvalidScopeException(scope, "'" + type + "' is not a FHIR R4 resource type" + hint);
     }
 
@@ -148,16 +159,19 @@ public final class SmartScopeParser {
 
     private static Set<Interaction> v2Permissions(String scope, String letters) {
         if (letters.isEmpty()) {
-            throw new InvalidScopeException(scope, "no permissions after '.'; write one or more of c, r, u, d, s (e.g. .rs)");
+            throw new InvalidScopeException(
+                    scope, "no permissions after '.'; write one or more of c, r, u, d, s (e.g. .rs)");
         }
         Set<Interaction> interactions = EnumSet.noneOf(Interaction.class);
         Interaction previous = null;
         for (char letter : letters.toCharArray()) {
-            Interaction interaction = Interaction.fromLetter(letter).orElseThrow(() -> new InvalidScopeException(scope,
-                    "'" + letter + "' is not a permission; use c, r, u, d, s (v2) or read, write, * (v1)"));
+            Interaction interaction = Interaction.fromLetter(letter)
+                    .orElseThrow(() -> new InvalidScopeException(
+                            scope,
+                            "'" + letter + "' is not a permission; use c, r, u, d, s (v2) or read, write, * (v1)"));
             if (previous != null && interaction.compareTo(previous) <= 0) {
-                throw new InvalidScopeException(scope,
-                        "permission letters must appear at most once each, in the order c, r, u, d, s");
+                throw new InvalidScopeException(
+                        scope, "permission letters must appear at most once each, in the order c, r, u, d, s");
             }
             interactions.add(interaction);
             previous = interaction;

@@ -132,8 +132,8 @@ public final class SmartScopes implements Iterable<SmartScope> {
 
     private boolean covers(ResourceScope requested) {
         for (Interaction interaction : requested.interactions()) {
-            boolean granted = resourceScopes.stream().anyMatch(scope ->
-                    scope.permits(requested.context(), requested.resourceType(), interaction)
+            boolean granted = resourceScopes.stream()
+                    .anyMatch(scope -> scope.permits(requested.context(), requested.resourceType(), interaction)
                             && scope.parametersCover(requested));
             if (!granted) {
                 return false;
@@ -163,8 +163,8 @@ public final class SmartScopes implements Iterable<SmartScope> {
                 .filter(scope -> scope.permits(context, resourceType, interaction))
                 .toList();
         if (permitting.isEmpty()) {
-            throw new IllegalStateException("no scope permits " + interaction + " on " + resourceType + " in "
-                    + context + " context; call permits() first");
+            throw new IllegalStateException("no scope permits " + interaction + " on " + resourceType + " in " + context
+                    + " context; call permits() first");
         }
         if (permitting.stream().anyMatch(scope -> !scope.isGranular())) {
             return List.of();

@@ -23,9 +23,18 @@ import org.caregate.smart.scope.SmartScopes;
  * @param organization for a backend-services token, the id of the Organization the client acts for (CareGate's
  *                  {@code organization} claim); {@code null} otherwise
  */
-public record SmartAccessToken(String tokenId, String clientId, String subject, String fhirUser, String patient,
-                               String encounter, SmartScopes scopes, Instant issuedAt, Instant expiresAt,
-                               String issuer, String organization) {
+public record SmartAccessToken(
+        String tokenId,
+        String clientId,
+        String subject,
+        String fhirUser,
+        String patient,
+        String encounter,
+        SmartScopes scopes,
+        Instant issuedAt,
+        Instant expiresAt,
+        String issuer,
+        String organization) {
 
     public SmartAccessToken {
         Objects.requireNonNull(tokenId, "tokenId");

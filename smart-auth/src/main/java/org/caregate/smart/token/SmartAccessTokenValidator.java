@@ -96,8 +96,8 @@ public final class SmartAccessTokenValidator {
      * @param clock       the time to judge {@code exp}, {@code nbf} and {@code iat} by
      * @param clockSkew   tolerance for clocks that disagree, between zero and five minutes
      */
-    public SmartAccessTokenValidator(TrustedIssuers issuers, String fhirBaseUrl, RevocationCheck revocation,
-                                     Clock clock, Duration clockSkew) {
+    public SmartAccessTokenValidator(
+            TrustedIssuers issuers, String fhirBaseUrl, RevocationCheck revocation, Clock clock, Duration clockSkew) {
         this.issuers = Objects.requireNonNull(issuers, "issuers");
         this.audience = withoutTrailingSlash(Objects.requireNonNull(fhirBaseUrl, "fhirBaseUrl"));
         this.revocation = Objects.requireNonNull(revocation, "revocation");
@@ -146,14 +146,22 @@ public final class SmartAccessTokenValidator {
         String subject = required(claims.getSubject(), "sub");
         String clientId = clientId(claims);
         SmartScopes scopes = scopes(claims);
-        SmartAccessToken token = new SmartAccessToken(tokenId, clientId, subject,
-                optionalString(claims, "fhirUser"), optionalString(claims, "patient"),
-                optionalString(claims, "encounter"), scopes, issuedAt, expiresAt, issuer.issuer(),
+        SmartAccessToken token = new SmartAccessToken(
+                tokenId,
+                clientId,
+                subject,
+                optionalString(claims, "fhirUser"),
+                optionalString(claims, "patient"),
+                optionalString(claims, "encounter"),
+                scopes,
+                issuedAt,
+                expiresAt,
+                issuer.issuer(),
                 optionalString(claims, "organization"));
 
         if (revocation.isRevoked(token)) {
-            throw new InvalidTokenException(REVOKED, "the token has been revoked, or its client " + clientId
-                    + " has been disabled");
+            throw new InvalidTokenException(
+                    REVOKED, "the token has been revoked, or its client " + clientId + " has been disabled");
         }
         return token;
     }
@@ -189,14 +197,16 @@ public final class SmartAccessTokenValidator {
         try {
             return jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new InvalidTokenException(MALFORMED, "the token's claims are not a JSON object: " + e.getMessage(), e);
+            throw new InvalidTokenException(
+                    MALFORMED, "the token's claims are not a JSON object: " + e.getMessage(), e);
         }
     }
 
     private TrustedIssuer issuer(JWTClaimsSet claims) {
         String iss = required(claims.getIssuer(), "iss", UNKNOWN_ISSUER);
-        return issuers.find(iss).orElseThrow(() ->
-                new InvalidTokenException(UNKNOWN_ISSUER, "tokens from issuer " + iss + " are not accepted"));
+        return issuers.find(iss)
+                .orElseThrow(() ->
+                        new InvalidTokenException(UNKNOWN_ISSUER, "tokens from issuer " + iss + " are not accepted"));
     }
 
     private static void checkAlgorithm(JWSAlgorithm algorithm, TrustedIssuer issuer) {
@@ -204,35 +214,45 @@ public final class SmartAccessTokenValidator {
             throw new InvalidTokenException(UNSUPPORTED_ALGORITHM, "unsigned tokens (alg none) are not accepted");
         }
         if (JWSAlgorithm.Family.HMAC_SHA.contains(algorithm)) {
-            throw new InvalidTokenException(UNSUPPORTED_ALGORITHM,
-                    "tokens signed with a shared secret (" + algorithm + ") are not accepted");
+            throw new InvalidTokenException(
+                    UNSUPPORTED_ALGORITHM, "tokens signed with a shared secret (" + algorithm + ") are not accepted");
         }
         if (!issuer.algorithms().contains(algorithm)) {
-            throw new InvalidTokenException(UNSUPPORTED_ALGORITHM, "algorithm " + algorithm
-                    + " is not accepted from issuer " + issuer.issuer() + "; accepted: " + issuer.algorithms());
+            throw new InvalidTokenException(
+                    UNSUPPORTED_ALGORITHM,
+                    "algorithm " + algorithm + " is not accepted from issuer " + issuer.issuer() + "; accepted: "
+                            + issuer.algorithms());
         }
     }
 
     private void verifySignature(SignedJWT jwt, JWSHeader header, TrustedIssuer issuer) {
         JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
         if (matcher == null) {
-            throw new InvalidTokenException(UNSUPPORTED_ALGORITHM, "algorithm " + header.getAlgorithm() + " is not accepted");
+            throw new InvalidTokenException(
+                    UNSUPPORTED_ALGORITHM, "algorithm " + header.getAlgorithm() + " is not accepted");
         }
         List<JWK> candidates;
         try {
             candidates = issuer.keys().get(new JWKSelector(matcher), null);
         } catch (RateLimitReachedException e) {
             // The kid was not in the cached keys and they were refreshed moments ago: the key does not exist.
-            throw new InvalidTokenException(UNKNOWN_KEY, "issuer " + issuer.issuer() + " has no "
-                    + header.getAlgorithm() + " key with kid " + header.getKeyID() + " (its keys were just refreshed)", e);
+            throw new InvalidTokenException(
+                    UNKNOWN_KEY,
+                    "issuer " + issuer.issuer() + " has no " + header.getAlgorithm() + " key with kid "
+                            + header.getKeyID() + " (its keys were just refreshed)",
+                    e);
         } catch (KeySourceException e) {
-            throw new InvalidTokenException(KEYS_UNAVAILABLE,
-                    "the keys of issuer " + issuer.issuer() + " could not be obtained", e);
+            throw new InvalidTokenException(
+                    KEYS_UNAVAILABLE, "the keys of issuer " + issuer.issuer() + " could not be obtained", e);
         }
         if (candidates.isEmpty()) {
-            throw new InvalidTokenException(UNKNOWN_KEY, header.getKeyID() == null
-                    ? "the token names no key (kid) and issuer " + issuer.issuer() + " has no " + header.getAlgorithm() + " key"
-                    : "issuer " + issuer.issuer() + " has no " + header.getAlgorithm() + " key with kid " + header.getKeyID());
+            throw new InvalidTokenException(
+                    UNKNOWN_KEY,
+                    header.getKeyID() == null
+                            ? "the token names no key (kid) and issuer " + issuer.issuer() + " has no "
+                                    + header.getAlgorithm() + " key"
+                            : "issuer " + issuer.issuer() + " has no " + header.getAlgorithm() + " key with kid "
+                                    + header.getKeyID());
         }
         for (JWK key : candidates) {
             try {
@@ -240,11 +260,13 @@ public final class SmartAccessTokenValidator {
                     return;
                 }
             } catch (JOSEException e) {
-                throw new InvalidTokenException(BAD_SIGNATURE, "the signature could not be checked: " + e.getMessage(), e);
+                throw new InvalidTokenException(
+                        BAD_SIGNATURE, "the signature could not be checked: " + e.getMessage(), e);
             }
         }
-        throw new InvalidTokenException(BAD_SIGNATURE, "the signature does not match: the token was altered or not signed by "
-                + issuer.issuer());
+        throw new InvalidTokenException(
+                BAD_SIGNATURE,
+                "the signature does not match: the token was altered or not signed by " + issuer.issuer());
     }
 
     private JWSVerifier verifier(JWK key) throws JOSEException {
@@ -279,8 +301,8 @@ public final class SmartAccessTokenValidator {
                 return;
             }
         }
-        throw new InvalidTokenException(WRONG_AUDIENCE,
-                "the token is for " + String.join(", ", audiences) + ", not for " + audience);
+        throw new InvalidTokenException(
+                WRONG_AUDIENCE, "the token is for " + String.join(", ", audiences) + ", not for " + audience);
     }
 
     private static String clientId(JWTClaimsSet claims) {
@@ -307,7 +329,8 @@ public final class SmartAccessTokenValidator {
                 return SmartScopeParser.parse(string);
             }
             if (scope instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-                return SmartScopeParser.parse(list.stream().map(String.class::cast).toList());
+                return SmartScopeParser.parse(
+                        list.stream().map(String.class::cast).toList());
             }
         } catch (InvalidScopeException e) {
             throw new InvalidTokenException(INVALID_SCOPE, "the token's scope is not valid: " + e.getMessage(), e);

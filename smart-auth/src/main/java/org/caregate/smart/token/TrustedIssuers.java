@@ -94,8 +94,7 @@ public final class TrustedIssuers implements Closeable {
         private final Map<String, TrustedIssuer> issuers = new LinkedHashMap<>();
         private final List<Closeable> resources = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * CareGate's own authorization server: RS256, keys from {@code keys} (e.g. the signing keys the
@@ -122,9 +121,10 @@ public final class TrustedIssuers implements Closeable {
             if (ttl < 60_000) {
                 throw new IllegalArgumentException("cache remote keys for at least a minute, not " + cacheTimeToLive);
             }
-            JWKSource<SecurityContext> source = JWKSourceBuilder
-                    .<SecurityContext>create(jwksUrl, new DefaultResourceRetriever(
-                            HTTP_TIMEOUT_MILLIS, HTTP_TIMEOUT_MILLIS, HTTP_SIZE_LIMIT_BYTES))
+            JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(
+                            jwksUrl,
+                            new DefaultResourceRetriever(
+                                    HTTP_TIMEOUT_MILLIS, HTTP_TIMEOUT_MILLIS, HTTP_SIZE_LIMIT_BYTES))
                     .cache(ttl, HTTP_TIMEOUT_MILLIS * 2L)
                     .refreshAheadCache(true)
                     .rateLimited(true)

@@ -2,6 +2,7 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
@@ -11,9 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import jakarta.mail.internet.MimeMessage;
-
 import org.caregate.smart.authserver.account.Totp;
 import org.caregate.smart.authserver.user.UserKind;
 import org.caregate.smart.authserver.user.UserStatus;
@@ -38,7 +36,8 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
             assertThat(signIn(browser, username, "wrong-" + attempt)).endsWith("/auth/login?error");
         }
         assertThat(signIn(browser, username, "wrong-5")).endsWith("/auth/login?locked");
-        assertThat(signIn(browser, username, "pw-right-password-1")).as("right password while locked")
+        assertThat(signIn(browser, username, "pw-right-password-1"))
+                .as("right password while locked")
                 .endsWith("/auth/login?locked");
         HttpResponse<String> page = browser.get("/auth/login?locked");
         assertThat(page.body()).contains("Too many failed sign-ins with this user name. Wait 15 minutes");
@@ -64,8 +63,8 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
         users.setEmail(username, email);
         Browser browser = new Browser(BASE);
         HttpResponse<String> form = browser.get("/auth/account/reset");
-        HttpResponse<String> sent = browser.post(BASE + "/auth/account/reset",
-                Map.of("identifier", email, "_csrf", Browser.csrf(form)));
+        HttpResponse<String> sent =
+                browser.post(BASE + "/auth/account/reset", Map.of("identifier", email, "_csrf", Browser.csrf(form)));
         assertThat(sent.body()).contains("If an active account matches, we have sent an e-mail");
 
         String link = linkIn(lastMailTo(email));
@@ -74,14 +73,23 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
         assertThat(newPassword.body()).contains("Choose a new password");
         String code = Browser.query(link).get("code");
 
-        HttpResponse<String> tooShort = browser.post(BASE + "/auth/account/reset/new", Map.of("code", code,
-                "password", "short", "confirmation", "short", "_csrf", Browser.csrf(newPassword)));
+        HttpResponse<String> tooShort = browser.post(
+                BASE + "/auth/account/reset/new",
+                Map.of("code", code, "password", "short", "confirmation", "short", "_csrf", Browser.csrf(newPassword)));
         assertThat(tooShort.statusCode()).isEqualTo(400);
         assertThat(tooShort.body()).contains("at least 14 characters");
 
-        HttpResponse<String> done = browser.post(BASE + "/auth/account/reset/new", Map.of("code", code,
-                "password", "a brand new password", "confirmation", "a brand new password",
-                "_csrf", Browser.csrf(newPassword)));
+        HttpResponse<String> done = browser.post(
+                BASE + "/auth/account/reset/new",
+                Map.of(
+                        "code",
+                        code,
+                        "password",
+                        "a brand new password",
+                        "confirmation",
+                        "a brand new password",
+                        "_csrf",
+                        Browser.csrf(newPassword)));
         assertThat(Browser.location(done)).endsWith("/auth/login?reset");
         assertThat(signIn(new Browser(BASE), username, "old-password-123456")).endsWith("?error");
         assertThat(signIn(new Browser(BASE), username, "a brand new password")).doesNotContain("/auth/login");
@@ -112,7 +120,8 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
         int before = MAIL.getReceivedMessages().length;
         Browser browser = new Browser(BASE);
         HttpResponse<String> form = browser.get("/auth/account/reset");
-        HttpResponse<String> sent = browser.post(BASE + "/auth/account/reset",
+        HttpResponse<String> sent = browser.post(
+                BASE + "/auth/account/reset",
                 Map.of("identifier", "nobody-" + UUID.randomUUID() + "@example.org", "_csrf", Browser.csrf(form)));
         assertThat(sent.body()).contains("If an active account matches, we have sent an e-mail");
         assertThat(MAIL.getReceivedMessages()).hasSize(before);
@@ -121,11 +130,19 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
     @Test
     void practitionerWhenFirstSignInThenEnrolsInTotpAndLaterSignInsNeedTheCode() throws Exception {
         String username = "dr-mfa-" + UUID.randomUUID().toString().substring(0, 8);
-        users.create(username, "practitioner-password-1", "Dr Mfa", "Practitioner/prac-mfa",
-                UserKind.PRACTITIONER, "org-clinic-north", Set.of("clinician"), null);
+        users.create(
+                username,
+                "practitioner-password-1",
+                "Dr Mfa",
+                "Practitioner/prac-mfa",
+                UserKind.PRACTITIONER,
+                "org-clinic-north",
+                Set.of("clinician"),
+                null);
         Browser browser = new Browser(BASE);
         assertThat(signIn(browser, username, "practitioner-password-1")).endsWith("/auth/mfa");
-        assertThat(Browser.location(browser.get("/auth/consent?state=x"))).as("not signed in yet")
+        assertThat(Browser.location(browser.get("/auth/consent?state=x")))
+                .as("not signed in yet")
                 .endsWith("/auth/login");
 
         HttpResponse<String> enrol = browser.get("/auth/mfa");
@@ -134,15 +151,16 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
         assertThat(secretMatch.find()).isTrue();
         String secret = secretMatch.group(1).replace(" ", "");
 
-        HttpResponse<String> wrong = browser.post(BASE + "/auth/mfa", Map.of("code", "000000",
-                "_csrf", Browser.csrf(enrol)));
+        HttpResponse<String> wrong =
+                browser.post(BASE + "/auth/mfa", Map.of("code", "000000", "_csrf", Browser.csrf(enrol)));
         assertThat(wrong.statusCode()).isEqualTo(400);
         assertThat(wrong.body()).contains("That code is not right");
 
-        HttpResponse<String> recovery = browser.post(BASE + "/auth/mfa", Map.of("code", currentCode(secret),
-                "_csrf", Browser.csrf(wrong)));
+        HttpResponse<String> recovery =
+                browser.post(BASE + "/auth/mfa", Map.of("code", currentCode(secret), "_csrf", Browser.csrf(wrong)));
         assertThat(recovery.statusCode()).isEqualTo(200);
-        List<String> recoveryCodes = RECOVERY.matcher(recovery.body()).results().map(m -> m.group(1)).toList();
+        List<String> recoveryCodes =
+                RECOVERY.matcher(recovery.body()).results().map(m -> m.group(1)).toList();
         assertThat(recoveryCodes).hasSize(10).doesNotHaveDuplicates();
         assertThat(users.totpSecret(username)).hasValue(secret);
 
@@ -151,24 +169,28 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
         Browser later = new Browser(BASE);
         assertThat(signIn(later, username, "practitioner-password-1")).endsWith("/auth/mfa");
         HttpResponse<String> codeForm = later.get("/auth/mfa");
-        assertThat(codeForm.body()).contains("Enter the code from your authenticator app")
+        assertThat(codeForm.body())
+                .contains("Enter the code from your authenticator app")
                 .doesNotContain("otpauth://");
         String code = currentCode(secret);
-        HttpResponse<String> signedIn = later.post(BASE + "/auth/mfa", Map.of("code", code,
-                "_csrf", Browser.csrf(codeForm)));
+        HttpResponse<String> signedIn =
+                later.post(BASE + "/auth/mfa", Map.of("code", code, "_csrf", Browser.csrf(codeForm)));
         assertThat(Browser.location(signedIn)).doesNotContain("/auth/");
 
         Browser replay = new Browser(BASE);
         signIn(replay, username, "practitioner-password-1");
         HttpResponse<String> replayForm = replay.get("/auth/mfa");
         assertThat(replay.post(BASE + "/auth/mfa", Map.of("code", code, "_csrf", Browser.csrf(replayForm)))
-                .statusCode()).as("the same code twice").isEqualTo(400);
+                        .statusCode())
+                .as("the same code twice")
+                .isEqualTo(400);
 
         Browser lostPhone = new Browser(BASE);
         signIn(lostPhone, username, "practitioner-password-1");
         HttpResponse<String> lostForm = lostPhone.get("/auth/mfa");
-        assertThat(Browser.location(lostPhone.post(BASE + "/auth/mfa", Map.of("code", recoveryCodes.get(3),
-                "_csrf", Browser.csrf(lostForm))))).doesNotContain("/auth/");
+        assertThat(Browser.location(lostPhone.post(
+                        BASE + "/auth/mfa", Map.of("code", recoveryCodes.get(3), "_csrf", Browser.csrf(lostForm)))))
+                .doesNotContain("/auth/");
         assertThat(users.recoveryCodesLeft(username)).isEqualTo(9);
     }
 
@@ -178,7 +200,9 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
         Browser browser = new Browser(BASE);
         signIn(browser, username, "idle-password-12345");
         HttpResponse<String> before = browser.get("/auth/consent?state=unknown");
-        assertThat(before.statusCode()).as("signed in: the page answers (unknown request)").isEqualTo(400);
+        assertThat(before.statusCode())
+                .as("signed in: the page answers (unknown request)")
+                .isEqualTo(400);
 
         clock.advance(Duration.ofMinutes(21));
         HttpResponse<String> after = browser.get("/auth/consent?state=unknown");
@@ -191,7 +215,9 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
     void loginPageWhenBrowserPrefersSpanishThenSpanishWithASwitchToEnglish() {
         Browser browser = new Browser(BASE);
         HttpResponse<String> spanish = browser.get("/auth/login?lang=es");
-        assertThat(spanish.body()).contains("<html lang=\"es\">").contains("Inicie sesión en CareGate")
+        assertThat(spanish.body())
+                .contains("<html lang=\"es\">")
+                .contains("Inicie sesión en CareGate")
                 .contains("href=\"/auth/login?lang=en\"");
         assertThat(browser.get("/auth/login").body()).as("the choice is kept").contains("Inicie sesión");
         assertThat(browser.get("/auth/login?lang=en").body()).contains("Sign in to CareGate");
@@ -201,25 +227,33 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
     void approvalPageWhenTheLanguageChosenIsSpanishThenPatientAndScopesAreDescribedInSpanish() {
         Browser browser = new Browser(BASE);
         browser.get("/auth/login?lang=es");
-        HttpResponse<String> approval = startAndLogin(browser, authorizeUrl(PUBLIC_APP,
-                "openid fhirUser launch/patient patient/Observation.rs offline_access", Pkce.create(), "s-es"),
-                ALICE, "alice-pw");
+        HttpResponse<String> approval = startAndLogin(
+                browser,
+                authorizeUrl(
+                        PUBLIC_APP,
+                        "openid fhirUser launch/patient patient/Observation.rs offline_access",
+                        Pkce.create(),
+                        "s-es"),
+                ALICE,
+                "alice-pw");
         assertThat(approval.uri().getPath()).isEqualTo("/auth/consent");
-        assertThat(approval.body()).contains("<html lang=\"es\">")
+        assertThat(approval.body())
+                .contains("<html lang=\"es\">")
                 .contains("¿Permitir el acceso a")
                 .contains("Confirmar que es usted quien inició sesión")
                 .contains("Leer y buscar los registros Observation del paciente elegido")
                 .contains("Mantener el acceso cuando no usa la aplicación, hasta que lo retire")
-                .contains(">Permitir</button>").doesNotContain("The app asks to");
+                .contains(">Permitir</button>")
+                .doesNotContain("The app asks to");
     }
 
     // ----- helpers -----
 
     private String newPatient(String password) {
         String username = "pat-" + UUID.randomUUID().toString().substring(0, 8);
-        users.create(username, password, "Test Patient", "Patient/" + username, UserKind.PATIENT, null, Set.of(),
-                null);
-        assertThat(users.find(username)).hasValueSatisfying(a -> assertThat(a.status()).isEqualTo(UserStatus.ACTIVE));
+        users.create(username, password, "Test Patient", "Patient/" + username, UserKind.PATIENT, null, Set.of(), null);
+        assertThat(users.find(username))
+                .hasValueSatisfying(a -> assertThat(a.status()).isEqualTo(UserStatus.ACTIVE));
         return username;
     }
 
@@ -235,13 +269,16 @@ class AccountLifecycleTest extends SmartAuthServerTestSupport {
 
     private static MimeMessage lastMailTo(String address) throws Exception {
         MimeMessage[] all = MAIL.getReceivedMessages();
-        List<MimeMessage> to = Arrays.stream(all).filter(m -> {
-            try {
-                return Arrays.stream(m.getAllRecipients()).anyMatch(r -> r.toString().equalsIgnoreCase(address));
-            } catch (Exception e) {
-                return false;
-            }
-        }).toList();
+        List<MimeMessage> to = Arrays.stream(all)
+                .filter(m -> {
+                    try {
+                        return Arrays.stream(m.getAllRecipients())
+                                .anyMatch(r -> r.toString().equalsIgnoreCase(address));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                })
+                .toList();
         assertThat(to).as("mails to %s", address).isNotEmpty();
         return to.get(to.size() - 1);
     }

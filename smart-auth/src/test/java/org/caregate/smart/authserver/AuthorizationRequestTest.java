@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /** Authorization requests that must never yield a code (RFC 6749 section 4.1.2.1, RFC 7636, SMART App Launch). */
@@ -20,8 +19,8 @@ class AuthorizationRequestTest extends SmartAuthServerTestSupport {
 
     @Test
     void authorizeWhenAudIsAnotherServerThenInvalidRequestAndNoCode() {
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("aud", "https://evil.example/fhir")), REDIRECT_URI,
-                "invalid_request", "st-1");
+        OAuthErrorAssert.assertRedirectError(
+                authorize(Map.of("aud", "https://evil.example/fhir")), REDIRECT_URI, "invalid_request", "st-1");
     }
 
     @Test
@@ -37,16 +36,16 @@ class AuthorizationRequestTest extends SmartAuthServerTestSupport {
         String good = authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "st-2");
         startAndLogin(browser, good, ALICE, "alice-pw");
 
-        HttpResponse<String> response = browser.get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "st-3",
-                Map.of("aud", BASE + "/other")));
+        HttpResponse<String> response =
+                browser.get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "st-3", Map.of("aud", BASE + "/other")));
 
         OAuthErrorAssert.assertRedirectError(response, REDIRECT_URI, "invalid_request", "st-3");
     }
 
     @Test
     void authorizeWhenCodeChallengeMethodIsPlainThenInvalidRequest() {
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("code_challenge_method", "plain")), REDIRECT_URI,
-                "invalid_request", "st-1");
+        OAuthErrorAssert.assertRedirectError(
+                authorize(Map.of("code_challenge_method", "plain")), REDIRECT_URI, "invalid_request", "st-1");
     }
 
     @Test
@@ -68,21 +67,24 @@ class AuthorizationRequestTest extends SmartAuthServerTestSupport {
 
     @Test
     void authorizeWhenScopeIsMalformedThenInvalidScope() {
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("scope", "patient/Observation.sr")), REDIRECT_URI,
-                "invalid_scope", "st-1");
+        OAuthErrorAssert.assertRedirectError(
+                authorize(Map.of("scope", "patient/Observation.sr")), REDIRECT_URI, "invalid_scope", "st-1");
     }
 
     @Test
     void authorizeWhenScopeIsNotRegisteredForClientThenInvalidScope() {
         // the confidential example app is registered read-only
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("client_id", CONFIDENTIAL_APP, "scope", "patient/*.cruds")),
-                REDIRECT_URI, "invalid_scope", "st-1");
+        OAuthErrorAssert.assertRedirectError(
+                authorize(Map.of("client_id", CONFIDENTIAL_APP, "scope", "patient/*.cruds")),
+                REDIRECT_URI,
+                "invalid_scope",
+                "st-1");
     }
 
     @Test
     void authorizeWhenSystemScopeRequestedThenInvalidScope() {
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("scope", "system/*.rs")), REDIRECT_URI,
-                "invalid_scope", "st-1");
+        OAuthErrorAssert.assertRedirectError(
+                authorize(Map.of("scope", "system/*.rs")), REDIRECT_URI, "invalid_scope", "st-1");
     }
 
     @Test
@@ -109,14 +111,17 @@ class AuthorizationRequestTest extends SmartAuthServerTestSupport {
 
     @Test
     void authorizeWhenLaunchIsUnknownThenInvalidRequest() {
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("scope", "launch patient/*.rs", "launch", "nope")),
-                REDIRECT_URI, "invalid_request", "st-1");
+        OAuthErrorAssert.assertRedirectError(
+                authorize(Map.of("scope", "launch patient/*.rs", "launch", "nope")),
+                REDIRECT_URI,
+                "invalid_request",
+                "st-1");
     }
 
     @Test
     void authorizeWhenLaunchScopeWithoutLaunchParameterThenInvalidRequest() {
-        OAuthErrorAssert.assertRedirectError(authorize(Map.of("scope", "launch patient/*.rs")), REDIRECT_URI,
-                "invalid_request", "st-1");
+        OAuthErrorAssert.assertRedirectError(
+                authorize(Map.of("scope", "launch patient/*.rs")), REDIRECT_URI, "invalid_request", "st-1");
     }
 
     @Test
@@ -124,7 +129,8 @@ class AuthorizationRequestTest extends SmartAuthServerTestSupport {
         HttpResponse<String> response = authorize(Map.of("response_type", "token"));
 
         assertThat(response.statusCode()).isIn(302, 400);
-        assertThat(response.headers().firstValue("Location").orElse("")).doesNotContain("code=")
+        assertThat(response.headers().firstValue("Location").orElse(""))
+                .doesNotContain("code=")
                 .doesNotContain("access_token");
     }
 }

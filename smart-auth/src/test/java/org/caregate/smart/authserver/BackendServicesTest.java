@@ -2,13 +2,11 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
-import com.nimbusds.jwt.JWTClaimsSet;
-
 import org.junit.jupiter.api.Test;
 
 /** SMART Backend Services: client_credentials with a signed client assertion (RFC 7523), system/ scopes only. */
@@ -29,7 +27,8 @@ class BackendServicesTest extends SmartAuthServerTestSupport {
 
     @Test
     void clientCredentialsWhenAssertionIsValidThenShortLivedSystemToken() throws Exception {
-        HttpResponse<String> response = backendToken(clientAssertion(BACKEND_NORTH), "system/Patient.rs system/Observation.rs");
+        HttpResponse<String> response =
+                backendToken(clientAssertion(BACKEND_NORTH), "system/Patient.rs system/Observation.rs");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Map<String, Object> token = OAuthErrorAssert.json(response);
@@ -55,24 +54,36 @@ class BackendServicesTest extends SmartAuthServerTestSupport {
 
     @Test
     void clientCredentialsWhenAssertionAudienceIsNotTokenEndpointThenInvalidClient() {
-        String assertion = clientAssertion(BACKEND_NORTH, privateKey(BACKEND_NORTH), BASE,
-                UUID.randomUUID().toString(), 240);
+        String assertion = clientAssertion(
+                BACKEND_NORTH,
+                privateKey(BACKEND_NORTH),
+                BASE,
+                UUID.randomUUID().toString(),
+                240);
 
         OAuthErrorAssert.assertOAuthError(backendToken(assertion, "system/*.rs"), 401, "invalid_client");
     }
 
     @Test
     void clientCredentialsWhenAssertionLivesLongerThanFiveMinutesThenInvalidClient() {
-        String assertion = clientAssertion(BACKEND_NORTH, privateKey(BACKEND_NORTH), BASE + "/auth/token",
-                UUID.randomUUID().toString(), 3600);
+        String assertion = clientAssertion(
+                BACKEND_NORTH,
+                privateKey(BACKEND_NORTH),
+                BASE + "/auth/token",
+                UUID.randomUUID().toString(),
+                3600);
 
         OAuthErrorAssert.assertOAuthError(backendToken(assertion, "system/*.rs"), 401, "invalid_client");
     }
 
     @Test
     void clientCredentialsWhenAssertionIsSignedWithAnotherKeyThenInvalidClient() {
-        String assertion = clientAssertion(BACKEND_NORTH, privateKey(ASYMMETRIC_APP), BASE + "/auth/token",
-                UUID.randomUUID().toString(), 240);
+        String assertion = clientAssertion(
+                BACKEND_NORTH,
+                privateKey(ASYMMETRIC_APP),
+                BASE + "/auth/token",
+                UUID.randomUUID().toString(),
+                240);
 
         OAuthErrorAssert.assertOAuthError(backendToken(assertion, "system/*.rs"), 401, "invalid_client");
     }
@@ -84,14 +95,14 @@ class BackendServicesTest extends SmartAuthServerTestSupport {
 
     @Test
     void clientCredentialsWhenPatientScopeRequestedThenInvalidScope() {
-        OAuthErrorAssert.assertOAuthError(backendToken(clientAssertion(BACKEND_NORTH), "patient/*.rs"), 400,
-                "invalid_scope");
+        OAuthErrorAssert.assertOAuthError(
+                backendToken(clientAssertion(BACKEND_NORTH), "patient/*.rs"), 400, "invalid_scope");
     }
 
     @Test
     void clientCredentialsWhenScopeIsMalformedThenInvalidScope() {
-        OAuthErrorAssert.assertOAuthError(backendToken(clientAssertion(BACKEND_NORTH), "system/Patient.xyz"), 400,
-                "invalid_scope");
+        OAuthErrorAssert.assertOAuthError(
+                backendToken(clientAssertion(BACKEND_NORTH), "system/Patient.xyz"), 400, "invalid_scope");
     }
 
     @Test
@@ -101,15 +112,23 @@ class BackendServicesTest extends SmartAuthServerTestSupport {
 
     @Test
     void clientCredentialsWhenScopeWiderThanRegisteredThenInvalidScope() {
-        OAuthErrorAssert.assertOAuthError(backendToken(clientAssertion(BACKEND_NORTH), "system/*.cruds"), 400,
-                "invalid_scope");
+        OAuthErrorAssert.assertOAuthError(
+                backendToken(clientAssertion(BACKEND_NORTH), "system/*.cruds"), 400, "invalid_scope");
     }
 
     @Test
     void authorizationCodeWhenClientIsBackendServiceThenUnauthorizedClient() {
-        HttpResponse<String> response = tokenRequest(Map.of("grant_type", "authorization_code", "code", "x",
-                "redirect_uri", REDIRECT_URI, "client_assertion_type", ASSERTION_TYPE,
-                "client_assertion", clientAssertion(BACKEND_NORTH)));
+        HttpResponse<String> response = tokenRequest(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                "x",
+                "redirect_uri",
+                REDIRECT_URI,
+                "client_assertion_type",
+                ASSERTION_TYPE,
+                "client_assertion",
+                clientAssertion(BACKEND_NORTH)));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(OAuthErrorAssert.json(response).get("error")).isIn("unauthorized_client", "invalid_grant");

@@ -55,7 +55,10 @@ public final class Browser {
     }
 
     public HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(uri(url)).header("Accept", "text/html").GET().build());
+        return send(HttpRequest.newBuilder(uri(url))
+                .header("Accept", "text/html")
+                .GET()
+                .build());
     }
 
     public HttpResponse<String> post(String url, Map<String, ?> form) {
@@ -90,8 +93,8 @@ public final class Browser {
     /** Submits the login form of the login page {@code loginPage}. */
     public HttpResponse<String> login(HttpResponse<String> loginPage, String username, String password) {
         signingIn = username;
-        return post(baseUrl + "/auth/login", Map.of("username", username, "password", password,
-                "_csrf", csrf(loginPage)));
+        return post(
+                baseUrl + "/auth/login", Map.of("username", username, "password", password, "_csrf", csrf(loginPage)));
     }
 
     private HttpResponse<String> passSecondStep(String username) {
@@ -100,9 +103,13 @@ public final class Browser {
         Matcher secret = TOTP_SECRET.matcher(page.body());
         if (secret.find()) {
             String key = secret.group(1).replace(" ", "");
-            HttpResponse<String> codes = post(baseUrl + "/auth/mfa", Map.of("code", totp(key, now), "_csrf",
-                    csrf(page)));
-            List<String> recovery = RECOVERY_CODE.matcher(codes.body()).results().map(m -> m.group(1)).toList();
+            HttpResponse<String> codes =
+                    post(baseUrl + "/auth/mfa", Map.of("code", totp(key, now), "_csrf", csrf(page)));
+            List<String> recovery = RECOVERY_CODE
+                    .matcher(codes.body())
+                    .results()
+                    .map(m -> m.group(1))
+                    .toList();
             Matcher next = CONTINUE.matcher(codes.body());
             if (recovery.isEmpty() || !next.find()) {
                 throw new AssertionError("TOTP enrolment of " + username + " failed: " + codes.body());
@@ -128,8 +135,8 @@ public final class Browser {
     }
 
     private static String totp(String secret, long step) {
-        return org.caregate.smart.authserver.account.Totp.code(secret, step,
-                org.caregate.smart.authserver.account.Totp.DIGITS);
+        return org.caregate.smart.authserver.account.Totp.code(
+                secret, step, org.caregate.smart.authserver.account.Totp.DIGITS);
     }
 
     public static String csrf(HttpResponse<String> page) {
@@ -145,7 +152,8 @@ public final class Browser {
     }
 
     public static String location(HttpResponse<?> response) {
-        String location = response.headers().firstValue("Location")
+        String location = response.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new AssertionError("no Location header, status " + response.statusCode()));
         return location;
     }

@@ -2,19 +2,6 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -32,7 +19,18 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.caregate.smart.authserver.client.ClientAssertionReplayGuard;
 import org.caregate.smart.authserver.client.ClientRegistry;
 import org.caregate.smart.authserver.client.SmartClientSettings;
@@ -59,6 +57,7 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
 
     @Autowired
     private JdbcTemplate jdbc;
+
     @Autowired
     private ClientRegistry registry;
 
@@ -99,16 +98,16 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
 
     @Test
     void clientCredentialsWhenExpIsExactlyFiveMinutesAheadThenAccepted() {
-        HttpResponse<String> response = backendToken(sign(privateKey(BACKEND_NORTH),
-                specClaims(BACKEND_NORTH, 300).build()));
+        HttpResponse<String> response = backendToken(
+                sign(privateKey(BACKEND_NORTH), specClaims(BACKEND_NORTH, 300).build()));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     @Test
     void clientCredentialsWhenExpIsMoreThanFiveMinutesAheadThenInvalidClient() {
-        HttpResponse<String> response = backendToken(sign(privateKey(BACKEND_NORTH),
-                specClaims(BACKEND_NORTH, 330).build()));
+        HttpResponse<String> response = backendToken(
+                sign(privateKey(BACKEND_NORTH), specClaims(BACKEND_NORTH, 330).build()));
 
         OAuthErrorAssert.assertOAuthError(response, 401, "invalid_client");
     }
@@ -116,18 +115,17 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
     @Test
     void clientCredentialsWhenIatIsInTheFutureThenInvalidClient() {
         JWTClaimsSet claims = specClaims(BACKEND_NORTH, 240)
-                .issueTime(Date.from(Instant.now().plusSeconds(180))).build();
+                .issueTime(Date.from(Instant.now().plusSeconds(180)))
+                .build();
 
-        OAuthErrorAssert.assertOAuthError(backendToken(sign(privateKey(BACKEND_NORTH), claims)), 401,
-                "invalid_client");
+        OAuthErrorAssert.assertOAuthError(backendToken(sign(privateKey(BACKEND_NORTH), claims)), 401, "invalid_client");
     }
 
     @Test
     void clientCredentialsWhenJtiIsMissingThenInvalidClient() {
         JWTClaimsSet claims = specClaims(BACKEND_NORTH, 240).jwtID(null).build();
 
-        OAuthErrorAssert.assertOAuthError(backendToken(sign(privateKey(BACKEND_NORTH), claims)), 401,
-                "invalid_client");
+        OAuthErrorAssert.assertOAuthError(backendToken(sign(privateKey(BACKEND_NORTH), claims)), 401, "invalid_client");
     }
 
     @Test
@@ -137,11 +135,12 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
         assertThat(backendToken(first).statusCode()).isEqualTo(200);
 
         // the same jti in a freshly signed assertion (not a byte-for-byte replay) is refused too
-        OAuthErrorAssert.assertOAuthError(backendToken(sign(privateKey(BACKEND_NORTH), claims)), 401,
-                "invalid_client");
+        OAuthErrorAssert.assertOAuthError(backendToken(sign(privateKey(BACKEND_NORTH), claims)), 401, "invalid_client");
         // another node has its own guard on the same database: it knows the jti
         ClientAssertionReplayGuard otherNode = new ClientAssertionReplayGuard(jdbc, clock);
-        assertThat(otherNode.firstUse(BACKEND_NORTH, claims.getJWTID(), Instant.now().plusSeconds(240))).isFalse();
+        assertThat(otherNode.firstUse(
+                        BACKEND_NORTH, claims.getJWTID(), Instant.now().plusSeconds(240)))
+                .isFalse();
     }
 
     @Test
@@ -150,21 +149,28 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
         publishedKeys.set(new JWKSet(first.toPublicJWK()));
         String clientId = registerBackendClientWithJwksUrl();
 
-        assertThat(backendToken(sign(first, specClaims(clientId, 240).build())).statusCode()).isEqualTo(200);
-        assertThat(backendToken(sign(first, specClaims(clientId, 240).build())).statusCode()).isEqualTo(200);
-        assertThat(jwksFetches.get()).as("fetched once, then served from the cache").isEqualTo(1);
+        assertThat(backendToken(sign(first, specClaims(clientId, 240).build())).statusCode())
+                .isEqualTo(200);
+        assertThat(backendToken(sign(first, specClaims(clientId, 240).build())).statusCode())
+                .isEqualTo(200);
+        assertThat(jwksFetches.get())
+                .as("fetched once, then served from the cache")
+                .isEqualTo(1);
 
         // the client rotates its key: the unknown kid makes CareGate fetch the JWKS once more
         JWK second = ecKey();
         publishedKeys.set(new JWKSet(java.util.List.of(first.toPublicJWK(), second.toPublicJWK())));
-        HttpResponse<String> rotated = backendToken(sign(second, specClaims(clientId, 240).build()));
+        HttpResponse<String> rotated =
+                backendToken(sign(second, specClaims(clientId, 240).build()));
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
         assertThat(jwksFetches.get()).isEqualTo(2);
-        assertThat(backendToken(sign(second, specClaims(clientId, 240).build())).statusCode()).isEqualTo(200);
+        assertThat(backendToken(sign(second, specClaims(clientId, 240).build())).statusCode())
+                .isEqualTo(200);
         assertThat(jwksFetches.get()).isEqualTo(2);
 
         // a made-up kid moments later: refused without hitting the client's server again (rate-limited refetch)
-        HttpResponse<String> unknown = backendToken(sign(ecKey(), specClaims(clientId, 240).build()));
+        HttpResponse<String> unknown =
+                backendToken(sign(ecKey(), specClaims(clientId, 240).build()));
         OAuthErrorAssert.assertOAuthError(unknown, 401, "invalid_client");
         assertThat(jwksFetches.get()).isEqualTo(2);
     }
@@ -200,7 +206,10 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
 
     /** Exactly the claims SMART Backend Services lists: iss, sub, aud, exp, jti; no iat. */
     private static JWTClaimsSet.Builder specClaims(String clientId, long expiresInSeconds) {
-        return new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(BASE + "/auth/token")
+        return new JWTClaimsSet.Builder()
+                .issuer(clientId)
+                .subject(clientId)
+                .audience(BASE + "/auth/token")
                 .jwtID(UUID.randomUUID().toString())
                 .expirationTime(Date.from(Instant.now().plusSeconds(expiresInSeconds)));
     }
@@ -208,8 +217,12 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
     private static String sign(JWK key, JWTClaimsSet claims) {
         try {
             boolean ec = key instanceof ECKey;
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(ec ? JWSAlgorithm.ES384 : JWSAlgorithm.RS384)
-                    .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(ec ? JWSAlgorithm.ES384 : JWSAlgorithm.RS384)
+                            .keyID(key.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims);
             jwt.sign(ec ? new ECDSASigner((ECKey) key) : new RSASSASigner((RSAKey) key));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -218,12 +231,18 @@ class ClientAssertionTest extends SmartAuthServerTestSupport {
     }
 
     private static JWK rsaKey() throws JOSEException {
-        return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
-                .algorithm(JWSAlgorithm.RS384).generate();
+        return new RSAKeyGenerator(2048)
+                .keyID(UUID.randomUUID().toString())
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.RS384)
+                .generate();
     }
 
     private static JWK ecKey() throws JOSEException {
-        return new ECKeyGenerator(Curve.P_384).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
-                .algorithm(JWSAlgorithm.ES384).generate();
+        return new ECKeyGenerator(Curve.P_384)
+                .keyID(UUID.randomUUID().toString())
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.ES384)
+                .generate();
     }
 }

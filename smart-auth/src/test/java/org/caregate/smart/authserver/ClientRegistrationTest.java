@@ -2,15 +2,6 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -23,7 +14,14 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.caregate.smart.authserver.client.ClientRegistry;
 import org.caregate.smart.authserver.registration.InitialAccessTokens;
 import org.junit.jupiter.api.Test;
@@ -41,12 +39,16 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
 
     @Autowired
     private InitialAccessTokens initialAccessTokens;
+
     @Autowired
     private ClientRegistry registry;
 
     @Test
     void registerWhenBackendServiceThenPendingUntilApprovedAndRefusedOnceDisabled() throws Exception {
-        ECKey key = new ECKeyGenerator(Curve.P_384).keyID("k1").keyUse(KeyUse.SIGNATURE).generate();
+        ECKey key = new ECKeyGenerator(Curve.P_384)
+                .keyID("k1")
+                .keyUse(KeyUse.SIGNATURE)
+                .generate();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("client_name", "Community EHR of Clinic North");
         metadata.put("grant_types", List.of("client_credentials"));
@@ -59,11 +61,12 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
         HttpResponse<String> registered = register(initialAccessToken(), metadata);
 
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-        assertThat(registered.headers().firstValue("Cache-Control")).hasValueSatisfying(
-                value -> assertThat(value).contains("no-store"));
+        assertThat(registered.headers().firstValue("Cache-Control"))
+                .hasValueSatisfying(value -> assertThat(value).contains("no-store"));
         Map<String, Object> client = OAuthErrorAssert.json(registered);
         String clientId = (String) client.get("client_id");
-        assertThat(client).containsEntry("registration_status", "pending")
+        assertThat(client)
+                .containsEntry("registration_status", "pending")
                 .containsEntry("token_endpoint_auth_method", "private_key_jwt")
                 .containsEntry("organization", "org-clinic-north")
                 .containsEntry("registration_client_uri", BASE + "/auth/register/" + clientId)
@@ -78,7 +81,8 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
         HttpResponse<String> token = backendToken(clientId, key);
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
         assertThat(verifiedClaims((String) OAuthErrorAssert.json(token).get("access_token"))
-                .getStringClaim("organization")).isEqualTo("org-clinic-north");
+                        .getStringClaim("organization"))
+                .isEqualTo("org-clinic-north");
 
         registry.disable(clientId, "grace");
         OAuthErrorAssert.assertOAuthError(backendToken(clientId, key), 401, "invalid_client");
@@ -110,15 +114,27 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
         Map<String, Object> badScope = publicApp("Bad scope");
         badScope.put("scope", "patient/Observation.xyz");
         OAuthErrorAssert.assertOAuthError(register(token, badScope), 400, "invalid_client_metadata");
-        Map<String, Object> backendWithSecret = new LinkedHashMap<>(Map.of("client_name", "Backend with a secret",
-                "grant_types", List.of("client_credentials"), "token_endpoint_auth_method", "client_secret_basic",
-                "scope", "system/*.rs", "organization", "org-clinic-north"));
+        Map<String, Object> backendWithSecret = new LinkedHashMap<>(Map.of(
+                "client_name",
+                "Backend with a secret",
+                "grant_types",
+                List.of("client_credentials"),
+                "token_endpoint_auth_method",
+                "client_secret_basic",
+                "scope",
+                "system/*.rs",
+                "organization",
+                "org-clinic-north"));
         OAuthErrorAssert.assertOAuthError(register(token, backendWithSecret), 400, "invalid_client_metadata");
         Map<String, Object> ehrWithoutLaunchUri = publicApp("EHR without launch URI");
         ehrWithoutLaunchUri.put("launch_types", List.of("ehr"));
         OAuthErrorAssert.assertOAuthError(register(token, ehrWithoutLaunchUri), 400, "invalid_client_metadata");
-        OAuthErrorAssert.assertOAuthError(send(registration(token).POST(HttpRequest.BodyPublishers.ofString("{"))
-                .build()), 400, "invalid_client_metadata");
+        OAuthErrorAssert.assertOAuthError(
+                send(registration(token)
+                        .POST(HttpRequest.BodyPublishers.ofString("{"))
+                        .build()),
+                400,
+                "invalid_client_metadata");
 
         assertThat(register(token, publicApp("Finally right")).statusCode()).isEqualTo(201);
     }
@@ -128,8 +144,8 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
         Map<String, Object> registered = OAuthErrorAssert.json(register(initialAccessToken(), publicApp("Pending")));
         String clientId = (String) registered.get("client_id");
 
-        HttpResponse<String> response = new Browser(BASE).get(authorizeUrl(clientId, "launch/patient patient/*.rs",
-                Pkce.create(), "s1"));
+        HttpResponse<String> response =
+                new Browser(BASE).get(authorizeUrl(clientId, "launch/patient patient/*.rs", Pkce.create(), "s1"));
 
         OAuthErrorAssert.assertNoRedirectError(response);
         assertThat(response.body()).contains("unauthorized_client").contains("pending");
@@ -147,26 +163,33 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
         registry.approve(clientId, "grace");
         String uri = (String) registered.get("registration_client_uri");
 
-        HttpResponse<String> read = send(management(uri, registrationToken).GET().build());
+        HttpResponse<String> read =
+                send(management(uri, registrationToken).GET().build());
         assertThat(read.statusCode()).isEqualTo(200);
-        assertThat(OAuthErrorAssert.json(read)).containsEntry("client_name", "Managed app")
-                .containsEntry("registration_status", "approved").doesNotContainKey("client_secret");
+        assertThat(OAuthErrorAssert.json(read))
+                .containsEntry("client_name", "Managed app")
+                .containsEntry("registration_status", "approved")
+                .doesNotContainKey("client_secret");
         assertInvalidToken(send(management(uri, "wrong").GET().build()));
         assertInvalidToken(send(management(BASE + "/auth/register/" + UUID.randomUUID(), registrationToken)
-                .GET().build()));
+                .GET()
+                .build()));
 
         // an approved client whose redirect URIs change goes back to review
         Map<String, Object> changed = new LinkedHashMap<>(metadata);
         changed.put("client_id", clientId);
         changed.put("redirect_uris", List.of("https://app.example/new-callback"));
         HttpResponse<String> updated = send(management(uri, registrationToken)
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(changed))).build());
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(changed)))
+                .build());
         assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
-        assertThat(OAuthErrorAssert.json(updated)).containsEntry("registration_status", "pending")
+        assertThat(OAuthErrorAssert.json(updated))
+                .containsEntry("registration_status", "pending")
                 .containsEntry("redirect_uris", List.of("https://app.example/new-callback"));
         assertThat(registry.isApproved(clientId)).isFalse();
 
-        HttpResponse<String> deleted = send(management(uri, registrationToken).DELETE().build());
+        HttpResponse<String> deleted =
+                send(management(uri, registrationToken).DELETE().build());
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertInvalidToken(send(management(uri, registrationToken).GET().build()));
         assertThat(registry.entry(clientId)).isEmpty();
@@ -174,9 +197,12 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
 
     @Test
     void discoveryWhenRequestedThenNamesTheRegistrationEndpoint() {
-        for (String path : List.of("/fhir/.well-known/smart-configuration", "/.well-known/openid-configuration",
+        for (String path : List.of(
+                "/fhir/.well-known/smart-configuration",
+                "/.well-known/openid-configuration",
                 "/.well-known/oauth-authorization-server")) {
-            assertThat(OAuthErrorAssert.json(get(path, Map.of()))).as(path)
+            assertThat(OAuthErrorAssert.json(get(path, Map.of())))
+                    .as(path)
                     .containsEntry("registration_endpoint", BASE + "/auth/register");
         }
     }
@@ -200,7 +226,8 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
     private HttpResponse<String> register(String initialAccessToken, Map<String, Object> metadata) {
         try {
             return send(registration(initialAccessToken)
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(metadata))).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(metadata)))
+                    .build());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AssertionError(e);
         }
@@ -208,7 +235,8 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
 
     private static HttpRequest.Builder registration(String initialAccessToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(BASE + "/auth/register"))
-                .header("Content-Type", "application/json").header("Accept", "application/json");
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json");
         if (initialAccessToken != null) {
             request.header("Authorization", "Bearer " + initialAccessToken);
         }
@@ -216,25 +244,40 @@ class ClientRegistrationTest extends SmartAuthServerTestSupport {
     }
 
     private static HttpRequest.Builder management(String uri, String registrationToken) {
-        return HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(URI.create(uri))
+                .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + registrationToken);
     }
 
     private static void assertInvalidToken(HttpResponse<String> response) {
         OAuthErrorAssert.assertOAuthError(response, 401, "invalid_token");
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                value -> assertThat(value).startsWith("Bearer error=\"invalid_token\""));
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer error=\"invalid_token\""));
     }
 
     private HttpResponse<String> backendToken(String clientId, ECKey key) throws JOSEException {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId)
-                .audience(BASE + "/auth/token").jwtID(UUID.randomUUID().toString())
-                .expirationTime(new Date(System.currentTimeMillis() + 240_000)).build();
-        SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(clientId)
+                .subject(clientId)
+                .audience(BASE + "/auth/token")
+                .jwtID(UUID.randomUUID().toString())
+                .expirationTime(new Date(System.currentTimeMillis() + 240_000))
+                .build();
+        SignedJWT assertion = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES384)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         assertion.sign(new ECDSASigner(key));
-        return tokenRequest(Map.of("grant_type", "client_credentials", "scope", "system/Patient.rs",
-                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion", assertion.serialize()));
+        return tokenRequest(Map.of(
+                "grant_type",
+                "client_credentials",
+                "scope",
+                "system/Patient.rs",
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion",
+                assertion.serialize()));
     }
 }

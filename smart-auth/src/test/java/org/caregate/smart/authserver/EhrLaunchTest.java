@@ -2,13 +2,11 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-
-import com.nimbusds.jwt.JWTClaimsSet;
-
 import org.junit.jupiter.api.Test;
 
 /** EHR launch: the portal's launch context, single use, short-lived, bound to the user who launched. */
@@ -23,13 +21,15 @@ class EhrLaunchTest extends SmartAuthServerTestSupport {
         Pkce pkce = Pkce.create();
         String state = UUID.randomUUID().toString();
 
-        HttpResponse<String> approval = startAndLogin(browser,
-                authorizeUrl(PUBLIC_APP, SCOPE, pkce, state, Map.of("launch", launch)), DR_NORTH, "north-pw");
+        HttpResponse<String> approval = startAndLogin(
+                browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state, Map.of("launch", launch)), DR_NORTH, "north-pw");
         assertThat(approval.uri().getPath()).isEqualTo("/auth/consent");
         assertThat(approval.body()).contains("Leo Garcia");
         Map<String, Object> token = exchangePublic(code(approve(browser, approval, null), state), pkce.verifier());
 
-        assertThat(token).containsEntry("patient", "pat-child-4").containsEntry("encounter", "enc-42")
+        assertThat(token)
+                .containsEntry("patient", "pat-child-4")
+                .containsEntry("encounter", "enc-42")
                 .containsEntry("need_patient_banner", true);
         JWTClaimsSet claims = verifiedClaims((String) token.get("access_token"));
         assertThat(claims.getClaim("patient")).isEqualTo("pat-child-4");
@@ -42,12 +42,15 @@ class EhrLaunchTest extends SmartAuthServerTestSupport {
         String launch = launchContexts.create(DR_NORTH, "pat-adult-alice", null);
         Browser browser = new Browser(BASE);
         String state = UUID.randomUUID().toString();
-        HttpResponse<String> approval = startAndLogin(browser,
-                authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state, Map.of("launch", launch)), DR_NORTH, "north-pw");
+        HttpResponse<String> approval = startAndLogin(
+                browser,
+                authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state, Map.of("launch", launch)),
+                DR_NORTH,
+                "north-pw");
         code(approve(browser, approval, null), state);
 
-        HttpResponse<String> again = browser.get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "again",
-                Map.of("launch", launch)));
+        HttpResponse<String> again =
+                browser.get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "again", Map.of("launch", launch)));
 
         OAuthErrorAssert.assertRedirectError(again, REDIRECT_URI, "invalid_request", "again");
     }
@@ -58,8 +61,11 @@ class EhrLaunchTest extends SmartAuthServerTestSupport {
         Browser browser = new Browser(BASE);
         String state = UUID.randomUUID().toString();
 
-        HttpResponse<String> result = startAndLogin(browser,
-                authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state, Map.of("launch", launch)), ALICE, "alice-pw");
+        HttpResponse<String> result = startAndLogin(
+                browser,
+                authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state, Map.of("launch", launch)),
+                ALICE,
+                "alice-pw");
 
         OAuthErrorAssert.assertRedirectError(result, REDIRECT_URI, "invalid_request", state);
     }
@@ -69,8 +75,8 @@ class EhrLaunchTest extends SmartAuthServerTestSupport {
         String launch = launchContexts.create(DR_NORTH, "pat-adult-alice", null);
         clock.advance(Duration.ofMinutes(6));
 
-        HttpResponse<String> result = new Browser(BASE).get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "late",
-                Map.of("launch", launch)));
+        HttpResponse<String> result =
+                new Browser(BASE).get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "late", Map.of("launch", launch)));
 
         OAuthErrorAssert.assertRedirectError(result, REDIRECT_URI, "invalid_request", "late");
     }
@@ -79,8 +85,8 @@ class EhrLaunchTest extends SmartAuthServerTestSupport {
     void ehrLaunchWhenLaunchIsBoundToAnotherClientThenInvalidRequest() {
         String launch = launchContexts.create(DR_NORTH, CONFIDENTIAL_APP, "pat-adult-alice", null);
 
-        HttpResponse<String> result = new Browser(BASE).get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "other",
-                Map.of("launch", launch)));
+        HttpResponse<String> result = new Browser(BASE)
+                .get(authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "other", Map.of("launch", launch)));
 
         OAuthErrorAssert.assertRedirectError(result, REDIRECT_URI, "invalid_request", "other");
     }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.caregate.smart.authserver.context.AccessCheck;
 import org.caregate.smart.authserver.context.PatientAccessDirectory;
 import org.caregate.smart.authserver.context.PatientChoice;
@@ -41,15 +40,18 @@ public final class InMemoryPatientDirectory implements PatientAccessDirectory {
     @Override
     public AccessCheck checkAccess(UserAccount user, String patientId, Instant now) {
         PatientChoice patient = patientsByUsername.getOrDefault(user.username(), List.of()).stream()
-                .filter(choice -> choice.patientId().equals(patientId)).findFirst().orElse(null);
+                .filter(choice -> choice.patientId().equals(patientId))
+                .findFirst()
+                .orElse(null);
         if (patient == null) {
             return AccessCheck.deny("deny-all", "no relationship with this patient");
         }
         if (user.kind() == UserKind.RELATED_PERSON) {
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            if (patient.birthDate() == null || Period.between(patient.birthDate(), today).getYears() >= 12) {
-                return AccessCheck.deny("guardian",
-                        "guardians have no online access to records of patients aged 12-17");
+            if (patient.birthDate() == null
+                    || Period.between(patient.birthDate(), today).getYears() >= 12) {
+                return AccessCheck.deny(
+                        "guardian", "guardians have no online access to records of patients aged 12-17");
             }
             return AccessCheck.permit("guardian", "guardian of a child aged 0-11");
         }

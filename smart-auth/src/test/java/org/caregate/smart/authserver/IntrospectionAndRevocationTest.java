@@ -2,11 +2,9 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.SignedJWT;
 import java.net.http.HttpResponse;
 import java.util.Map;
-
-import com.nimbusds.jwt.SignedJWT;
-
 import org.junit.jupiter.api.Test;
 
 /** Introspection (RFC 7662), revocation (RFC 7009), userinfo (OpenID Connect). */
@@ -35,7 +33,8 @@ class IntrospectionAndRevocationTest extends SmartAuthServerTestSupport {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Map<String, Object> body = OAuthErrorAssert.json(response);
-        assertThat(body).containsEntry("active", true)
+        assertThat(body)
+                .containsEntry("active", true)
                 .containsEntry("client_id", PUBLIC_APP)
                 .containsEntry("sub", ALICE)
                 .containsEntry("iss", BASE)
@@ -77,7 +76,9 @@ class IntrospectionAndRevocationTest extends SmartAuthServerTestSupport {
     @Test
     void revokeWhenRefreshTokenRevokedThenRefreshIsRefusedAndAccessTokenRevoked() throws Exception {
         Map<String, Object> token = aliceToken();
-        String jti = SignedJWT.parse((String) token.get("access_token")).getJWTClaimsSet().getJWTID();
+        String jti = SignedJWT.parse((String) token.get("access_token"))
+                .getJWTClaimsSet()
+                .getJWTID();
 
         assertThat(revoke((String) token.get("refresh_token")).statusCode()).isEqualTo(200);
 
@@ -94,22 +95,26 @@ class IntrospectionAndRevocationTest extends SmartAuthServerTestSupport {
     void revokeWhenEarlierAccessTokenOfRefreshedAuthorizationThenRevoked() throws Exception {
         Map<String, Object> token = aliceToken();
         String first = (String) token.get("access_token");
-        assertThat(refresh((String) token.get("refresh_token"), null).statusCode()).isEqualTo(200);
+        assertThat(refresh((String) token.get("refresh_token"), null).statusCode())
+                .isEqualTo(200);
 
         assertThat(revoke(first).statusCode()).isEqualTo(200);
 
-        assertThat(revokedAccessTokens.isRevoked(SignedJWT.parse(first).getJWTClaimsSet().getJWTID())).isTrue();
+        assertThat(revokedAccessTokens.isRevoked(
+                        SignedJWT.parse(first).getJWTClaimsSet().getJWTID()))
+                .isTrue();
     }
 
     @Test
     void userinfoWhenCalledWithAccessTokenThenReturnsFhirUser() {
         Map<String, Object> token = aliceToken();
 
-        HttpResponse<String> response = get("/auth/userinfo",
-                Map.of("Authorization", "Bearer " + token.get("access_token")));
+        HttpResponse<String> response =
+                get("/auth/userinfo", Map.of("Authorization", "Bearer " + token.get("access_token")));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(OAuthErrorAssert.json(response)).containsEntry("sub", ALICE)
+        assertThat(OAuthErrorAssert.json(response))
+                .containsEntry("sub", ALICE)
                 .containsEntry("fhirUser", FHIR_BASE + "/Patient/pat-adult-alice");
     }
 

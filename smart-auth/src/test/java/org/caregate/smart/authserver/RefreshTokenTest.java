@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 
 /** Refresh tokens: offline_access, rotation, never wider, and consent re-checked on every refresh. */
@@ -21,8 +20,8 @@ class RefreshTokenTest extends SmartAuthServerTestSupport {
         Browser browser = new Browser(BASE);
         Pkce pkce = Pkce.create();
         String state = UUID.randomUUID().toString();
-        HttpResponse<String> picker = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), GARCIA,
-                "garcia-pw");
+        HttpResponse<String> picker =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), GARCIA, "garcia-pw");
         String code = code(approve(browser, pick(browser, picker, patientId), null), state);
         return exchangePublic(code, pkce.verifier());
     }
@@ -39,13 +38,15 @@ class RefreshTokenTest extends SmartAuthServerTestSupport {
                 .containsExactlyInAnyOrder(((String) first.get("scope")).split(" "));
         assertThat(second).containsEntry("patient", "pat-child-8").containsKey("id_token");
         assertThat(second.get("refresh_token")).isNotNull().isNotEqualTo(first.get("refresh_token"));
-        assertThat(verifiedClaims((String) second.get("access_token")).getClaim("patient")).isEqualTo("pat-child-8");
+        assertThat(verifiedClaims((String) second.get("access_token")).getClaim("patient"))
+                .isEqualTo("pat-child-8");
     }
 
     @Test
     void refreshWhenOldRefreshTokenIsReusedAfterRotationThenInvalidGrant() {
         Map<String, Object> first = guardianToken("pat-child-8");
-        assertThat(refresh((String) first.get("refresh_token"), null).statusCode()).isEqualTo(200);
+        assertThat(refresh((String) first.get("refresh_token"), null).statusCode())
+                .isEqualTo(200);
 
         OAuthErrorAssert.assertOAuthError(refresh((String) first.get("refresh_token"), null), 400, "invalid_grant");
     }
@@ -69,8 +70,8 @@ class RefreshTokenTest extends SmartAuthServerTestSupport {
     void refreshWhenWiderScopeRequestedThenInvalidScope() {
         Map<String, Object> first = guardianToken("pat-child-8");
 
-        OAuthErrorAssert.assertOAuthError(refresh((String) first.get("refresh_token"), SCOPE + " user/*.rs"), 400,
-                "invalid_scope");
+        OAuthErrorAssert.assertOAuthError(
+                refresh((String) first.get("refresh_token"), SCOPE + " user/*.rs"), 400, "invalid_scope");
     }
 
     @Test
@@ -78,7 +79,9 @@ class RefreshTokenTest extends SmartAuthServerTestSupport {
         Map<String, Object> first = guardianToken("pat-child-4");
         String refreshToken = (String) first.get("refresh_token");
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        long daysToBirthday = Duration.between(today.atStartOfDay(), TURNS_12.plusYears(12).atStartOfDay()).toDays();
+        long daysToBirthday = Duration.between(
+                        today.atStartOfDay(), TURNS_12.plusYears(12).atStartOfDay())
+                .toDays();
 
         clock.advance(Duration.ofDays(daysToBirthday - 1));
         HttpResponse<String> dayBefore = refresh(refreshToken, null);
@@ -108,8 +111,7 @@ class RefreshTokenTest extends SmartAuthServerTestSupport {
         Map<String, Object> first = guardianToken("pat-child-8");
         users.terminate(GARCIA);
         try {
-            OAuthErrorAssert.assertOAuthError(refresh((String) first.get("refresh_token"), null), 400,
-                    "invalid_grant");
+            OAuthErrorAssert.assertOAuthError(refresh((String) first.get("refresh_token"), null), 400, "invalid_grant");
         } finally {
             users.activate(GARCIA);
         }

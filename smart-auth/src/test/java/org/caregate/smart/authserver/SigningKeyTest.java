@@ -2,11 +2,9 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
-
+import java.util.Map;
 import org.caregate.smart.authserver.key.SigningKeyStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,16 +18,20 @@ class SigningKeyTest extends SmartAuthServerTestSupport {
     @Test
     void rotateWhenTokensWereIssuedWithOldKeyThenOldKeyStaysPublishedAndNewTokensUseNewKey() throws Exception {
         Pkce pkce = Pkce.create();
-        String before = (String) exchangePublic(authorizationCode(ALICE, "alice-pw", "launch/patient patient/*.rs",
-                pkce), pkce.verifier()).get("access_token");
+        String before = (String) exchangePublic(
+                        authorizationCode(ALICE, "alice-pw", "launch/patient patient/*.rs", pkce), pkce.verifier())
+                .get("access_token");
         String oldKid = SignedJWT.parse(before).getHeader().getKeyID();
 
         String newKid = keys.rotate();
 
         Pkce second = Pkce.create();
-        String after = (String) exchangePublic(authorizationCode(ALICE, "alice-pw", "launch/patient patient/*.rs",
-                second), second.verifier()).get("access_token");
-        assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isEqualTo(newKid).isNotEqualTo(oldKid);
+        String after = (String) exchangePublic(
+                        authorizationCode(ALICE, "alice-pw", "launch/patient patient/*.rs", second), second.verifier())
+                .get("access_token");
+        assertThat(SignedJWT.parse(after).getHeader().getKeyID())
+                .isEqualTo(newKid)
+                .isNotEqualTo(oldKid);
         JWKSet published = JWKSet.parse(get("/auth/jwks", Map.of()).body());
         assertThat(published.getKeyByKeyId(oldKid)).isNotNull();
         assertThat(published.getKeyByKeyId(newKid)).isNotNull();
@@ -41,7 +43,8 @@ class SigningKeyTest extends SmartAuthServerTestSupport {
     void keysWhenStoredThenPrivatePartsNeverPublished() throws Exception {
         JWKSet published = JWKSet.parse(get("/auth/jwks", Map.of()).body());
 
-        assertThat(published.getKeys()).allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
+        assertThat(published.getKeys())
+                .allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
         assertThat(keys.activeKeyId()).isNotBlank();
     }
 }

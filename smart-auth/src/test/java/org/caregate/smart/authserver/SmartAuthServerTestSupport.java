@@ -2,6 +2,21 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -22,24 +37,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-
 import org.caregate.smart.authserver.client.ExampleClients;
 import org.caregate.smart.authserver.context.LaunchContextService;
 import org.caregate.smart.authserver.context.PatientChoice;
@@ -76,6 +73,7 @@ public abstract class SmartAuthServerTestSupport {
     protected static final String ALICE = "alice";
     /** A parent of two children: one aged 8, one turning 12 in ten days. */
     protected static final String GARCIA = "garcia";
+
     protected static final String DR_NORTH = "dr-north";
     protected static final String GONE = "gone";
     protected static final String NOBODY = "nobody";
@@ -87,16 +85,21 @@ public abstract class SmartAuthServerTestSupport {
 
     @Autowired
     protected UserAccountService users;
+
     @Autowired
     protected InMemoryPatientDirectory directory;
+
     @Autowired
     protected MutableClock clock;
+
     @Autowired
     protected LaunchContextService launchContexts;
+
     @Autowired
     protected RevokedAccessTokens revokedAccessTokens;
 
-    protected final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    protected final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     /** A real SMTP server that keeps every mail the authorization server sends (password resets). */
     protected static final GreenMail MAIL = startMailServer();
@@ -116,23 +119,60 @@ public abstract class SmartAuthServerTestSupport {
         if (seeded) {
             return;
         }
-        users.createOrUpdate(ALICE, "alice-pw", "Alice Adult", "Patient/pat-adult-alice", UserKind.PATIENT, null,
-                Set.of(), UserStatus.ACTIVE);
-        users.createOrUpdate(GARCIA, "garcia-pw", "Maria Garcia", "RelatedPerson/rp-garcia-for-4",
-                UserKind.RELATED_PERSON, null, Set.of(), UserStatus.ACTIVE);
-        users.createOrUpdate(DR_NORTH, "north-pw", "Dr North", "Practitioner/prac-north-gp", UserKind.PRACTITIONER,
-                "org-clinic-north", Set.of("clinician"), UserStatus.ACTIVE);
+        users.createOrUpdate(
+                ALICE,
+                "alice-pw",
+                "Alice Adult",
+                "Patient/pat-adult-alice",
+                UserKind.PATIENT,
+                null,
+                Set.of(),
+                UserStatus.ACTIVE);
+        users.createOrUpdate(
+                GARCIA,
+                "garcia-pw",
+                "Maria Garcia",
+                "RelatedPerson/rp-garcia-for-4",
+                UserKind.RELATED_PERSON,
+                null,
+                Set.of(),
+                UserStatus.ACTIVE);
+        users.createOrUpdate(
+                DR_NORTH,
+                "north-pw",
+                "Dr North",
+                "Practitioner/prac-north-gp",
+                UserKind.PRACTITIONER,
+                "org-clinic-north",
+                Set.of("clinician"),
+                UserStatus.ACTIVE);
         // a development persona: password-only, as the seed data's are (AccountLifecycleTest covers TOTP)
         users.setMfaExempt(DR_NORTH, true);
-        users.createOrUpdate(GONE, "gone-pw", "Former Staff", "Practitioner/prac-gone", UserKind.PRACTITIONER,
-                "org-clinic-north", Set.of("office-staff"), UserStatus.TERMINATED);
-        users.createOrUpdate(NOBODY, "nobody-pw", "No Patients", "Patient/pat-nobody", UserKind.PATIENT, null,
-                Set.of(), UserStatus.ACTIVE);
+        users.createOrUpdate(
+                GONE,
+                "gone-pw",
+                "Former Staff",
+                "Practitioner/prac-gone",
+                UserKind.PRACTITIONER,
+                "org-clinic-north",
+                Set.of("office-staff"),
+                UserStatus.TERMINATED);
+        users.createOrUpdate(
+                NOBODY,
+                "nobody-pw",
+                "No Patients",
+                "Patient/pat-nobody",
+                UserKind.PATIENT,
+                null,
+                Set.of(),
+                UserStatus.ACTIVE);
         directory.allow(ALICE, new PatientChoice("pat-adult-alice", "Alice Adult", LocalDate.of(1985, 3, 14)));
-        directory.allow(GARCIA,
+        directory.allow(
+                GARCIA,
                 new PatientChoice("pat-child-4", "Leo Garcia", TURNS_12),
                 new PatientChoice("pat-child-8", "Ana Garcia", LocalDate.now().minusYears(8)));
-        directory.allow(DR_NORTH,
+        directory.allow(
+                DR_NORTH,
                 new PatientChoice("pat-adult-alice", "Alice Adult", LocalDate.of(1985, 3, 14)),
                 new PatientChoice("pat-child-4", "Leo Garcia", TURNS_12));
         seeded = true;
@@ -146,8 +186,8 @@ public abstract class SmartAuthServerTestSupport {
     // ----- authorization request -----
 
     /** An authorization request of the public app: S256 PKCE, aud = FHIR base. Add or override with {@code extra}. */
-    protected static String authorizeUrl(String clientId, String scope, Pkce pkce, String state,
-            Map<String, String> extra) {
+    protected static String authorizeUrl(
+            String clientId, String scope, Pkce pkce, String state, Map<String, String> extra) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("response_type", "code");
         parameters.put("client_id", clientId);
@@ -167,16 +207,19 @@ public abstract class SmartAuthServerTestSupport {
     }
 
     /** Logs in from the authorization request, and follows to the next page (picker, approval or the client). */
-    protected static HttpResponse<String> startAndLogin(Browser browser, String authorizeUrl, String username,
-            String password) {
+    protected static HttpResponse<String> startAndLogin(
+            Browser browser, String authorizeUrl, String username, String password) {
         HttpResponse<String> first = browser.get(authorizeUrl);
-        assertThat(Browser.isRedirect(first)).as("login redirect, got %s %s", first.statusCode(), first.body())
+        assertThat(Browser.isRedirect(first))
+                .as("login redirect, got %s %s", first.statusCode(), first.body())
                 .isTrue();
         assertThat(Browser.location(first)).endsWith("/auth/login");
         HttpResponse<String> loginPage = browser.get(Browser.location(first));
         assertThat(loginPage.statusCode()).isEqualTo(200);
         HttpResponse<String> afterLogin = browser.login(loginPage, username, password);
-        assertThat(Browser.isRedirect(afterLogin)).as("after login: %s", afterLogin.body()).isTrue();
+        assertThat(Browser.isRedirect(afterLogin))
+                .as("after login: %s", afterLogin.body())
+                .isTrue();
         assertThat(Browser.location(afterLogin)).as("login of %s", username).doesNotContain("error");
         return browser.follow(afterLogin);
     }
@@ -184,15 +227,18 @@ public abstract class SmartAuthServerTestSupport {
     /** Picks {@code patientId} on the picker page shown. */
     protected static HttpResponse<String> pick(Browser browser, HttpResponse<String> picker, String patientId) {
         assertThat(picker.uri().getPath()).isEqualTo("/auth/picker");
-        HttpResponse<String> picked = browser.post(BASE + "/auth/picker", Map.of("state", state(picker),
-                "patient", patientId, "_csrf", Browser.csrf(picker)));
+        HttpResponse<String> picked = browser.post(
+                BASE + "/auth/picker",
+                Map.of("state", state(picker), "patient", patientId, "_csrf", Browser.csrf(picker)));
         return browser.follow(picked);
     }
 
     /** Approves the approval page shown with the given scopes ticked (null: all that are offered). */
-    protected static HttpResponse<String> approve(Browser browser, HttpResponse<String> approvalPage,
-            List<String> scopes) {
-        assertThat(approvalPage.statusCode()).as("approval page: %s", approvalPage.body()).isEqualTo(200);
+    protected static HttpResponse<String> approve(
+            Browser browser, HttpResponse<String> approvalPage, List<String> scopes) {
+        assertThat(approvalPage.statusCode())
+                .as("approval page: %s", approvalPage.body())
+                .isEqualTo(200);
         assertThat(approvalPage.uri().getPath()).isEqualTo("/auth/consent");
         List<String> ticked = scopes != null ? scopes : offeredScopes(approvalPage);
         Map<String, Object> form = new LinkedHashMap<>();
@@ -218,15 +264,17 @@ public abstract class SmartAuthServerTestSupport {
     }
 
     private static String clientIdOf(HttpResponse<String> page) {
-        Matcher matcher = Pattern.compile("name=\"client_id\"\\s+value=\"([^\"]+)\"").matcher(page.body());
+        Matcher matcher =
+                Pattern.compile("name=\"client_id\"\\s+value=\"([^\"]+)\"").matcher(page.body());
         assertThat(matcher.find()).isTrue();
         return matcher.group(1);
     }
 
     /** The authorization code from the redirect to the client, checking {@code state} is echoed. */
     protected static String code(HttpResponse<String> redirectToClient, String expectedState) {
-        assertThat(Browser.isRedirect(redirectToClient)).as("redirect to client, got %s: %s",
-                redirectToClient.statusCode(), redirectToClient.body()).isTrue();
+        assertThat(Browser.isRedirect(redirectToClient))
+                .as("redirect to client, got %s: %s", redirectToClient.statusCode(), redirectToClient.body())
+                .isTrue();
         String location = Browser.location(redirectToClient);
         assertThat(location).startsWith(REDIRECT_URI);
         Map<String, String> query = Browser.query(location);
@@ -239,8 +287,8 @@ public abstract class SmartAuthServerTestSupport {
     protected String authorizationCode(String username, String password, String scope, Pkce pkce) {
         Browser browser = new Browser(BASE);
         String state = UUID.randomUUID().toString();
-        HttpResponse<String> page = startAndLogin(browser, authorizeUrl(PUBLIC_APP, scope, pkce, state), username,
-                password);
+        HttpResponse<String> page =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, scope, pkce, state), username, password);
         return code(approve(browser, page, null), state);
     }
 
@@ -262,8 +310,17 @@ public abstract class SmartAuthServerTestSupport {
     }
 
     protected Map<String, Object> exchangePublic(String code, String verifier) {
-        HttpResponse<String> response = tokenRequest(Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT_URI, "client_id", PUBLIC_APP, "code_verifier", verifier));
+        HttpResponse<String> response = tokenRequest(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "redirect_uri",
+                REDIRECT_URI,
+                "client_id",
+                PUBLIC_APP,
+                "code_verifier",
+                verifier));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return OAuthErrorAssert.json(response);
     }
@@ -333,17 +390,26 @@ public abstract class SmartAuthServerTestSupport {
     }
 
     /** A client assertion (RFC 7523) signed with {@code key}: iss = sub = client, aud = token endpoint. */
-    protected static String clientAssertion(String clientId, JWK key, String audience, String jti, long lifetimeSeconds) {
+    protected static String clientAssertion(
+            String clientId, JWK key, String audience, String jti, long lifetimeSeconds) {
         try {
             JWSAlgorithm algorithm = key instanceof ECKey ? JWSAlgorithm.ES384 : JWSAlgorithm.RS384;
             JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
             long now = System.currentTimeMillis();
             JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                    .issuer(clientId).subject(clientId).audience(audience).jwtID(jti)
-                    .issueTime(new Date(now)).expirationTime(new Date(now + lifetimeSeconds * 1000))
+                    .issuer(clientId)
+                    .subject(clientId)
+                    .audience(audience)
+                    .jwtID(jti)
+                    .issueTime(new Date(now))
+                    .expirationTime(new Date(now + lifetimeSeconds * 1000))
                     .build();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(
-                    com.nimbusds.jose.JOSEObjectType.JWT).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(algorithm)
+                            .keyID(key.getKeyID())
+                            .type(com.nimbusds.jose.JOSEObjectType.JWT)
+                            .build(),
+                    claims);
             jwt.sign(signer);
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -352,7 +418,12 @@ public abstract class SmartAuthServerTestSupport {
     }
 
     protected static String clientAssertion(String clientId) {
-        return clientAssertion(clientId, privateKey(clientId), BASE + "/auth/token", UUID.randomUUID().toString(), 240);
+        return clientAssertion(
+                clientId,
+                privateKey(clientId),
+                BASE + "/auth/token",
+                UUID.randomUUID().toString(),
+                240);
     }
 
     // ----- tokens -----
@@ -364,7 +435,9 @@ public abstract class SmartAuthServerTestSupport {
             assertThat(signed.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
             JWKSet keys = JWKSet.parse(get("/auth/jwks", Map.of()).body());
             RSAKey key = (RSAKey) keys.getKeyByKeyId(signed.getHeader().getKeyID());
-            assertThat(key).as("kid %s in the JWKS", signed.getHeader().getKeyID()).isNotNull();
+            assertThat(key)
+                    .as("kid %s in the JWKS", signed.getHeader().getKeyID())
+                    .isNotNull();
             assertThat(signed.verify(new RSASSAVerifier(key))).isTrue();
             return signed.getJWTClaimsSet();
         } catch (java.text.ParseException | JOSEException e) {

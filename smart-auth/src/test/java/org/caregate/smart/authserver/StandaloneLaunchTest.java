@@ -2,13 +2,11 @@ package org.caregate.smart.authserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.nimbusds.jwt.JWTClaimsSet;
-
 import org.junit.jupiter.api.Test;
 
 class StandaloneLaunchTest extends SmartAuthServerTestSupport {
@@ -21,28 +19,39 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
         Pkce pkce = Pkce.create();
         String state = UUID.randomUUID().toString();
 
-        HttpResponse<String> picker = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), GARCIA,
-                "garcia-pw");
+        HttpResponse<String> picker =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), GARCIA, "garcia-pw");
         assertThat(picker.uri().getPath()).isEqualTo("/auth/picker");
         assertThat(picker.body()).contains("Leo Garcia", "Ana Garcia", "name=\"viewport\"", "<label");
         HttpResponse<String> approval = pick(browser, picker, "pat-child-8");
-        assertThat(approval.body()).contains("Ana Garcia", "Read and search all health records of the selected patient");
+        assertThat(approval.body())
+                .contains("Ana Garcia", "Read and search all health records of the selected patient");
         String code = code(approve(browser, approval, null), state);
 
-        HttpResponse<String> response = tokenRequest(Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT_URI, "client_id", PUBLIC_APP, "code_verifier", pkce.verifier()));
+        HttpResponse<String> response = tokenRequest(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "redirect_uri",
+                REDIRECT_URI,
+                "client_id",
+                PUBLIC_APP,
+                "code_verifier",
+                pkce.verifier()));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(response.headers().firstValue("Pragma")).hasValue("no-cache");
         Map<String, Object> token = OAuthErrorAssert.json(response);
-        assertThat(token).containsEntry("token_type", "Bearer")
+        assertThat(token)
+                .containsEntry("token_type", "Bearer")
                 .containsEntry("patient", "pat-child-8")
                 .containsEntry("need_patient_banner", true)
                 .containsEntry("smart_style_url", BASE + "/auth/smart-style.json")
                 .containsKeys("access_token", "id_token", "refresh_token", "expires_in");
-        assertThat(List.of(((String) token.get("scope")).split(" "))).containsExactlyInAnyOrder("openid", "fhirUser",
-                "launch/patient", "patient/*.rs", "offline_access");
+        assertThat(List.of(((String) token.get("scope")).split(" ")))
+                .containsExactlyInAnyOrder("openid", "fhirUser", "launch/patient", "patient/*.rs", "offline_access");
         assertThat(((Number) token.get("expires_in")).longValue()).isBetween(3500L, 3600L);
 
         JWTClaimsSet access = verifiedClaims((String) token.get("access_token"));
@@ -72,8 +81,8 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
         Pkce pkce = Pkce.create();
         String state = UUID.randomUUID().toString();
 
-        HttpResponse<String> approval = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), ALICE,
-                "alice-pw");
+        HttpResponse<String> approval =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), ALICE, "alice-pw");
 
         assertThat(approval.uri().getPath()).isEqualTo("/auth/consent");
         String code = code(approve(browser, approval, null), state);
@@ -86,8 +95,8 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
         Browser browser = new Browser(BASE);
         Pkce pkce = Pkce.create();
         String state = UUID.randomUUID().toString();
-        HttpResponse<String> approval = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), ALICE,
-                "alice-pw");
+        HttpResponse<String> approval =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), ALICE, "alice-pw");
 
         String code = code(approve(browser, approval, List.of("openid", "launch/patient", "patient/*.rs")), state);
         Map<String, Object> token = exchangePublic(code, pkce.verifier());
@@ -95,7 +104,8 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
         assertThat(List.of(((String) token.get("scope")).split(" ")))
                 .containsExactlyInAnyOrder("openid", "launch/patient", "patient/*.rs");
         assertThat(token).doesNotContainKey("refresh_token");
-        assertThat(verifiedClaims((String) token.get("id_token")).getClaim("fhirUser")).isNull();
+        assertThat(verifiedClaims((String) token.get("id_token")).getClaim("fhirUser"))
+                .isNull();
     }
 
     @Test
@@ -106,8 +116,8 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
         Browser browser = new Browser(BASE);
         Pkce pkce = Pkce.create();
         String state = UUID.randomUUID().toString();
-        HttpResponse<String> approval = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), ALICE,
-                "alice-pw");
+        HttpResponse<String> approval =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, pkce, state), ALICE, "alice-pw");
         String code = code(approve(browser, approval, List.of("launch/patient", "patient/*.rs")), state);
 
         // openid cannot be deselected (it only says who signed in); fhirUser and offline_access were, this time.
@@ -119,8 +129,8 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
     void approvalWhenUserDeniesThenClientGetsAccessDenied() {
         Browser browser = new Browser(BASE);
         String state = UUID.randomUUID().toString();
-        HttpResponse<String> approval = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state),
-                ALICE, "alice-pw");
+        HttpResponse<String> approval =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state), ALICE, "alice-pw");
 
         HttpResponse<String> denied = approve(browser, approval, List.of());
 
@@ -132,8 +142,8 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
         Browser browser = new Browser(BASE);
         String state = UUID.randomUUID().toString();
 
-        HttpResponse<String> result = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state),
-                NOBODY, "nobody-pw");
+        HttpResponse<String> result =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), state), NOBODY, "nobody-pw");
 
         OAuthErrorAssert.assertRedirectError(result, REDIRECT_URI, "access_denied", state);
     }
@@ -141,11 +151,12 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
     @Test
     void pickerWhenPatientIsNotOfferedThenRefusesIt() {
         Browser browser = new Browser(BASE);
-        HttpResponse<String> picker = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "s"),
-                GARCIA, "garcia-pw");
+        HttpResponse<String> picker =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "s"), GARCIA, "garcia-pw");
 
-        HttpResponse<String> refused = browser.post(BASE + "/auth/picker", Map.of("state", state(picker),
-                "patient", "pat-adult-alice", "_csrf", Browser.csrf(picker)));
+        HttpResponse<String> refused = browser.post(
+                BASE + "/auth/picker",
+                Map.of("state", state(picker), "patient", "pat-adult-alice", "_csrf", Browser.csrf(picker)));
 
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("Choose one of the patients listed");
@@ -154,11 +165,11 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
     @Test
     void pickerWhenPostedWithoutCsrfTokenThenForbidden() {
         Browser browser = new Browser(BASE);
-        HttpResponse<String> picker = startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "s"),
-                GARCIA, "garcia-pw");
+        HttpResponse<String> picker =
+                startAndLogin(browser, authorizeUrl(PUBLIC_APP, SCOPE, Pkce.create(), "s"), GARCIA, "garcia-pw");
 
-        HttpResponse<String> refused = browser.post(BASE + "/auth/picker", Map.of("state", state(picker),
-                "patient", "pat-child-8"));
+        HttpResponse<String> refused =
+                browser.post(BASE + "/auth/picker", Map.of("state", state(picker), "patient", "pat-child-8"));
 
         assertThat(refused.statusCode()).isEqualTo(403);
     }

@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 
 /** The authorization-code grant at the token endpoint: PKCE, codes, clients (RFC 6749 section 5.2, RFC 7636). */
@@ -31,8 +30,8 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
         Pkce pkce = Pkce.create();
         String code = authorizationCode(ALICE, "alice-pw", SCOPE, pkce);
 
-        OAuthErrorAssert.assertOAuthError(tokenRequest(exchange(code, Pkce.create().verifier())), 400,
-                "invalid_grant");
+        OAuthErrorAssert.assertOAuthError(
+                tokenRequest(exchange(code, Pkce.create().verifier())), 400, "invalid_grant");
     }
 
     @Test
@@ -43,8 +42,8 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
         HttpResponse<String> response = tokenRequest(exchange(code, ""));
 
         assertThat(response.statusCode()).isIn(400, 401);
-        assertThat(OAuthErrorAssert.json(response).get("error")).isIn("invalid_grant", "invalid_request",
-                "invalid_client");
+        assertThat(OAuthErrorAssert.json(response).get("error"))
+                .isIn("invalid_grant", "invalid_request", "invalid_client");
         assertThat(response.body()).doesNotContain("access_token");
     }
 
@@ -52,11 +51,11 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
     void tokenWhenCodeVerifierIsMissingForConfidentialClientThenInvalidGrant() {
         Pkce pkce = Pkce.create();
         String code = confidentialCode(pkce);
-        Map<String, String> form = new LinkedHashMap<>(Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT_URI));
+        Map<String, String> form = new LinkedHashMap<>(
+                Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT_URI));
 
-        OAuthErrorAssert.assertOAuthError(tokenRequest(form, basic(CONFIDENTIAL_APP, confidentialSecret())), 400,
-                "invalid_grant");
+        OAuthErrorAssert.assertOAuthError(
+                tokenRequest(form, basic(CONFIDENTIAL_APP, confidentialSecret())), 400, "invalid_grant");
     }
 
     @Test
@@ -69,8 +68,8 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
 
     @Test
     void tokenWhenCodeIsUnknownThenInvalidGrant() {
-        OAuthErrorAssert.assertOAuthError(tokenRequest(exchange("not-a-code", Pkce.create().verifier())), 400,
-                "invalid_grant");
+        OAuthErrorAssert.assertOAuthError(
+                tokenRequest(exchange("not-a-code", Pkce.create().verifier())), 400, "invalid_grant");
     }
 
     @Test
@@ -102,22 +101,40 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
 
     @Test
     void tokenWhenClientSecretIsWrongThenInvalidClient() {
-        OAuthErrorAssert.assertOAuthError(tokenRequest(Map.of("grant_type", "authorization_code", "code", "x",
-                "redirect_uri", REDIRECT_URI, "code_verifier", "y"), basic(CONFIDENTIAL_APP, "wrong")), 401,
+        OAuthErrorAssert.assertOAuthError(
+                tokenRequest(
+                        Map.of(
+                                "grant_type",
+                                "authorization_code",
+                                "code",
+                                "x",
+                                "redirect_uri",
+                                REDIRECT_URI,
+                                "code_verifier",
+                                "y"),
+                        basic(CONFIDENTIAL_APP, "wrong")),
+                401,
                 "invalid_client");
     }
 
     @Test
     void tokenWhenGrantTypeIsUnsupportedThenUnsupportedGrantType() {
-        OAuthErrorAssert.assertOAuthError(tokenRequest(Map.of("grant_type", "password", "username", ALICE,
-                "password", "alice-pw"), basic(CONFIDENTIAL_APP, confidentialSecret())), 400,
+        OAuthErrorAssert.assertOAuthError(
+                tokenRequest(
+                        Map.of("grant_type", "password", "username", ALICE, "password", "alice-pw"),
+                        basic(CONFIDENTIAL_APP, confidentialSecret())),
+                400,
                 "unsupported_grant_type");
     }
 
     @Test
     void tokenWhenClientUsesGrantTypeNotRegisteredThenUnauthorizedClient() {
-        OAuthErrorAssert.assertOAuthError(tokenRequest(Map.of("grant_type", "client_credentials", "scope",
-                "system/*.rs"), basic(CONFIDENTIAL_APP, confidentialSecret())), 400, "unauthorized_client");
+        OAuthErrorAssert.assertOAuthError(
+                tokenRequest(
+                        Map.of("grant_type", "client_credentials", "scope", "system/*.rs"),
+                        basic(CONFIDENTIAL_APP, confidentialSecret())),
+                400,
+                "unauthorized_client");
     }
 
     @Test
@@ -125,12 +142,21 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
         Pkce pkce = Pkce.create();
         String code = confidentialCode(pkce);
 
-        HttpResponse<String> response = tokenRequest(Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT_URI, "code_verifier", pkce.verifier()),
+        HttpResponse<String> response = tokenRequest(
+                Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code,
+                        "redirect_uri",
+                        REDIRECT_URI,
+                        "code_verifier",
+                        pkce.verifier()),
                 basic(CONFIDENTIAL_APP, confidentialSecret()));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(OAuthErrorAssert.json(response)).containsEntry("patient", "pat-adult-alice")
+        assertThat(OAuthErrorAssert.json(response))
+                .containsEntry("patient", "pat-adult-alice")
                 .containsKey("refresh_token");
     }
 
@@ -139,9 +165,19 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
         Pkce pkce = Pkce.create();
         String code = confidentialCode(pkce);
 
-        HttpResponse<String> response = tokenRequest(Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT_URI, "code_verifier", pkce.verifier(), "client_id", CONFIDENTIAL_APP,
-                "client_secret", confidentialSecret()));
+        HttpResponse<String> response = tokenRequest(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "redirect_uri",
+                REDIRECT_URI,
+                "code_verifier",
+                pkce.verifier(),
+                "client_id",
+                CONFIDENTIAL_APP,
+                "client_secret",
+                confidentialSecret()));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
@@ -151,10 +187,19 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
         Pkce pkce = Pkce.create();
         String code = codeFor(ASYMMETRIC_APP, pkce);
 
-        HttpResponse<String> response = tokenRequest(Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT_URI, "code_verifier", pkce.verifier(),
-                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion", clientAssertion(ASYMMETRIC_APP)));
+        HttpResponse<String> response = tokenRequest(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "redirect_uri",
+                REDIRECT_URI,
+                "code_verifier",
+                pkce.verifier(),
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion",
+                clientAssertion(ASYMMETRIC_APP)));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(OAuthErrorAssert.json(response)).containsEntry("patient", "pat-adult-alice");
@@ -162,13 +207,29 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
 
     @Test
     void tokenWhenAsymmetricClientAssertionIsSignedWithAnotherKeyThenInvalidClient() {
-        String assertion = clientAssertion(ASYMMETRIC_APP, privateKey(BACKEND_NORTH), BASE + "/auth/token",
-                UUID.randomUUID().toString(), 240);
+        String assertion = clientAssertion(
+                ASYMMETRIC_APP,
+                privateKey(BACKEND_NORTH),
+                BASE + "/auth/token",
+                UUID.randomUUID().toString(),
+                240);
 
-        OAuthErrorAssert.assertOAuthError(tokenRequest(Map.of("grant_type", "authorization_code", "code", "x",
-                "redirect_uri", REDIRECT_URI, "code_verifier", "y",
-                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion", assertion)), 401, "invalid_client");
+        OAuthErrorAssert.assertOAuthError(
+                tokenRequest(Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        "x",
+                        "redirect_uri",
+                        REDIRECT_URI,
+                        "code_verifier",
+                        "y",
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                        "client_assertion",
+                        assertion)),
+                401,
+                "invalid_client");
     }
 
     private String confidentialCode(Pkce pkce) {
@@ -178,8 +239,8 @@ class TokenEndpointTest extends SmartAuthServerTestSupport {
     private String codeFor(String clientId, Pkce pkce) {
         Browser browser = new Browser(BASE);
         String state = UUID.randomUUID().toString();
-        HttpResponse<String> approval = startAndLogin(browser,
-                authorizeUrl(clientId, SCOPE + " offline_access", pkce, state), ALICE, "alice-pw");
+        HttpResponse<String> approval = startAndLogin(
+                browser, authorizeUrl(clientId, SCOPE + " offline_access", pkce, state), ALICE, "alice-pw");
         return code(approve(browser, approval, null), state);
     }
 }

@@ -3,7 +3,6 @@ package org.caregate.smart.authserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-
 import org.caregate.smart.authserver.account.Totp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,8 +14,14 @@ class TotpTest {
     private static final String RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
     @ParameterizedTest
-    @CsvSource({"59, 94287082", "1111111109, 07081804", "1111111111, 14050471", "1234567890, 89005924",
-            "2000000000, 69279037", "20000000000, 65353130"})
+    @CsvSource({
+        "59, 94287082",
+        "1111111109, 07081804",
+        "1111111111, 14050471",
+        "1234567890, 89005924",
+        "2000000000, 69279037",
+        "20000000000, 65353130"
+    })
     void codeWhenRfc6238VectorThenSameDigits(long unixSeconds, String expected) {
         long step = Totp.step(Instant.ofEpochSecond(unixSeconds));
         assertThat(Totp.code(RFC_SECRET, step, 8)).isEqualTo(expected);

@@ -34,8 +34,8 @@ class RemoteIssuerTest {
 
     private static final String PARTNER = "https://partner.example/oauth";
 
-    private final AtomicReference<JWKSet> published = new AtomicReference<>(
-            new JWKSet(java.util.List.of(TestKeys.RSA.toPublicJWK(), TestKeys.EC.toPublicJWK())));
+    private final AtomicReference<JWKSet> published =
+            new AtomicReference<>(new JWKSet(java.util.List.of(TestKeys.RSA.toPublicJWK(), TestKeys.EC.toPublicJWK())));
     private final AtomicInteger fetches = new AtomicInteger();
     private HttpServer jwksServer;
     private TrustedIssuers issuers;
@@ -57,8 +57,8 @@ class RemoteIssuerTest {
         issuers = TrustedIssuers.builder()
                 .remote(PARTNER, jwksUrl(), Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), Duration.ofMinutes(5))
                 .build();
-        validator = new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, id -> false,
-                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(30));
+        validator = new SmartAccessTokenValidator(
+                issuers, FHIR_BASE_URL, id -> false, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(30));
     }
 
     @AfterEach
@@ -82,11 +82,15 @@ class RemoteIssuerTest {
 
     @Test
     void validateWhenIssuerRotatesKeysThenUnknownKidRefreshesOnceAndNewKeyAccepted() {
-        assertThat(validator.validate(TestTokens.rs256(TestKeys.RSA, claims().issuer(PARTNER).build())).tokenId())
+        assertThat(validator
+                        .validate(TestTokens.rs256(
+                                TestKeys.RSA, claims().issuer(PARTNER).build()))
+                        .tokenId())
                 .isEqualTo("jti-1");
         published.set(new JWKSet(TestKeys.NEXT_RSA.toPublicJWK()));
 
-        String rotated = TestTokens.rs256(TestKeys.NEXT_RSA, claims().issuer(PARTNER).build());
+        String rotated =
+                TestTokens.rs256(TestKeys.NEXT_RSA, claims().issuer(PARTNER).build());
 
         assertThat(validator.validate(rotated).tokenId()).isEqualTo("jti-1");
         assertThat(fetches).hasValue(2);
@@ -94,12 +98,16 @@ class RemoteIssuerTest {
 
     @Test
     void validateWhenUnknownKidsRepeatThenRefreshIsRateLimited() {
-        validator.validate(TestTokens.rs256(TestKeys.RSA, claims().issuer(PARTNER).build()));
+        validator.validate(
+                TestTokens.rs256(TestKeys.RSA, claims().issuer(PARTNER).build()));
 
         for (int i = 0; i < 5; i++) {
-            String forged = TestTokens.rs256(TestKeys.rsa("forged-" + i), claims().issuer(PARTNER).build());
-            assertThatThrownBy(() -> validator.validate(forged)).isInstanceOfSatisfying(InvalidTokenException.class,
-                    e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
+            String forged = TestTokens.rs256(
+                    TestKeys.rsa("forged-" + i), claims().issuer(PARTNER).build());
+            assertThatThrownBy(() -> validator.validate(forged))
+                    .isInstanceOfSatisfying(
+                            InvalidTokenException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
         }
 
         assertThat(fetches.get()).isLessThanOrEqualTo(2);
@@ -126,6 +134,7 @@ class RemoteIssuerTest {
     }
 
     private URL jwksUrl() throws IOException {
-        return new URL("http://" + jwksServer.getAddress().getHostString() + ":" + jwksServer.getAddress().getPort() + "/jwks");
+        return new URL("http://" + jwksServer.getAddress().getHostString() + ":"
+                + jwksServer.getAddress().getPort() + "/jwks");
     }
 }

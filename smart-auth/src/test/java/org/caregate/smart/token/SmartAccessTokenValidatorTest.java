@@ -55,16 +55,24 @@ class SmartAccessTokenValidatorTest {
     private final List<String> revocationLookups = new ArrayList<>();
     private final TrustedIssuers issuers = TrustedIssuers.builder()
             .local(ISSUER, localKeys::get)
-            .issuer(PARTNER, new ImmutableJWKSet<>(new JWKSet(List.of(TestKeys.EC.toPublicJWK(), TestKeys.NEXT_RSA.toPublicJWK()))),
+            .issuer(
+                    PARTNER,
+                    new ImmutableJWKSet<>(
+                            new JWKSet(List.of(TestKeys.EC.toPublicJWK(), TestKeys.NEXT_RSA.toPublicJWK()))),
                     Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256))
             .build();
     private final SmartAccessTokenValidator validator = validatorAt(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private SmartAccessTokenValidator validatorAt(Clock clock) {
-        return new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, token -> {
-            revocationLookups.add(token.tokenId());
-            return revoked.contains(token.tokenId());
-        }, clock, SKEW);
+        return new SmartAccessTokenValidator(
+                issuers,
+                FHIR_BASE_URL,
+                token -> {
+                    revocationLookups.add(token.tokenId());
+                    return revoked.contains(token.tokenId());
+                },
+                clock,
+                SKEW);
     }
 
     // ---- accepted tokens ------------------------------------------------------------------------------------
@@ -84,36 +92,49 @@ class SmartAccessTokenValidatorTest {
         assertThat(token.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(4)));
         assertThat(token.scopes().toScopeString())
                 .isEqualTo("launch/patient openid fhirUser patient/Observation.rs patient/Patient.read");
-        assertThat(token.scopes().permits(ScopeContext.PATIENT, "Patient", Interaction.SEARCH)).isTrue();
+        assertThat(token.scopes().permits(ScopeContext.PATIENT, "Patient", Interaction.SEARCH))
+                .isTrue();
         assertThat(token.scopes().hasLaunchPatient()).isTrue();
         assertThat(revocationLookups).containsExactly("jti-1");
     }
 
     @Test
     void validateWhenBackendTokenWithoutUserOrLaunchContextThenNullsForThem() {
-        SmartAccessToken token = validator.validate(rs256(TestKeys.RSA, c -> c.subject("backend-client")
-                .claim("fhirUser", null).claim("patient", null).claim("encounter", null)
-                .claim("scope", "system/*.rs")));
+        SmartAccessToken token = validator.validate(rs256(
+                TestKeys.RSA,
+                c -> c.subject("backend-client")
+                        .claim("fhirUser", null)
+                        .claim("patient", null)
+                        .claim("encounter", null)
+                        .claim("scope", "system/*.rs")));
 
         assertThat(token.fhirUser()).isNull();
         assertThat(token.patient()).isNull();
         assertThat(token.encounter()).isNull();
         assertThat(token.launchPatient()).isEmpty();
-        assertThat(token.scopes().permits(ScopeContext.SYSTEM, "Group", Interaction.SEARCH)).isTrue();
+        assertThat(token.scopes().permits(ScopeContext.SYSTEM, "Group", Interaction.SEARCH))
+                .isTrue();
     }
 
     @Test
     void validateWhenExternalIssuerSignsWithEs256ThenAccepted() {
-        String token = TestTokens.es256(TestKeys.EC, claims().issuer(PARTNER).claim("client_id", null)
-                .claim("azp", "partner-app").build());
+        String token = TestTokens.es256(
+                TestKeys.EC,
+                claims().issuer(PARTNER)
+                        .claim("client_id", null)
+                        .claim("azp", "partner-app")
+                        .build());
 
         assertThat(validator.validate(token).clientId()).isEqualTo("partner-app");
     }
 
     @Test
     void validateWhenClientIdOnlyAsCidThenRead() {
-        assertThat(validator.validate(rs256(TestKeys.RSA, c -> c.claim("client_id", null).claim("cid", "okta-app")))
-                .clientId()).isEqualTo("okta-app");
+        assertThat(validator
+                        .validate(rs256(
+                                TestKeys.RSA, c -> c.claim("client_id", null).claim("cid", "okta-app")))
+                        .clientId())
+                .isEqualTo("okta-app");
     }
 
     @ParameterizedTest
@@ -138,10 +159,19 @@ class SmartAccessTokenValidatorTest {
     @Test
     void validateWhenTypeIsAtJwtOrAbsentThenAccepted() {
         JWTClaimsSet claims = claims().build();
-        String atJwt = TestTokens.sign(TestKeys.RSA, new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .keyID(TestKeys.RSA.getKeyID()).type(new JOSEObjectType("at+jwt")).build(), claims);
-        String untyped = TestTokens.sign(TestKeys.RSA, new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .keyID(TestKeys.RSA.getKeyID()).build(), claims);
+        String atJwt = TestTokens.sign(
+                TestKeys.RSA,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(TestKeys.RSA.getKeyID())
+                        .type(new JOSEObjectType("at+jwt"))
+                        .build(),
+                claims);
+        String untyped = TestTokens.sign(
+                TestKeys.RSA,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(TestKeys.RSA.getKeyID())
+                        .build(),
+                claims);
 
         assertThat(validator.validate(atJwt).tokenId()).isEqualTo("jti-1");
         assertThat(validator.validate(untyped).tokenId()).isEqualTo("jti-1");
@@ -159,7 +189,8 @@ class SmartAccessTokenValidatorTest {
         String signedWithOld = rs256(TestKeys.RSA, claims().build());
         String signedWithNext = rs256(TestKeys.NEXT_RSA, claims().build());
         assertThat(validator.validate(signedWithOld).tokenId()).isEqualTo("jti-1");
-        assertFailure(() -> validator.validate(signedWithNext), Reason.UNKNOWN_KEY, "no RS256 key with kid caregate-2026-02");
+        assertFailure(
+                () -> validator.validate(signedWithNext), Reason.UNKNOWN_KEY, "no RS256 key with kid caregate-2026-02");
 
         localKeys.set(new JWKSet(List.of(TestKeys.NEXT_RSA, TestKeys.RSA)));
         assertThat(validator.validate(signedWithNext).tokenId()).isEqualTo("jti-1");
@@ -210,7 +241,8 @@ class SmartAccessTokenValidatorTest {
 
     @Test
     void validateWhenIssuedInTheFutureThenNotYetValid() {
-        String token = rs256(TestKeys.RSA, c -> c.issueTime(Date.from(NOW.plusSeconds(120))).notBeforeTime(null));
+        String token = rs256(
+                TestKeys.RSA, c -> c.issueTime(Date.from(NOW.plusSeconds(120))).notBeforeTime(null));
 
         assertFailure(() -> validator.validate(token), Reason.NOT_YET_VALID, "issued in the future");
     }
@@ -220,7 +252,10 @@ class SmartAccessTokenValidatorTest {
     @Test
     void validateWhenPayloadTamperedThenBadSignature() {
         String[] parts = rs256(TestKeys.RSA, claims().build()).split("\\.");
-        String widened = claims().claim("scope", "user/*.cruds").claim("patient", "pat-someone-else").build().toString();
+        String widened = claims().claim("scope", "user/*.cruds")
+                .claim("patient", "pat-someone-else")
+                .build()
+                .toString();
         String tampered = parts[0] + "." + Base64URL.encode(widened) + "." + parts[2];
 
         assertFailure(() -> validator.validate(tampered), Reason.BAD_SIGNATURE, "the signature does not match");
@@ -231,7 +266,8 @@ class SmartAccessTokenValidatorTest {
     void validateWhenSignatureTruncatedThenBadSignature() {
         String token = rs256(TestKeys.RSA, claims().build());
 
-        assertFailure(() -> validator.validate(token.substring(0, token.length() - 4)), Reason.BAD_SIGNATURE, "signature");
+        assertFailure(
+                () -> validator.validate(token.substring(0, token.length() - 4)), Reason.BAD_SIGNATURE, "signature");
     }
 
     @Test
@@ -257,7 +293,10 @@ class SmartAccessTokenValidatorTest {
 
     @Test
     void validateWhenHs256WithSharedSecretThenRefused() throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TestKeys.RSA.getKeyID()).build(),
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(TestKeys.RSA.getKeyID())
+                        .build(),
                 claims().build());
         jwt.sign(new MACSigner("a-shared-secret-of-at-least-256-bits!!".getBytes()));
 
@@ -276,10 +315,16 @@ class SmartAccessTokenValidatorTest {
     @Test
     void validateWhenAlgorithmNotAllowedForIssuerThenRefused() {
         String es256FromCareGate = TestTokens.es256(TestKeys.EC, claims().build());
-        String rs384 = TestTokens.sign(TestKeys.RSA, new JWSHeader.Builder(JWSAlgorithm.RS384)
-                .keyID(TestKeys.RSA.getKeyID()).build(), claims().build());
+        String rs384 = TestTokens.sign(
+                TestKeys.RSA,
+                new JWSHeader.Builder(JWSAlgorithm.RS384)
+                        .keyID(TestKeys.RSA.getKeyID())
+                        .build(),
+                claims().build());
 
-        assertFailure(() -> validator.validate(es256FromCareGate), Reason.UNSUPPORTED_ALGORITHM,
+        assertFailure(
+                () -> validator.validate(es256FromCareGate),
+                Reason.UNSUPPORTED_ALGORITHM,
                 "algorithm ES256 is not accepted from issuer " + ISSUER);
         assertFailure(() -> validator.validate(rs384), Reason.UNSUPPORTED_ALGORITHM, "RS384");
     }
@@ -289,8 +334,11 @@ class SmartAccessTokenValidatorTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(1024);
         var pair = generator.generateKeyPair();
-        RSAKey weak = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).keyID("weak").build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak").build(), claims().build());
+        RSAKey weak = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+                .keyID("weak")
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak").build(), claims().build());
         jwt.sign(new RSASSASigner((RSAPrivateKey) pair.getPrivate(), Set.of(AllowWeakRSAKey.getInstance())));
         localKeys.set(new JWKSet(List.of(TestKeys.RSA, weak)));
 
@@ -303,22 +351,29 @@ class SmartAccessTokenValidatorTest {
     void validateWhenUnknownIssuerThenRefused() {
         String token = rs256(TestKeys.RSA, c -> c.issuer("https://evil.example/auth"));
 
-        assertFailure(() -> validator.validate(token), Reason.UNKNOWN_ISSUER,
+        assertFailure(
+                () -> validator.validate(token),
+                Reason.UNKNOWN_ISSUER,
                 "tokens from issuer https://evil.example/auth are not accepted");
     }
 
     @Test
     void validateWhenIssuerDiffersOnlyByCaseOrSlashThenUnknown() {
-        assertFailure(() -> validator.validate(rs256(TestKeys.RSA, c -> c.issuer(ISSUER + "/"))), Reason.UNKNOWN_ISSUER, "");
-        assertFailure(() -> validator.validate(rs256(TestKeys.RSA, c -> c.issuer(ISSUER.toUpperCase()))),
-                Reason.UNKNOWN_ISSUER, "");
+        assertFailure(
+                () -> validator.validate(rs256(TestKeys.RSA, c -> c.issuer(ISSUER + "/"))), Reason.UNKNOWN_ISSUER, "");
+        assertFailure(
+                () -> validator.validate(rs256(TestKeys.RSA, c -> c.issuer(ISSUER.toUpperCase()))),
+                Reason.UNKNOWN_ISSUER,
+                "");
     }
 
     @Test
     void validateWhenWrongAudienceThenRefused() {
         String token = rs256(TestKeys.RSA, c -> c.audience("https://other.example/fhir"));
 
-        assertFailure(() -> validator.validate(token), Reason.WRONG_AUDIENCE,
+        assertFailure(
+                () -> validator.validate(token),
+                Reason.WRONG_AUDIENCE,
                 "the token is for https://other.example/fhir, not for " + FHIR_BASE_URL);
     }
 
@@ -331,21 +386,28 @@ class SmartAccessTokenValidatorTest {
 
     @Test
     void validateWhenNoAudienceThenRefused() {
-        assertFailure(() -> validator.validate(rs256(TestKeys.RSA, c -> c.audience((String) null))),
-                Reason.WRONG_AUDIENCE, "names no audience");
+        assertFailure(
+                () -> validator.validate(rs256(TestKeys.RSA, c -> c.audience((String) null))),
+                Reason.WRONG_AUDIENCE,
+                "names no audience");
     }
 
     // ---- claims ---------------------------------------------------------------------------------------------
 
     static Stream<Arguments> missingClaims() {
         return Stream.of(
-                Arguments.of("iss", Reason.UNKNOWN_ISSUER, (Supplier<String>) () -> rs256(TestKeys.RSA, c -> c.issuer(null))),
-                Arguments.of("exp", Reason.MISSING_CLAIM, (Supplier<String>) () -> rs256(TestKeys.RSA, c -> c.expirationTime(null))),
-                Arguments.of("iat", Reason.MISSING_CLAIM, (Supplier<String>) () -> rs256(TestKeys.RSA, c -> c.issueTime(null))),
-                Arguments.of("jti", Reason.MISSING_CLAIM, (Supplier<String>) () -> rs256(TestKeys.RSA, c -> c.jwtID(null))),
-                Arguments.of("sub", Reason.MISSING_CLAIM, (Supplier<String>) () -> rs256(TestKeys.RSA, c -> c.subject(null))),
-                Arguments.of("client_id", Reason.MISSING_CLAIM,
-                        (Supplier<String>) () -> rs256(TestKeys.RSA, c -> c.claim("client_id", null))));
+                Arguments.of("iss", Reason.UNKNOWN_ISSUER, (Supplier<String>)
+                        () -> rs256(TestKeys.RSA, c -> c.issuer(null))),
+                Arguments.of("exp", Reason.MISSING_CLAIM, (Supplier<String>)
+                        () -> rs256(TestKeys.RSA, c -> c.expirationTime(null))),
+                Arguments.of("iat", Reason.MISSING_CLAIM, (Supplier<String>)
+                        () -> rs256(TestKeys.RSA, c -> c.issueTime(null))),
+                Arguments.of(
+                        "jti", Reason.MISSING_CLAIM, (Supplier<String>) () -> rs256(TestKeys.RSA, c -> c.jwtID(null))),
+                Arguments.of("sub", Reason.MISSING_CLAIM, (Supplier<String>)
+                        () -> rs256(TestKeys.RSA, c -> c.subject(null))),
+                Arguments.of("client_id", Reason.MISSING_CLAIM, (Supplier<String>)
+                        () -> rs256(TestKeys.RSA, c -> c.claim("client_id", null))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -364,10 +426,14 @@ class SmartAccessTokenValidatorTest {
 
     @Test
     void validateWhenClaimOfWrongTypeThenMalformed() {
-        assertFailure(() -> validator.validate(rs256(TestKeys.RSA, c -> c.claim("scope", 42))), Reason.MALFORMED,
+        assertFailure(
+                () -> validator.validate(rs256(TestKeys.RSA, c -> c.claim("scope", 42))),
+                Reason.MALFORMED,
                 "neither a string nor a list");
-        assertFailure(() -> validator.validate(rs256(TestKeys.RSA, c -> c.claim("patient", List.of("a", "b")))),
-                Reason.MALFORMED, "the patient claim is not a string");
+        assertFailure(
+                () -> validator.validate(rs256(TestKeys.RSA, c -> c.claim("patient", List.of("a", "b")))),
+                Reason.MALFORMED,
+                "the patient claim is not a string");
     }
 
     // ---- revocation -----------------------------------------------------------------------------------------
@@ -383,17 +449,24 @@ class SmartAccessTokenValidatorTest {
     void validateWhenAnotherTokenRevokedThenAccepted() {
         revoked.add("jti-2");
 
-        assertThat(validator.validate(rs256(TestKeys.RSA, claims().build())).tokenId()).isEqualTo("jti-1");
+        assertThat(validator.validate(rs256(TestKeys.RSA, claims().build())).tokenId())
+                .isEqualTo("jti-1");
     }
 
     @Test
     void validateWhenRevocationCheckFailsThenFailureNotSwallowed() {
-        SmartAccessTokenValidator failing = new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, token -> {
-            throw new IllegalStateException("database down");
-        }, Clock.fixed(NOW, ZoneOffset.UTC), SKEW);
+        SmartAccessTokenValidator failing = new SmartAccessTokenValidator(
+                issuers,
+                FHIR_BASE_URL,
+                token -> {
+                    throw new IllegalStateException("database down");
+                },
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                SKEW);
 
         assertThatThrownBy(() -> failing.validate(rs256(TestKeys.RSA, claims().build())))
-                .isInstanceOf(IllegalStateException.class).hasMessage("database down");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("database down");
     }
 
     // ---- malformed ------------------------------------------------------------------------------------------
@@ -407,14 +480,21 @@ class SmartAccessTokenValidatorTest {
     @Test
     void validateWhenNullOrHugeThenMalformed() {
         assertFailure(() -> validator.validate(null), Reason.MALFORMED, "no token");
-        assertFailure(() -> validator.validate("a".repeat(SmartAccessTokenValidator.MAX_TOKEN_LENGTH + 1)),
-                Reason.MALFORMED, "longer than");
+        assertFailure(
+                () -> validator.validate("a".repeat(SmartAccessTokenValidator.MAX_TOKEN_LENGTH + 1)),
+                Reason.MALFORMED,
+                "longer than");
     }
 
     @Test
     void validateWhenTypeIsNotAnAccessTokenThenMalformed() {
-        String token = TestTokens.sign(TestKeys.RSA, new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .keyID(TestKeys.RSA.getKeyID()).type(new JOSEObjectType("dpop+jwt")).build(), claims().build());
+        String token = TestTokens.sign(
+                TestKeys.RSA,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(TestKeys.RSA.getKeyID())
+                        .type(new JOSEObjectType("dpop+jwt"))
+                        .build(),
+                claims().build());
 
         assertFailure(() -> validator.validate(token), Reason.MALFORMED, "not an access token");
     }
@@ -424,9 +504,11 @@ class SmartAccessTokenValidatorTest {
     @Test
     void constructorWhenSkewOutOfRangeThenRefused() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        assertThatThrownBy(() -> new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, id -> false, clock, Duration.ofMinutes(6)))
+        assertThatThrownBy(() -> new SmartAccessTokenValidator(
+                        issuers, FHIR_BASE_URL, id -> false, clock, Duration.ofMinutes(6)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SmartAccessTokenValidator(issuers, FHIR_BASE_URL, id -> false, clock, Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> new SmartAccessTokenValidator(
+                        issuers, FHIR_BASE_URL, id -> false, clock, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -434,11 +516,14 @@ class SmartAccessTokenValidatorTest {
     void trustedIssuersWhenHmacOrNoneConfiguredThenRefused() {
         var keys = new ImmutableJWKSet<>(new JWKSet(TestKeys.RSA.toPublicJWK()));
         assertThatThrownBy(() -> TrustedIssuers.builder().issuer(PARTNER, keys, Set.of(JWSAlgorithm.HS256)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HS256");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HS256");
         assertThatThrownBy(() -> TrustedIssuers.builder().issuer(PARTNER, keys, Set.of()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TrustedIssuers.builder().local(ISSUER, () -> null).local(ISSUER, () -> null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        assertThatThrownBy(
+                        () -> TrustedIssuers.builder().local(ISSUER, () -> null).local(ISSUER, () -> null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
         assertThat(issuers.issuers()).containsExactlyInAnyOrder(ISSUER, PARTNER);
     }
 

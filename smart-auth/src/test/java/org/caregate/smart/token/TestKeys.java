@@ -17,12 +17,15 @@ final class TestKeys {
     static final RSAKey NEXT_RSA = rsa("caregate-2026-02");
     static final ECKey EC = ec("partner-ec-1");
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     static RSAKey rsa(String kid) {
         try {
-            return new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).generate();
+            return new RSAKeyGenerator(2048)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -30,7 +33,10 @@ final class TestKeys {
 
     static ECKey ec(String kid) {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

@@ -28,8 +28,7 @@ final class TestTokens {
     static final String FHIR_BASE_URL = "https://caregate.example/fhir";
     static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** The claims of a five-minute patient-app token issued a minute ago. */
     static JWTClaimsSet.Builder claims() {
@@ -49,7 +48,13 @@ final class TestTokens {
     }
 
     static String rs256(RSAKey key, JWTClaimsSet claims) {
-        return sign(key, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+        return sign(
+                key,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
     }
 
     static String rs256(RSAKey key, UnaryOperator<JWTClaimsSet.Builder> change) {
@@ -57,7 +62,10 @@ final class TestTokens {
     }
 
     static String es256(ECKey key, JWTClaimsSet claims) {
-        return sign(key, new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+        return sign(
+                key,
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                claims);
     }
 
     static String sign(JWK key, JWSHeader header, JWTClaimsSet claims) {

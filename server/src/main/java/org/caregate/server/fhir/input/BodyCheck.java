@@ -58,7 +58,8 @@ final class BodyCheck {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 // our own depth check gives the better message; Jackson's is a backstop
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(Math.max(limits.maxNestingDepth() + 1, 1000)).build())
+                        .maxNestingDepth(Math.max(limits.maxNestingDepth() + 1, 1000))
+                        .build())
                 .build();
         this.xml = XMLInputFactory.newFactory();
         xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -67,7 +68,12 @@ final class BodyCheck {
     }
 
     /** What kind of body a Content-Type announces, as far as this check is concerned. */
-    enum Kind { FHIR_JSON, FHIR_XML, JSON_PATCH, OTHER }
+    enum Kind {
+        FHIR_JSON,
+        FHIR_XML,
+        JSON_PATCH,
+        OTHER
+    }
 
     static Kind kind(String contentType) {
         if (contentType == null) {
@@ -142,15 +148,14 @@ final class BodyCheck {
                     }
                     case END_OBJECT, END_ARRAY -> depth--;
                     case FIELD_NAME, VALUE_STRING -> requireText(parser.getText(), parser);
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> requireNumberInRange(parser.getText(), "at "
-                            + location(parser));
-                    default -> {
-                    }
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                        requireNumberInRange(parser.getText(), "at " + location(parser));
+                    default -> {}
                 }
             }
         } catch (JsonProcessingException e) {
-            throw InputProblem.structure("The request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (" + location(e) + ").");
+            throw InputProblem.structure(
+                    "The request body is not valid JSON: " + e.getOriginalMessage() + " (" + location(e) + ").");
         } catch (IOException e) {
             throw InputProblem.structure("The request body could not be read as JSON: " + e.getMessage());
         }
@@ -171,12 +176,15 @@ final class BodyCheck {
     }
 
     private static String location(JsonParser parser) {
-        return "line " + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr();
+        return "line " + parser.currentLocation().getLineNr() + ", column "
+                + parser.currentLocation().getColumnNr();
     }
 
     private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? "position unknown"
-                : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return e.getLocation() == null
+                ? "position unknown"
+                : "line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
     }
 
     private void checkXml(byte[] body) {
@@ -200,8 +208,11 @@ final class BodyCheck {
                     if (!fhir && !(depth > 1 && XHTML_NAMESPACE.equals(namespace))) {
                         throw InputProblem.structure("The element <" + reader.getLocalName() + "> on line "
                                 + reader.getLocation().getLineNumber() + " is not in the FHIR namespace "
-                                + FHIR_NAMESPACE + (namespace == null || namespace.isEmpty() ? "" : " but in '"
-                                + QueryCheck.printable(namespace) + "'") + "; FHIR XML elements need xmlns=\""
+                                + FHIR_NAMESPACE
+                                + (namespace == null || namespace.isEmpty()
+                                        ? ""
+                                        : " but in '" + QueryCheck.printable(namespace) + "'")
+                                + "; FHIR XML elements need xmlns=\""
                                 + FHIR_NAMESPACE + "\".");
                     }
                 }
@@ -210,7 +221,8 @@ final class BodyCheck {
                 }
             }
         } catch (XMLStreamException e) {
-            String message = e.getMessage() == null ? "unreadable" : e.getMessage().replace('\n', ' ');
+            String message =
+                    e.getMessage() == null ? "unreadable" : e.getMessage().replace('\n', ' ');
             throw InputProblem.structure("The request body is not well-formed XML: " + message);
         } finally {
             if (reader != null) {
@@ -226,7 +238,8 @@ final class BodyCheck {
     private void checkJsonTypes(String body, IBaseResource resource) {
         String mismatch;
         try {
-            mismatch = JsonTypeCheck.firstMismatch(TREES.readTree(body),
+            mismatch = JsonTypeCheck.firstMismatch(
+                    TREES.readTree(body),
                     TREES.readTree(fhirContext.newJsonParser().encodeResourceToString(resource)),
                     resource.fhirType());
         } catch (JsonProcessingException e) {
@@ -244,10 +257,11 @@ final class BodyCheck {
             parser.setParserErrorHandler(new StrictErrorHandler());
             resource = parser.parseResource(body);
         } catch (DataFormatException e) {
-            throw InputProblem.structure("The request body is not a valid FHIR " + format + " resource: "
-                    + withoutHapiCode(e.getMessage()));
+            throw InputProblem.structure(
+                    "The request body is not a valid FHIR " + format + " resource: " + withoutHapiCode(e.getMessage()));
         }
-        for (DecimalType decimal : fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
+        for (DecimalType decimal :
+                fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
             if (decimal.getValueAsString() != null) {
                 requireNumberInRange(decimal.getValueAsString(), "in the request body");
             }

@@ -62,19 +62,23 @@ final class ErrorTranslationInterceptor {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException translate(RequestDetails request, Throwable exception) {
-        if (exception instanceof BaseServerResponseException response && response.getStatusCode() < 500
+        if (exception instanceof BaseServerResponseException response
+                && response.getStatusCode() < 500
                 && !hasInternals(response)) {
             return null; // a refusal meant for the client, as it is
         }
         Optional<RequestRejectedException> rejected = causes(exception)
-                .filter(RequestRejectedException.class::isInstance).map(RequestRejectedException.class::cast)
+                .filter(RequestRejectedException.class::isInstance)
+                .map(RequestRejectedException.class::cast)
                 .findFirst();
         if (rejected.isPresent()) {
             // Spring Security's firewall checks parameters when HAPI first reads them (requests other than GET)
             return InputProblem.invalid(rejected.get().getMessage());
         }
         Optional<DataFormatException> unparsable = causes(exception)
-                .filter(DataFormatException.class::isInstance).map(DataFormatException.class::cast).findFirst();
+                .filter(DataFormatException.class::isInstance)
+                .map(DataFormatException.class::cast)
+                .findFirst();
         if (unparsable.isPresent()) {
             // a parameter value HAPI parses late, e.g. _since of a type's history
             return InputProblem.invalid("A value in the request is not valid: "
@@ -88,21 +92,26 @@ final class ErrorTranslationInterceptor {
         if (exception instanceof BaseServerResponseException response && response.getStatusCode() < 500) {
             return withCleanMessage(response);
         }
-        if (exception instanceof BaseServerResponseException response && !hasInternals(response)
+        if (exception instanceof BaseServerResponseException response
+                && !hasInternals(response)
                 && !(response instanceof InternalErrorException)) {
             return null; // a deliberate 5xx (e.g. 501 Not Implemented) with a message meant for the client
         }
         String requestId = request == null ? null : request.getRequestId();
         log.error("FHIR request {} failed", requestId, exception);
-        return InputProblem.withStatus(500, IssueType.EXCEPTION, "The server could not process this request."
-                + (requestId == null ? "" : " The failure is logged under request id " + requestId + "."));
+        return InputProblem.withStatus(
+                500,
+                IssueType.EXCEPTION,
+                "The server could not process this request."
+                        + (requestId == null ? "" : " The failure is logged under request id " + requestId + "."));
     }
 
     /** Entries of a batch or transaction response that failed like a request would have, fixed the same way. */
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public void translateEntries(IBaseResource response) {
-        if (!(response instanceof Bundle bundle) || (bundle.getType() != Bundle.BundleType.BATCHRESPONSE
-                && bundle.getType() != Bundle.BundleType.TRANSACTIONRESPONSE)) {
+        if (!(response instanceof Bundle bundle)
+                || (bundle.getType() != Bundle.BundleType.BATCHRESPONSE
+                        && bundle.getType() != Bundle.BundleType.TRANSACTIONRESPONSE)) {
             return;
         }
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
@@ -116,14 +125,18 @@ final class ErrorTranslationInterceptor {
                 result.setStatus("400 Bad Request");
                 result.setOutcome(InputProblem.outcome(badInput.get().issueType(), badInput.get().message));
             } else if (INTERNALS.matcher(text).find()) {
-                result.setOutcome(InputProblem.outcome(IssueType.PROCESSING, result.getStatus().startsWith("5")
-                        ? "The server could not process this entry." : cleanMessage(result.getStatus())));
+                result.setOutcome(InputProblem.outcome(
+                        IssueType.PROCESSING,
+                        result.getStatus().startsWith("5")
+                                ? "The server could not process this entry."
+                                : cleanMessage(result.getStatus())));
             }
         }
     }
 
     private static Stream<Throwable> causes(Throwable exception) {
-        return Stream.iterate(exception, cause -> cause != null, Throwable::getCause).limit(20);
+        return Stream.iterate(exception, cause -> cause != null, Throwable::getCause)
+                .limit(20);
     }
 
     static Optional<BadInput> classify(Throwable exception) {
@@ -162,11 +175,13 @@ final class ErrorTranslationInterceptor {
         if (message == null) {
             return Optional.empty();
         }
-        if (message.contains("invalid byte sequence for encoding") || message.contains("surrogate")
+        if (message.contains("invalid byte sequence for encoding")
+                || message.contains("surrogate")
                 || message.contains("character with byte sequence")) {
             return Optional.of(BadInput.UNSTORABLE_TEXT);
         }
-        if (message.contains("out of range for type") || message.contains("Infinite or NaN")
+        if (message.contains("out of range for type")
+                || message.contains("Infinite or NaN")
                 || message.contains("numeric field overflow")) {
             return Optional.of(BadInput.NUMBER_OUT_OF_RANGE);
         }
@@ -194,10 +209,12 @@ final class ErrorTranslationInterceptor {
     }
 
     private static BaseServerResponseException withCleanMessage(BaseServerResponseException response) {
-        log.info("A {} response's message held internals and was replaced: {}", response.getStatusCode(),
+        log.info(
+                "A {} response's message held internals and was replaced: {}",
+                response.getStatusCode(),
                 response.getMessage());
-        return InputProblem.withStatus(response.getStatusCode(), IssueType.PROCESSING,
-                cleanMessage(response.getStatusCode() + ""));
+        return InputProblem.withStatus(
+                response.getStatusCode(), IssueType.PROCESSING, cleanMessage(response.getStatusCode() + ""));
     }
 
     private static String cleanMessage(String status) {

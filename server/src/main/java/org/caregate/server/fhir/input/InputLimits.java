@@ -22,7 +22,8 @@ public record InputLimits(
 
     public InputLimits {
         if (maxParameters < 1 || maxValuesPerParameter < 1 || maxParameterLength < 1 || maxNestingDepth < 10) {
-            throw new IllegalArgumentException("caregate.fhir.limits.* must be positive (max-nesting-depth at least 10)");
+            throw new IllegalArgumentException(
+                    "caregate.fhir.limits.* must be positive (max-nesting-depth at least 10)");
         }
     }
 }

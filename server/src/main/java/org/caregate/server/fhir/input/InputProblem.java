@@ -11,8 +11,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  */
 final class InputProblem {
 
-    private InputProblem() {
-    }
+    private InputProblem() {}
 
     static InvalidRequestException invalid(String message) {
         return refusal(IssueType.INVALID, message);
@@ -39,7 +38,10 @@ final class InputProblem {
 
     static OperationOutcome outcome(IssueType type, String message) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(type)
+                .setDiagnostics(message);
         return outcome;
     }
 }

@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class JsonTypeCheck {
 
-    private JsonTypeCheck() {
-    }
+    private JsonTypeCheck() {}
 
     /** @return the first mismatch ("Observation.valueInteger must be a JSON number, not a string"), or null */
     static String firstMismatch(JsonNode sent, JsonNode canonical, String path) {
@@ -26,8 +25,8 @@ final class JsonTypeCheck {
         if (sent.isObject() && canonical.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = sent.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                String mismatch = firstMismatch(field.getValue(), canonical.get(field.getKey()),
-                        path + "." + field.getKey());
+                String mismatch =
+                        firstMismatch(field.getValue(), canonical.get(field.getKey()), path + "." + field.getKey());
                 if (mismatch != null) {
                     return mismatch;
                 }

@@ -12,8 +12,7 @@ final class NumberRange {
     private static final BigDecimal LARGEST = new BigDecimal("1e300");
     private static final BigDecimal SMALLEST = new BigDecimal("1e-300");
 
-    private NumberRange() {
-    }
+    private NumberRange() {}
 
     /** @return whether {@code number} (a decimal, possibly with an exponent) is zero or within {@link #RANGE} */
     static boolean contains(String number) {

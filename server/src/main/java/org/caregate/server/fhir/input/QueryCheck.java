@@ -36,17 +36,19 @@ final class QueryCheck {
             }
         }
         if (count > limits.maxParameters()) {
-            throw InputProblem.tooCostly(where + " has " + count + " query parameters; this server accepts at most "
-                    + limits.maxParameters() + " (caregate.fhir.limits.max-parameters). Split it into several requests.");
+            throw InputProblem.tooCostly(
+                    where + " has " + count + " query parameters; this server accepts at most " + limits.maxParameters()
+                            + " (caregate.fhir.limits.max-parameters). Split it into several requests.");
         }
     }
 
     private void checkValue(String name, String value, String where) {
         requireText(value, where, "the value of parameter '" + printable(name) + "'");
         if (value.length() > limits.maxParameterLength()) {
-            throw InputProblem.tooCostly(where + ": the value of parameter '" + printable(name) + "' is " + value.length()
-                    + " characters long; this server accepts at most " + limits.maxParameterLength()
-                    + " (caregate.fhir.limits.max-parameter-length).");
+            throw InputProblem.tooCostly(
+                    where + ": the value of parameter '" + printable(name) + "' is " + value.length()
+                            + " characters long; this server accepts at most " + limits.maxParameterLength()
+                            + " (caregate.fhir.limits.max-parameter-length).");
         }
         int values = orValues(value);
         if (values > limits.maxValuesPerParameter()) {
@@ -63,8 +65,7 @@ final class QueryCheck {
         }
         switch (name) {
             case "_offset", "_count", "_getpagesoffset" -> requireNonNegativeInteger(name, value, where);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -83,15 +84,16 @@ final class QueryCheck {
         List<String> numbers = new ArrayList<>();
         for (String alternative : value.split(",")) {
             Matcher number = NUMBER.matcher(alternative);
-            if (number.matches() && (number.group(2).length() > 30 || number.group(2).matches(".*[eE].*"))) {
+            if (number.matches()
+                    && (number.group(2).length() > 30 || number.group(2).matches(".*[eE].*"))) {
                 numbers.add(number.group(2));
             }
         }
         return numbers;
     }
 
-    private static final Pattern NUMBER = Pattern.compile(
-            "(eq|ne|gt|lt|ge|le|sa|eb|ap)?([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)(\\|.*)?");
+    private static final Pattern NUMBER =
+            Pattern.compile("(eq|ne|gt|lt|ge|le|sa|eb|ap)?([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)(\\|.*)?");
 
     /** Comma-separated values, not counting an escaped comma ({@code \,}), FHIR search's OR list. */
     private static int orValues(String value) {

@@ -113,7 +113,8 @@ final class RequestInputInterceptor {
 
     private void checkIfNoneExist(String ifNoneExist, String where) {
         if (ifNoneExist != null) {
-            String query = ifNoneExist.contains("?") ? ifNoneExist.substring(ifNoneExist.indexOf('?') + 1) : ifNoneExist;
+            String query =
+                    ifNoneExist.contains("?") ? ifNoneExist.substring(ifNoneExist.indexOf('?') + 1) : ifNoneExist;
             queries.check(parse(query, where + ": If-None-Exist"), where + ": If-None-Exist");
         }
     }

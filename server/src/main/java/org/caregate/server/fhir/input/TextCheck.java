@@ -9,8 +9,7 @@ package org.caregate.server.fhir.input;
  */
 final class TextCheck {
 
-    private TextCheck() {
-    }
+    private TextCheck() {}
 
     /** @return why {@code text} is refused ("contains the control character U+0000"), or null if it is fine */
     static String problem(String text) {
@@ -24,10 +23,12 @@ final class TextCheck {
                     i++;
                     continue;
                 }
-                return String.format("contains U+%04X, half of a UTF-16 surrogate pair without the other half", (int) c);
+                return String.format(
+                        "contains U+%04X, half of a UTF-16 surrogate pair without the other half", (int) c);
             }
             if (Character.isLowSurrogate(c)) {
-                return String.format("contains U+%04X, half of a UTF-16 surrogate pair without the other half", (int) c);
+                return String.format(
+                        "contains U+%04X, half of a UTF-16 surrogate pair without the other half", (int) c);
             }
         }
         return null;

@@ -42,12 +42,16 @@ class AccountAdminController {
     }
 
     @PostMapping(PAGE + "/activation")
-    String activation(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount staff,
-            @RequestParam(defaultValue = "") String patientId, @RequestParam(defaultValue = "") String email,
-            @RequestParam(defaultValue = "en") String language, Model model, HttpServletResponse response) {
+    String activation(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount staff,
+            @RequestParam(defaultValue = "") String patientId,
+            @RequestParam(defaultValue = "") String email,
+            @RequestParam(defaultValue = "en") String language,
+            Model model,
+            HttpServletResponse response) {
         model.addAttribute("account", staff);
-        Optional<Patient> patient = patientId.strip().matches(ID_PATTERN) ? records.patient(patientId.strip())
-                : Optional.empty();
+        Optional<Patient> patient =
+                patientId.strip().matches(ID_PATTERN) ? records.patient(patientId.strip()) : Optional.empty();
         if (patient.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             model.addAttribute("problem", "There is no Patient with id '" + patientId.strip() + "'.");
@@ -55,31 +59,47 @@ class AccountAdminController {
         }
         Locale locale = locale(language);
         AccountInvitations.Issued issued = invitations.activationCode(staff, patient.get(), email, locale);
-        show(model, issued, "Activation code for " + PersonRecords.name(patient.get().getName()), locale);
+        show(
+                model,
+                issued,
+                "Activation code for " + PersonRecords.name(patient.get().getName()),
+                locale);
         return "portal/accounts";
     }
 
     @PostMapping(PAGE + "/invitation")
-    String invitation(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount staff,
-            @RequestParam(defaultValue = "") String relatedPersonId, @RequestParam(defaultValue = "") String email,
-            @RequestParam(defaultValue = "en") String language, Model model, HttpServletResponse response) {
+    String invitation(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount staff,
+            @RequestParam(defaultValue = "") String relatedPersonId,
+            @RequestParam(defaultValue = "") String email,
+            @RequestParam(defaultValue = "en") String language,
+            Model model,
+            HttpServletResponse response) {
         model.addAttribute("account", staff);
         Optional<RelatedPerson> relatedPerson = relatedPersonId.strip().matches(ID_PATTERN)
-                ? records.relatedPerson(relatedPersonId.strip()) : Optional.empty();
+                ? records.relatedPerson(relatedPersonId.strip())
+                : Optional.empty();
         if (relatedPerson.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             model.addAttribute("problem", "There is no RelatedPerson with id '" + relatedPersonId.strip() + "'.");
             return "portal/accounts";
         }
-        if (email.isBlank() && PersonRecords.email(relatedPerson.get().getTelecom()).isEmpty()) {
+        if (email.isBlank()
+                && PersonRecords.email(relatedPerson.get().getTelecom()).isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            model.addAttribute("problem", "RelatedPerson '" + relatedPersonId.strip() + "' has no e-mail address on"
-                    + " record: type the address the invitation goes to.");
+            model.addAttribute(
+                    "problem",
+                    "RelatedPerson '" + relatedPersonId.strip() + "' has no e-mail address on"
+                            + " record: type the address the invitation goes to.");
             return "portal/accounts";
         }
         Locale locale = locale(language);
         AccountInvitations.Issued issued = invitations.guardianInvitation(staff, relatedPerson.get(), email, locale);
-        show(model, issued, "Invitation for " + PersonRecords.name(relatedPerson.get().getName()), locale);
+        show(
+                model,
+                issued,
+                "Invitation for " + PersonRecords.name(relatedPerson.get().getName()),
+                locale);
         return "portal/accounts";
     }
 

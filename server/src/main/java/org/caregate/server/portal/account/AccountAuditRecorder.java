@@ -62,13 +62,18 @@ class AccountAuditRecorder {
         if (event.actor() != null) {
             audit.addAgent(person(event.actor()).setRequestor(true));
         }
-        audit.getSource().setSite("CareGate").setObserver(new Reference().setDisplay("CareGate authorization server"))
-                .addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4",
-                        "Application Server"));
-        if (event.detail() != null && (event.type() == AccountEvent.Type.APP_APPROVED
-                || event.type() == AccountEvent.Type.APP_REVOKED)) {
-            audit.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
-                    .setSystem("https://fhir.caregate.example/sid/client-id").setValue(event.detail())));
+        audit.getSource()
+                .setSite("CareGate")
+                .setObserver(new Reference().setDisplay("CareGate authorization server"))
+                .addType(new Coding(
+                        "http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+        if (event.detail() != null
+                && (event.type() == AccountEvent.Type.APP_APPROVED || event.type() == AccountEvent.Type.APP_REVOKED)) {
+            audit.addEntity()
+                    .setWhat(new Reference()
+                            .setIdentifier(new Identifier()
+                                    .setSystem("https://fhir.caregate.example/sid/client-id")
+                                    .setValue(event.detail())));
         }
         return audit;
     }
@@ -77,12 +82,15 @@ class AccountAuditRecorder {
         AuditEvent.AuditEventAgentComponent agent = new AuditEvent.AuditEventAgentComponent();
         String name = username == null ? "" : username;
         // by identifier, not by reference: account events stay out of patients' compartments (and their counts)
-        Reference who = new Reference().setIdentifier(new Identifier().setSystem(AccessFactsResolver.USER_SYSTEM)
-                .setValue(name));
+        Reference who = new Reference()
+                .setIdentifier(new Identifier()
+                        .setSystem(AccessFactsResolver.USER_SYSTEM)
+                        .setValue(name));
         accounts.find(name).map(UserAccount::displayName).ifPresent(who::setDisplay);
         agent.setWho(who).setAltId(name);
-        agent.addRole().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP",
-                "information recipient"));
+        agent.addRole()
+                .addCoding(new Coding(
+                        "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient"));
         return agent;
     }
 

@@ -1,7 +1,6 @@
 package org.caregate.server.portal.account;
 
 import java.util.Locale;
-import java.util.Optional;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.account.AccountCodes;
 import org.caregate.smart.authserver.account.AccountCodes.IssuedCode;
@@ -31,8 +30,12 @@ public class AccountInvitations {
     private final PersonRecords records;
     private final SmartAuthUrls urls;
 
-    public AccountInvitations(AccountCodes codes, AccountMail mail, AccountProperties properties,
-            PersonRecords records, SmartAuthUrls urls) {
+    public AccountInvitations(
+            AccountCodes codes,
+            AccountMail mail,
+            AccountProperties properties,
+            PersonRecords records,
+            SmartAuthUrls urls) {
         this.codes = codes;
         this.mail = mail;
         this.properties = properties;
@@ -41,32 +44,45 @@ public class AccountInvitations {
     }
 
     /** The outcome: the code (to print), and whether it went out by e-mail, or why not. */
-    public record Issued(IssuedCode code, String emailedTo, String mailProblem) {
-    }
+    public record Issued(IssuedCode code, String emailedTo, String mailProblem) {}
 
     /** An activation code for Patient/{@code patientId}, e-mailed to {@code email} when one is given or on record. */
     public Issued activationCode(UserAccount staff, Patient patient, String email, Locale locale) {
-        String address = blankToNull(email) != null ? email.strip() : PersonRecords.email(patient.getTelecom())
-                .orElse(null);
-        IssuedCode code = codes.issue(Purpose.PATIENT_ACTIVATION, "Patient/" + patient.getIdPart(), address,
-                staff.username(), properties.activationCodeTimeToLive());
+        String address = blankToNull(email) != null
+                ? email.strip()
+                : PersonRecords.email(patient.getTelecom()).orElse(null);
+        IssuedCode code = codes.issue(
+                Purpose.PATIENT_ACTIVATION,
+                "Patient/" + patient.getIdPart(),
+                address,
+                staff.username(),
+                properties.activationCodeTimeToLive());
         return send(code, address, "activation", locale, PersonRecords.name(patient.getName()));
     }
 
     /** An invitation for RelatedPerson/{@code relatedPersonId}, always e-mailed. */
     public Issued guardianInvitation(UserAccount staff, RelatedPerson relatedPerson, String email, Locale locale) {
-        String address = blankToNull(email) != null ? email.strip() : PersonRecords.email(relatedPerson.getTelecom())
-                .orElse(null);
-        IssuedCode code = codes.issue(Purpose.GUARDIAN_INVITATION, "RelatedPerson/" + relatedPerson.getIdPart(),
-                address, staff.username(), properties.invitationTimeToLive());
-        String child = records.patient(relatedPerson.getPatient().getReferenceElement().getIdPart())
-                .map(p -> PersonRecords.name(p.getName())).orElse("");
+        String address = blankToNull(email) != null
+                ? email.strip()
+                : PersonRecords.email(relatedPerson.getTelecom()).orElse(null);
+        IssuedCode code = codes.issue(
+                Purpose.GUARDIAN_INVITATION,
+                "RelatedPerson/" + relatedPerson.getIdPart(),
+                address,
+                staff.username(),
+                properties.invitationTimeToLive());
+        String child = records.patient(
+                        relatedPerson.getPatient().getReferenceElement().getIdPart())
+                .map(p -> PersonRecords.name(p.getName()))
+                .orElse("");
         return send(code, address, "invitation", locale, PersonRecords.name(relatedPerson.getName()), child);
     }
 
     public String setupLink(String code, Locale locale) {
-        return UriComponentsBuilder.fromUriString(urls.url(SETUP_PAGE)).queryParam("code", code)
-                .queryParam("lang", locale.getLanguage()).toUriString();
+        return UriComponentsBuilder.fromUriString(urls.url(SETUP_PAGE))
+                .queryParam("code", code)
+                .queryParam("lang", locale.getLanguage())
+                .toUriString();
     }
 
     private Issued send(IssuedCode code, String address, String kind, Locale locale, String name, String... more) {
@@ -78,7 +94,8 @@ public class AccountInvitations {
         arguments[1] = setupLink(code.code(), locale);
         arguments[2] = code.code();
         arguments[3] = java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.LONG)
-                .withLocale(locale).format(code.expiresAt().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+                .withLocale(locale)
+                .format(code.expiresAt().atZone(java.time.ZoneOffset.UTC).toLocalDate());
         System.arraycopy(more, 0, arguments, 4, more.length);
         try {
             mail.send(address, kind, locale, arguments);
@@ -91,5 +108,4 @@ public class AccountInvitations {
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
-
 }

@@ -45,8 +45,12 @@ public class AccountSetup {
     private final org.springframework.context.ApplicationEventPublisher events;
     private final java.time.Clock clock;
 
-    public AccountSetup(AccountCodes codes, PersonRecords records, UserAccountService users,
-            PasswordRules passwordRules, org.springframework.context.ApplicationEventPublisher events,
+    public AccountSetup(
+            AccountCodes codes,
+            PersonRecords records,
+            UserAccountService users,
+            PasswordRules passwordRules,
+            org.springframework.context.ApplicationEventPublisher events,
             java.time.Clock clock) {
         this.events = events;
         this.clock = clock;
@@ -77,8 +81,8 @@ public class AccountSetup {
      * @param refusal    why it cannot be used now although valid (age), or null
      * @param email      the address it was sent to, to prefill
      */
-    public record CodeCheck(CodeState state, Purpose purpose, String personName, MessageSourceResolvable refusal,
-            String email) {
+    public record CodeCheck(
+            CodeState state, Purpose purpose, String personName, MessageSourceResolvable refusal, String email) {
 
         public boolean usable() {
             return state == CodeState.VALID && refusal == null;
@@ -86,8 +90,7 @@ public class AccountSetup {
     }
 
     /** The result of a redemption: the account's user name, or the problems. */
-    public record Outcome(String username, boolean addedToExistingAccount, List<MessageSourceResolvable> problems) {
-    }
+    public record Outcome(String username, boolean addedToExistingAccount, List<MessageSourceResolvable> problems) {}
 
     public CodeCheck check(String code) {
         Optional<CodeRecord> record = codes.find(code).filter(r -> r.purpose() != Purpose.PASSWORD_RESET);
@@ -102,15 +105,19 @@ public class AccountSetup {
             if (patient.isEmpty()) {
                 return new CodeCheck(CodeState.UNKNOWN, null, null, null, null);
             }
-            return new CodeCheck(state, found.purpose(), PersonRecords.name(patient.get().getName()),
-                    ageRefusal(patient.get()), found.email());
+            return new CodeCheck(
+                    state,
+                    found.purpose(),
+                    PersonRecords.name(patient.get().getName()),
+                    ageRefusal(patient.get()),
+                    found.email());
         }
         Optional<RelatedPerson> relatedPerson = records.relatedPerson(id);
         if (relatedPerson.isEmpty()) {
             return new CodeCheck(CodeState.UNKNOWN, null, null, null, null);
         }
-        return new CodeCheck(state, found.purpose(), PersonRecords.name(relatedPerson.get().getName()), null,
-                found.email());
+        return new CodeCheck(
+                state, found.purpose(), PersonRecords.name(relatedPerson.get().getName()), null, found.email());
     }
 
     /** Creates the account (or links the child to {@code signedIn}, a guardian's account). */
@@ -121,15 +128,20 @@ public class AccountSetup {
         }
         CodeRecord record = codes.find(form.code()).orElseThrow();
         String subjectId = record.subject().substring(record.subject().indexOf('/') + 1);
-        if (record.purpose() == Purpose.GUARDIAN_INVITATION && signedIn != null
+        if (record.purpose() == Purpose.GUARDIAN_INVITATION
+                && signedIn != null
                 && signedIn.kind() == UserKind.RELATED_PERSON) {
             RelatedPerson relatedPerson = records.relatedPerson(subjectId).orElseThrow();
             if (codes.consume(form.code(), Purpose.GUARDIAN_INVITATION).isEmpty()) {
                 return problems(message("setup.code.USED"));
             }
             records.linkToAccount(relatedPerson, signedIn.username());
-            events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_ACTIVATED, signedIn.username(), null,
-                    "guardian invitation for " + record.subject() + " added", clock.instant()));
+            events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                    org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_ACTIVATED,
+                    signedIn.username(),
+                    null,
+                    "guardian invitation for " + record.subject() + " added",
+                    clock.instant()));
             return new Outcome(signedIn.username(), true, List.of());
         }
         List<MessageSourceResolvable> problems = new ArrayList<>();
@@ -154,18 +166,36 @@ public class AccountSetup {
             if (!users.findByFhirUser(record.subject()).isEmpty()) {
                 return problems(message("setup.already-has-account"));
             }
-            users.create(username, form.password(), check.personName(), record.subject(), UserKind.PATIENT, null,
-                    Set.of(), email);
+            users.create(
+                    username,
+                    form.password(),
+                    check.personName(),
+                    record.subject(),
+                    UserKind.PATIENT,
+                    null,
+                    Set.of(),
+                    email);
         } else {
             RelatedPerson relatedPerson = records.relatedPerson(subjectId).orElseThrow();
-            if (!users.create(username, form.password(), check.personName(), record.subject(),
-                    UserKind.RELATED_PERSON, null, Set.of(), email)) {
+            if (!users.create(
+                    username,
+                    form.password(),
+                    check.personName(),
+                    record.subject(),
+                    UserKind.RELATED_PERSON,
+                    null,
+                    Set.of(),
+                    email)) {
                 return problems(message("setup.username.taken", username));
             }
             records.linkToAccount(relatedPerson, username);
         }
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED, username, null,
-                record.purpose() + " for " + record.subject(), clock.instant()));
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED,
+                username,
+                null,
+                record.purpose() + " for " + record.subject(),
+                clock.instant()));
         return new Outcome(username, false, List.of());
     }
 
@@ -180,7 +210,8 @@ public class AccountSetup {
         }
         if (age.get() >= 12) {
             LocalDate from = records.eighteenthBirthday(patient);
-            return message("setup.age.teen", java.util.Date.from(from.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC)));
+            return message(
+                    "setup.age.teen", java.util.Date.from(from.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC)));
         }
         return message("setup.age.child");
     }

@@ -35,8 +35,12 @@ class AccountSetupController {
     }
 
     @GetMapping(AccountInvitations.SETUP_PAGE)
-    String form(@RequestParam(name = "code", required = false) String code, HttpServletRequest request, Model model,
-            Locale locale, HttpServletResponse response) {
+    String form(
+            @RequestParam(name = "code", required = false) String code,
+            HttpServletRequest request,
+            Model model,
+            Locale locale,
+            HttpServletResponse response) {
         AccountSetup.Form form = AccountSetup.Form.of(code);
         if (code != null && !code.isBlank()) {
             AccountSetup.CodeCheck check = setup.check(code);
@@ -57,15 +61,25 @@ class AccountSetupController {
     }
 
     @PostMapping(AccountInvitations.SETUP_PAGE)
-    String redeem(@ModelAttribute AccountSetup.Form form, HttpServletRequest request, Model model, Locale locale,
-            HttpServletResponse response, RedirectAttributes redirect) {
+    String redeem(
+            @ModelAttribute AccountSetup.Form form,
+            HttpServletRequest request,
+            Model model,
+            Locale locale,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
         UserAccount signedIn = (UserAccount) request.getAttribute(PortalAccountFilter.ACCOUNT);
         AccountSetup.Outcome outcome = setup.redeem(form, signedIn);
         if (!outcome.problems().isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             model.addAttribute("check", setup.check(form.code()));
-            return page(request, model, form.withoutPasswords(),
-                    outcome.problems().stream().map(p -> messages.getMessage(p, locale)).toList());
+            return page(
+                    request,
+                    model,
+                    form.withoutPasswords(),
+                    outcome.problems().stream()
+                            .map(p -> messages.getMessage(p, locale))
+                            .toList());
         }
         redirect.addFlashAttribute("username", outcome.username());
         redirect.addFlashAttribute("added", outcome.addedToExistingAccount());
@@ -77,14 +91,17 @@ class AccountSetupController {
         return "portal/account-ready";
     }
 
-    private String page(HttpServletRequest request, Model model, AccountSetup.Form form,
-            java.util.List<String> problems) {
+    private String page(
+            HttpServletRequest request, Model model, AccountSetup.Form form, java.util.List<String> problems) {
         UserAccount signedIn = (UserAccount) request.getAttribute(PortalAccountFilter.ACCOUNT);
         model.addAttribute("form", form);
         model.addAttribute("problems", problems);
         model.addAttribute("minLength", passwordRules.minLength());
-        model.addAttribute("signedInGuardian", signedIn != null
-                && signedIn.kind() == org.caregate.smart.authserver.user.UserKind.RELATED_PERSON ? signedIn : null);
+        model.addAttribute(
+                "signedInGuardian",
+                signedIn != null && signedIn.kind() == org.caregate.smart.authserver.user.UserKind.RELATED_PERSON
+                        ? signedIn
+                        : null);
         return "portal/account-setup";
     }
 }

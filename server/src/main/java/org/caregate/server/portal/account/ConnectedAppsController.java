@@ -34,11 +34,15 @@ class ConnectedAppsController {
     }
 
     @PostMapping(PAGE + "/{clientId}/revoke")
-    String revoke(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account, @PathVariable String clientId,
+    String revoke(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account,
+            @PathVariable String clientId,
             RedirectAttributes redirect) {
         String name = authorizations.connectedApps(account.username()).stream()
-                .filter(app -> app.clientId().equals(clientId)).map(AccountAuthorizations.ConnectedApp::clientName)
-                .findFirst().orElse(clientId);
+                .filter(app -> app.clientId().equals(clientId))
+                .map(AccountAuthorizations.ConnectedApp::clientName)
+                .findFirst()
+                .orElse(clientId);
         authorizations.revoke(account.username(), clientId);
         redirect.addFlashAttribute("revoked", name);
         return "redirect:" + PAGE;

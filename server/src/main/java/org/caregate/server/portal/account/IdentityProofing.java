@@ -48,21 +48,38 @@ public class IdentityProofing {
     private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
 
-    public IdentityProofing(org.springframework.context.ApplicationEventPublisher events, DaoRegistry daoRegistry, PersonRecords records, UserAccountService users,
-            PasswordRules passwordRules, DataSource dataSource, Clock clock, AccountProperties properties) {
+    public IdentityProofing(
+            org.springframework.context.ApplicationEventPublisher events,
+            DaoRegistry daoRegistry,
+            PersonRecords records,
+            UserAccountService users,
+            PasswordRules passwordRules,
+            DataSource dataSource,
+            Clock clock,
+            AccountProperties properties) {
         this.events = events;
         this.clock = clock;
         this.daoRegistry = daoRegistry;
         this.records = records;
         this.users = users;
         this.passwordRules = passwordRules;
-        this.attempts = new LoginAttempts(new JdbcTemplate(dataSource), clock,
-                properties.identityProofingMaxAttempts(), properties.identityProofingLock());
+        this.attempts = new LoginAttempts(
+                new JdbcTemplate(dataSource),
+                clock,
+                properties.identityProofingMaxAttempts(),
+                properties.identityProofingLock());
     }
 
     /** What the person types. */
-    public record Form(String familyName, String givenName, String birthDate, String mrn, String username,
-            String email, String password, String confirmation) {
+    public record Form(
+            String familyName,
+            String givenName,
+            String birthDate,
+            String mrn,
+            String username,
+            String email,
+            String password,
+            String confirmation) {
 
         static Form empty() {
             return new Form("", "", "", "", "", "", "", "");
@@ -74,8 +91,7 @@ public class IdentityProofing {
     }
 
     /** The account's user name, or the problems; {@code locked} when proofing is locked now. */
-    public record Outcome(String username, List<MessageSourceResolvable> problems, boolean locked) {
-    }
+    public record Outcome(String username, List<MessageSourceResolvable> problems, boolean locked) {}
 
     public long lockMinutes(AccountProperties properties) {
         return properties.identityProofingLock().toMinutes();
@@ -84,7 +100,8 @@ public class IdentityProofing {
     public Outcome register(Form form, String sessionKey) {
         String mrnKey = "proofing:mrn:" + normalise(form.mrn());
         String sessionLock = "proofing:session:" + sessionKey;
-        if (attempts.lockedUntil(mrnKey).isPresent() || attempts.lockedUntil(sessionLock).isPresent()) {
+        if (attempts.lockedUntil(mrnKey).isPresent()
+                || attempts.lockedUntil(sessionLock).isPresent()) {
             return new Outcome(null, List.of(message("register.locked")), true);
         }
         List<MessageSourceResolvable> problems = new ArrayList<>();
@@ -104,8 +121,11 @@ public class IdentityProofing {
         Optional<Patient> match = match(form);
         if (match.isEmpty()) {
             boolean locked = attempts.recordFailure(mrnKey) | attempts.recordFailure(sessionLock);
-            events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.failed(org.caregate.smart.authserver.account.AccountEvent.Type.LOGIN_FAILED, username,
-                    "identity proofing did not match" + (locked ? "; locked" : ""), clock.instant()));
+            events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.failed(
+                    org.caregate.smart.authserver.account.AccountEvent.Type.LOGIN_FAILED,
+                    username,
+                    "identity proofing did not match" + (locked ? "; locked" : ""),
+                    clock.instant()));
             return new Outcome(null, List.of(message(locked ? "register.locked" : "register.no-match")), locked);
         }
         attempts.clear(mrnKey);
@@ -119,19 +139,36 @@ public class IdentityProofing {
             return new Outcome(null, List.of(message("setup.age.child")), false);
         }
         if (age < 18) {
-            return new Outcome(null, List.of(message("register.age.teen", java.util.Date.from(records
-                    .eighteenthBirthday(patient).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC)))), false);
+            return new Outcome(
+                    null,
+                    List.of(message(
+                            "register.age.teen",
+                            java.util.Date.from(records.eighteenthBirthday(patient)
+                                    .atTime(12, 0)
+                                    .toInstant(java.time.ZoneOffset.UTC)))),
+                    false);
         }
         String fhirUser = "Patient/" + patient.getIdPart();
         if (!users.findByFhirUser(fhirUser).isEmpty()) {
             return new Outcome(null, List.of(message("setup.already-has-account")), false);
         }
-        if (!users.create(username, form.password(), PersonRecords.name(patient.getName()), fhirUser,
-                UserKind.PATIENT, null, Set.of(), trim(form.email()))) {
+        if (!users.create(
+                username,
+                form.password(),
+                PersonRecords.name(patient.getName()),
+                fhirUser,
+                UserKind.PATIENT,
+                null,
+                Set.of(),
+                trim(form.email()))) {
             return new Outcome(null, List.of(message("setup.username.taken", username)), false);
         }
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED, username, null,
-                "identity proofing for " + fhirUser, clock.instant()));
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED,
+                username,
+                null,
+                "identity proofing for " + fhirUser,
+                clock.instant()));
         return new Outcome(username, List.of(), false);
     }
 
@@ -146,23 +183,29 @@ public class IdentityProofing {
         if (mrn.isEmpty() || mrn.length() > 64) {
             return Optional.empty();
         }
-        SearchParameterMap search = SearchParameterMap.newSynchronous()
-                .add(Patient.SP_IDENTIFIER, new TokenParam(MRN_SYSTEM, mrn));
-        List<Patient> found = daoRegistry.getResourceDao(Patient.class)
-                .searchForResources(search, new SystemRequestDetails()).stream().map(Patient.class::cast).toList();
+        SearchParameterMap search =
+                SearchParameterMap.newSynchronous().add(Patient.SP_IDENTIFIER, new TokenParam(MRN_SYSTEM, mrn));
+        List<Patient> found =
+                daoRegistry
+                        .getResourceDao(Patient.class)
+                        .searchForResources(search, new SystemRequestDetails())
+                        .stream()
+                        .map(Patient.class::cast)
+                        .toList();
         if (found.size() != 1) {
             return Optional.empty();
         }
         Patient patient = found.get(0);
         boolean nameMatches = patient.getName().stream().anyMatch(name -> sameName(name, form));
-        boolean birthDateMatches = patient.hasBirthDate() && records.birthDate(patient).equals(birthDate);
+        boolean birthDateMatches =
+                patient.hasBirthDate() && records.birthDate(patient).equals(birthDate);
         return nameMatches && birthDateMatches ? Optional.of(patient) : Optional.empty();
     }
 
     private static boolean sameName(HumanName name, Form form) {
         return normalise(name.getFamily()).equals(normalise(form.familyName()))
-                && name.getGiven().stream().anyMatch(given -> normalise(given.getValue())
-                        .equals(normalise(form.givenName())));
+                && name.getGiven().stream()
+                        .anyMatch(given -> normalise(given.getValue()).equals(normalise(form.givenName())));
     }
 
     /** Lower case, no accents, no spaces or punctuation: "García-López" = "garcia lopez". */
@@ -170,7 +213,9 @@ public class IdentityProofing {
         if (value == null) {
             return "";
         }
-        return Normalizer.normalize(value, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT)
+        return Normalizer.normalize(value, Normalizer.Form.NFD)
+                .replaceAll("\\p{M}", "")
+                .toLowerCase(Locale.ROOT)
                 .replaceAll("[^\\p{L}\\p{N}]", "");
     }
 

@@ -39,8 +39,9 @@ public class PersonRecords {
 
     public Optional<Patient> patient(String id) {
         try {
-            return Optional.of(daoRegistry.getResourceDao(Patient.class).read(new IdType("Patient", id),
-                    new SystemRequestDetails()));
+            return Optional.of(daoRegistry
+                    .getResourceDao(Patient.class)
+                    .read(new IdType("Patient", id), new SystemRequestDetails()));
         } catch (ResourceNotFoundException | ResourceGoneException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -48,8 +49,9 @@ public class PersonRecords {
 
     public Optional<RelatedPerson> relatedPerson(String id) {
         try {
-            return Optional.of(daoRegistry.getResourceDao(RelatedPerson.class).read(
-                    new IdType("RelatedPerson", id), new SystemRequestDetails()));
+            return Optional.of(daoRegistry
+                    .getResourceDao(RelatedPerson.class)
+                    .read(new IdType("RelatedPerson", id), new SystemRequestDetails()));
         } catch (ResourceNotFoundException | ResourceGoneException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -68,7 +70,9 @@ public class PersonRecords {
     }
 
     public LocalDate birthDate(Patient patient) {
-        return LocalDate.of(patient.getBirthDateElement().getYear(), patient.getBirthDateElement().getMonth() + 1,
+        return LocalDate.of(
+                patient.getBirthDateElement().getYear(),
+                patient.getBirthDateElement().getMonth() + 1,
                 patient.getBirthDateElement().getDay());
     }
 
@@ -80,8 +84,10 @@ public class PersonRecords {
     }
 
     public static Optional<String> email(java.util.List<ContactPoint> telecom) {
-        return telecom.stream().filter(c -> c.getSystem() == ContactPoint.ContactPointSystem.EMAIL && c.hasValue())
-                .map(ContactPoint::getValue).findFirst();
+        return telecom.stream()
+                .filter(c -> c.getSystem() == ContactPoint.ContactPointSystem.EMAIL && c.hasValue())
+                .map(ContactPoint::getValue)
+                .findFirst();
     }
 
     public static String name(java.util.List<HumanName> names) {
@@ -96,7 +102,8 @@ public class PersonRecords {
         boolean linked = relatedPerson.getIdentifier().stream()
                 .anyMatch(i -> AccessFactsResolver.USER_SYSTEM.equals(i.getSystem()) && username.equals(i.getValue()));
         if (!linked) {
-            relatedPerson.addIdentifier(new Identifier().setSystem(AccessFactsResolver.USER_SYSTEM).setValue(username));
+            relatedPerson.addIdentifier(
+                    new Identifier().setSystem(AccessFactsResolver.USER_SYSTEM).setValue(username));
             daoRegistry.getResourceDao(RelatedPerson.class).update(relatedPerson, new SystemRequestDetails());
         }
     }

@@ -35,13 +35,22 @@ class RegistrationController {
     }
 
     @PostMapping(PAGE)
-    String register(@ModelAttribute IdentityProofing.Form form, HttpSession session, Model model, Locale locale,
-            HttpServletResponse response, RedirectAttributes redirect) {
+    String register(
+            @ModelAttribute IdentityProofing.Form form,
+            HttpSession session,
+            Model model,
+            Locale locale,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
         IdentityProofing.Outcome outcome = proofing.register(form, session.getId());
         if (!outcome.problems().isEmpty()) {
             response.setStatus(outcome.locked() ? 429 : HttpServletResponse.SC_BAD_REQUEST);
-            return page(model, form.withoutPasswords(),
-                    outcome.problems().stream().map(p -> messages.getMessage(p, locale)).toList());
+            return page(
+                    model,
+                    form.withoutPasswords(),
+                    outcome.problems().stream()
+                            .map(p -> messages.getMessage(p, locale))
+                            .toList());
         }
         redirect.addFlashAttribute("username", outcome.username());
         return "redirect:" + AccountSetupController.DONE_PAGE;

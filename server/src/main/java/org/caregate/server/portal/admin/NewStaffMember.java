@@ -13,8 +13,7 @@ import org.caregate.server.portal.PortalRoles;
  * @param password       the initial password the administrator types, at least
  *                       {@value StaffAccounts#MIN_PASSWORD_LENGTH} characters
  */
-public record NewStaffMember(String username, String displayName, String practitionerId, String role,
-        String password) {
+public record NewStaffMember(String username, String displayName, String practitionerId, String role, String password) {
 
     static NewStaffMember empty() {
         return new NewStaffMember("", "", "", PortalRoles.CLINICIAN, "");

@@ -36,8 +36,12 @@ public class SiteAccessReview {
     private final Clock clock;
     private final org.springframework.context.ApplicationEventPublisher events;
 
-    public SiteAccessReview(org.springframework.context.ApplicationEventPublisher events, DataSource dataSource, UserAccountService accounts,
-            AccountAuthorizations authorizations, Clock clock) {
+    public SiteAccessReview(
+            org.springframework.context.ApplicationEventPublisher events,
+            DataSource dataSource,
+            UserAccountService accounts,
+            AccountAuthorizations authorizations,
+            Clock clock) {
         this.events = events;
         this.jdbc = new JdbcTemplate(dataSource);
         this.accounts = accounts;
@@ -54,15 +58,20 @@ public class SiteAccessReview {
      * @param remind       whether the page should remind the administrators now
      * @param overdue      whether it is past due
      */
-    public record Status(Optional<Instant> lastAttested, Optional<String> attestedBy, Instant dueAt,
-            Instant suspendAt, boolean remind, boolean overdue) {
-    }
+    public record Status(
+            Optional<Instant> lastAttested,
+            Optional<String> attestedBy,
+            Instant dueAt,
+            Instant suspendAt,
+            boolean remind,
+            boolean overdue) {}
 
     public Status status(String organizationId) {
         Instant now = clock.instant();
-        List<Object[]> rows = jdbc.query("SELECT attested_at, attested_by FROM smart_auth.site_access_review"
-                + " WHERE organization_id = ?", (rs, row) -> new Object[] {rs.getTimestamp(1).toInstant(),
-                rs.getString(2)}, organizationId);
+        List<Object[]> rows = jdbc.query(
+                "SELECT attested_at, attested_by FROM smart_auth.site_access_review" + " WHERE organization_id = ?",
+                (rs, row) -> new Object[] {rs.getTimestamp(1).toInstant(), rs.getString(2)},
+                organizationId);
         Optional<Instant> attested = rows.stream().findFirst().map(row -> (Instant) row[0]);
         Optional<String> by = rows.stream().findFirst().map(row -> (String) row[1]);
         Instant start = attested.orElseGet(() -> oldestAccount(organizationId).orElse(now));
@@ -80,8 +89,12 @@ public class SiteAccessReview {
                 VALUES (?, ?, ?) ON CONFLICT (organization_id) DO UPDATE SET attested_at = excluded.attested_at,
                     attested_by = excluded.attested_by
                 """, admin.organizationId(), Timestamp.from(clock.instant()), admin.username());
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCESS_REVIEW_ATTESTED, admin.username(), null,
-                "90-day access review of " + admin.organizationId(), clock.instant()));
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCESS_REVIEW_ATTESTED,
+                admin.username(),
+                null,
+                "90-day access review of " + admin.organizationId(),
+                clock.instant()));
     }
 
     /** Suspends the staff of the organisation if its review is past the grace period; returns whom. */
@@ -92,12 +105,18 @@ public class SiteAccessReview {
             return suspended;
         }
         for (UserAccount account : accounts.findAll()) {
-            if (account.kind() == UserKind.PRACTITIONER && organizationId.equals(account.organizationId())
-                    && account.isActive() && !PortalRoles.isSiteAdmin(account)) {
+            if (account.kind() == UserKind.PRACTITIONER
+                    && organizationId.equals(account.organizationId())
+                    && account.isActive()
+                    && !PortalRoles.isSiteAdmin(account)) {
                 accounts.suspend(account.username());
                 authorizations.revokeAll(account.username());
-                events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_SUSPENDED, account.username(), null,
-                        "90-day access review overdue", clock.instant()));
+                events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                        org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_SUSPENDED,
+                        account.username(),
+                        null,
+                        "90-day access review overdue",
+                        clock.instant()));
                 suspended.add(account.username());
             }
         }
@@ -107,8 +126,10 @@ public class SiteAccessReview {
     /** Every organisation with staff accounts: the check a background task runs. */
     public List<String> suspendOverdue() {
         List<String> suspended = new ArrayList<>();
-        accounts.findAll().stream().filter(a -> a.kind() == UserKind.PRACTITIONER && a.organizationId() != null)
-                .map(UserAccount::organizationId).distinct()
+        accounts.findAll().stream()
+                .filter(a -> a.kind() == UserKind.PRACTITIONER && a.organizationId() != null)
+                .map(UserAccount::organizationId)
+                .distinct()
                 .forEach(organizationId -> suspended.addAll(suspendIfOverdue(organizationId)));
         return suspended;
     }
@@ -116,6 +137,8 @@ public class SiteAccessReview {
     private Optional<Instant> oldestAccount(String organizationId) {
         return accounts.findAll().stream()
                 .filter(a -> a.kind() == UserKind.PRACTITIONER && organizationId.equals(a.organizationId()))
-                .map(UserAccount::createdAt).filter(java.util.Objects::nonNull).min(Instant::compareTo);
+                .map(UserAccount::createdAt)
+                .filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo);
     }
 }

@@ -25,8 +25,8 @@ class SiteAccessReviewTask implements SmartLifecycle {
     private final Duration interval;
     private ScheduledExecutorService executor;
 
-    SiteAccessReviewTask(SiteAccessReview review,
-            @Value("${caregate.accounts.site-review-check-interval:PT1H}") Duration interval) {
+    SiteAccessReviewTask(
+            SiteAccessReview review, @Value("${caregate.accounts.site-review-check-interval:PT1H}") Duration interval) {
         this.review = review;
         this.interval = interval;
     }

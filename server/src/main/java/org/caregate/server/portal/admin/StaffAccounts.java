@@ -1,8 +1,8 @@
 package org.caregate.server.portal.admin;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -44,9 +44,11 @@ public class StaffAccounts {
     public static final int MIN_PASSWORD_LENGTH = 14;
     /** A voluntary termination is due within this many days. */
     public static final int VOLUNTARY_TERMINATION_DAYS = 5;
+
     static final int MAX_PASSWORD_LENGTH = 128;
     /** The roles an administrator may give; a new site administrator is not made from the portal. */
     static final List<String> ASSIGNABLE_ROLES = List.of(PortalRoles.CLINICIAN, PortalRoles.OFFICE_STAFF);
+
     private static final String USERNAME_PATTERN = "[a-z0-9][a-z0-9._-]{2,63}";
     private static final String FHIR_ID_PATTERN = "[A-Za-z0-9\\-.]{1,64}";
 
@@ -57,8 +59,13 @@ public class StaffAccounts {
     private final Clock clock;
     private final org.springframework.context.ApplicationEventPublisher events;
 
-    public StaffAccounts(org.springframework.context.ApplicationEventPublisher events, UserAccountService accounts, AccountAuthorizations authorizations, DaoRegistry daoRegistry,
-            CareGateProperties properties, Clock clock) {
+    public StaffAccounts(
+            org.springframework.context.ApplicationEventPublisher events,
+            UserAccountService accounts,
+            AccountAuthorizations authorizations,
+            DaoRegistry daoRegistry,
+            CareGateProperties properties,
+            Clock clock) {
         this.events = events;
         this.accounts = accounts;
         this.authorizations = authorizations;
@@ -115,10 +122,21 @@ public class StaffAccounts {
             problems.add("Practitioner '" + practitionerId + "' already has an account.");
         }
         if (problems.isEmpty()) {
-            accounts.createOrUpdate(username, password, displayName, "Practitioner/" + practitionerId,
-                    UserKind.PRACTITIONER, organizationId, Set.of(form.role()), UserStatus.ACTIVE);
-            events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED, username, admin.username(),
-                    "staff member added", clock.instant()));
+            accounts.createOrUpdate(
+                    username,
+                    password,
+                    displayName,
+                    "Practitioner/" + practitionerId,
+                    UserKind.PRACTITIONER,
+                    organizationId,
+                    Set.of(form.role()),
+                    UserStatus.ACTIVE);
+            events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                    org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED,
+                    username,
+                    admin.username(),
+                    "staff member added",
+                    clock.instant()));
         }
         return problems;
     }
@@ -131,14 +149,19 @@ public class StaffAccounts {
     public UserAccount terminate(UserAccount admin, String username) {
         UserAccount target = manageable(admin, username);
         if (target.username().equals(admin.username())) {
-            throw PortalRefusal.forbidden("You cannot terminate your own account",
+            throw PortalRefusal.forbidden(
+                    "You cannot terminate your own account",
                     "Ask another site administrator of your organisation to do it.");
         }
         accounts.terminate(target.username());
         accounts.setTerminationDue(target.username(), null);
         authorizations.revokeAll(target.username());
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_TERMINATED, target.username(), admin.username(),
-                "involuntary", clock.instant()));
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_TERMINATED,
+                target.username(),
+                admin.username(),
+                "involuntary",
+                clock.instant()));
         return target;
     }
 
@@ -150,19 +173,25 @@ public class StaffAccounts {
     public Instant planTermination(UserAccount admin, String username, LocalDate lastDay) {
         UserAccount target = manageable(admin, username);
         if (target.username().equals(admin.username())) {
-            throw PortalRefusal.forbidden("You cannot terminate your own account",
+            throw PortalRefusal.forbidden(
+                    "You cannot terminate your own account",
                     "Ask another site administrator of your organisation to do it.");
         }
         LocalDate today = LocalDate.now(clock.withZone(zone));
         if (lastDay == null || lastDay.isBefore(today) || lastDay.isAfter(today.plusDays(VOLUNTARY_TERMINATION_DAYS))) {
-            throw PortalRefusal.badRequest("Choose the last day",
+            throw PortalRefusal.badRequest(
+                    "Choose the last day",
                     "A voluntary termination is due within " + VOLUNTARY_TERMINATION_DAYS + " days: choose a last day"
                             + " from " + today + " to " + today.plusDays(VOLUNTARY_TERMINATION_DAYS) + ".");
         }
         Instant due = lastDay.plusDays(1).atStartOfDay(zone).toInstant();
         accounts.setTerminationDue(target.username(), due);
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.TERMINATION_PLANNED, target.username(), admin.username(),
-                "voluntary, due " + due, clock.instant()));
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.TERMINATION_PLANNED,
+                target.username(),
+                admin.username(),
+                "voluntary, due " + due,
+                clock.instant()));
         return due;
     }
 
@@ -170,7 +199,8 @@ public class StaffAccounts {
     public java.util.Map<String, Instant> plannedTerminations(UserAccount admin) {
         java.util.Map<String, Instant> planned = new java.util.LinkedHashMap<>();
         for (UserAccount account : staffOf(admin)) {
-            accounts.terminationDue(account.username()).filter(due -> account.isActive())
+            accounts.terminationDue(account.username())
+                    .filter(due -> account.isActive())
                     .ifPresent(due -> planned.put(account.username(), due));
         }
         return planned;
@@ -194,17 +224,23 @@ public class StaffAccounts {
     public UserAccount activate(UserAccount admin, String username) {
         UserAccount target = manageable(admin, username);
         accounts.activate(target.username());
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_ACTIVATED, target.username(), admin.username(),
-                "reactivated", clock.instant()));
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_ACTIVATED,
+                target.username(),
+                admin.username(),
+                "reactivated",
+                clock.instant()));
         return target;
     }
 
     private UserAccount manageable(UserAccount admin, String username) {
         String organizationId = requireAdmin(admin);
         UserAccount target = accounts.find(username == null ? "" : username)
-                .orElseThrow(() -> PortalRefusal.notFound("No such account", "There is no account '" + username + "'."));
+                .orElseThrow(
+                        () -> PortalRefusal.notFound("No such account", "There is no account '" + username + "'."));
         if (target.kind() != UserKind.PRACTITIONER || !organizationId.equals(target.organizationId())) {
-            throw PortalRefusal.forbidden("Not an account of your organisation",
+            throw PortalRefusal.forbidden(
+                    "Not an account of your organisation",
                     "Site administrators manage the staff accounts of their own organisation only; '" + username
                             + "' is not one of them.");
         }
@@ -220,7 +256,8 @@ public class StaffAccounts {
 
     private boolean practitionerExists(String practitionerId) {
         try {
-            daoRegistry.getResourceDao(Practitioner.class)
+            daoRegistry
+                    .getResourceDao(Practitioner.class)
                     .read(new IdType("Practitioner", practitionerId), new SystemRequestDetails());
             return true;
         } catch (ResourceNotFoundException | ResourceGoneException e) {
@@ -232,8 +269,11 @@ public class StaffAccounts {
         SearchParameterMap search = SearchParameterMap.newSynchronous()
                 .add(PractitionerRole.SP_PRACTITIONER, new ReferenceParam("Practitioner/" + practitionerId))
                 .add(PractitionerRole.SP_ORGANIZATION, new ReferenceParam("Organization/" + organizationId));
-        return daoRegistry.getResourceDao(PractitionerRole.class).searchForResources(search, new SystemRequestDetails())
-                .stream().map(PractitionerRole.class::cast)
+        return daoRegistry
+                .getResourceDao(PractitionerRole.class)
+                .searchForResources(search, new SystemRequestDetails())
+                .stream()
+                .map(PractitionerRole.class::cast)
                 .anyMatch(role -> (!role.hasActive() || role.getActive()) && periodContains(role, now));
     }
 
@@ -263,7 +303,9 @@ public class StaffAccounts {
     }
 
     private static LocalDate date(BaseDateTimeType value) {
-        return LocalDate.of(value.getYear(), value.getPrecision() == TemporalPrecisionEnum.YEAR ? 1 : value.getMonth() + 1,
+        return LocalDate.of(
+                value.getYear(),
+                value.getPrecision() == TemporalPrecisionEnum.YEAR ? 1 : value.getMonth() + 1,
                 value.getPrecision() == TemporalPrecisionEnum.DAY ? value.getDay() : 1);
     }
 

@@ -36,8 +36,9 @@ class StaffAdminController {
     @PostMapping(STAFF_PAGE + "/attest")
     String attest(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin, RedirectAttributes redirect) {
         review.attest(admin);
-        redirect.addFlashAttribute("notice", "Access review recorded. The next one is due in "
-                + SiteAccessReview.PERIOD.toDays() + " days.");
+        redirect.addFlashAttribute(
+                "notice",
+                "Access review recorded. The next one is due in " + SiteAccessReview.PERIOD.toDays() + " days.");
         return "redirect:" + STAFF_PAGE;
     }
 
@@ -52,31 +53,42 @@ class StaffAdminController {
     }
 
     @PostMapping(STAFF_PAGE)
-    String add(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
-            @ModelAttribute NewStaffMember form, Model model, RedirectAttributes redirect,
+    String add(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @ModelAttribute NewStaffMember form,
+            Model model,
+            RedirectAttributes redirect,
             HttpServletResponse response) {
         List<String> problems = staff.add(admin, form);
         if (!problems.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             return page(admin, model, form.withoutPassword(), problems);
         }
-        redirect.addFlashAttribute("notice", "Account '" + form.username().strip().toLowerCase(java.util.Locale.ROOT)
-                + "' created. It can sign in now.");
+        redirect.addFlashAttribute(
+                "notice",
+                "Account '" + form.username().strip().toLowerCase(java.util.Locale.ROOT)
+                        + "' created. It can sign in now.");
         return "redirect:" + STAFF_PAGE;
     }
 
     @PostMapping(STAFF_PAGE + "/{username}/terminate")
-    String terminate(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
-            @PathVariable String username, RedirectAttributes redirect) {
+    String terminate(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @PathVariable String username,
+            RedirectAttributes redirect) {
         UserAccount target = staff.terminate(admin, username);
-        redirect.addFlashAttribute("notice", "Access of " + target.displayName() + " (" + target.username()
-                + ") is terminated, from their next request on.");
+        redirect.addFlashAttribute(
+                "notice",
+                "Access of " + target.displayName() + " (" + target.username()
+                        + ") is terminated, from their next request on.");
         return "redirect:" + STAFF_PAGE;
     }
 
     @PostMapping(STAFF_PAGE + "/{username}/plan-termination")
-    String planTermination(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
-            @PathVariable String username, @RequestParam(name = "lastDay", required = false) String lastDay,
+    String planTermination(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @PathVariable String username,
+            @RequestParam(name = "lastDay", required = false) String lastDay,
             RedirectAttributes redirect) {
         java.time.LocalDate day;
         try {
@@ -85,14 +97,16 @@ class StaffAdminController {
             day = null;
         }
         java.time.Instant due = staff.planTermination(admin, username, day);
-        redirect.addFlashAttribute("notice", "Access of " + username + " ends at the end of " + day
-                + "; it stays active until then.");
+        redirect.addFlashAttribute(
+                "notice", "Access of " + username + " ends at the end of " + day + "; it stays active until then.");
         return "redirect:" + STAFF_PAGE;
     }
 
     @PostMapping(STAFF_PAGE + "/{username}/activate")
-    String activate(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
-            @PathVariable String username, RedirectAttributes redirect) {
+    String activate(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @PathVariable String username,
+            RedirectAttributes redirect) {
         UserAccount target = staff.activate(admin, username);
         redirect.addFlashAttribute("notice", target.displayName() + " (" + target.username() + ") is active again.");
         return "redirect:" + STAFF_PAGE;

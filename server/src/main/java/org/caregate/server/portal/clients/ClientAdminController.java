@@ -41,8 +41,12 @@ class ClientAdminController {
     private final OrganizationNames organizations;
     private final SmartAuthUrls urls;
 
-    ClientAdminController(ClientRegistry registry, ClientRegistrar registrar, InitialAccessTokens initialAccessTokens,
-            OrganizationNames organizations, SmartAuthUrls urls) {
+    ClientAdminController(
+            ClientRegistry registry,
+            ClientRegistrar registrar,
+            InitialAccessTokens initialAccessTokens,
+            OrganizationNames organizations,
+            SmartAuthUrls urls) {
         this.registry = registry;
         this.registrar = registrar;
         this.initialAccessTokens = initialAccessTokens;
@@ -56,18 +60,24 @@ class ClientAdminController {
     }
 
     @PostMapping(CLIENTS_PAGE + "/initial-access-tokens")
-    String issueInitialAccessToken(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
-            @RequestParam(required = false) String note, RedirectAttributes redirect) {
-        InitialAccessTokens.Issued issued = initialAccessTokens.issue(admin.username(),
-                note == null || note.isBlank() ? null : note.strip());
+    String issueInitialAccessToken(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @RequestParam(required = false) String note,
+            RedirectAttributes redirect) {
+        InitialAccessTokens.Issued issued =
+                initialAccessTokens.issue(admin.username(), note == null || note.isBlank() ? null : note.strip());
         redirect.addFlashAttribute("initialAccessToken", issued.token());
         redirect.addFlashAttribute("initialAccessTokenExpiresAt", issued.expiresAt());
         return "redirect:" + CLIENTS_PAGE;
     }
 
     @PostMapping(CLIENTS_PAGE)
-    String register(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin, @ModelAttribute ClientForm form,
-            Model model, RedirectAttributes redirect, HttpServletResponse response) {
+    String register(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @ModelAttribute ClientForm form,
+            Model model,
+            RedirectAttributes redirect,
+            HttpServletResponse response) {
         ClientRegistrar.Registered registered;
         try {
             registered = registrar.registerByAdministrator(form.toMetadata(), admin.username());
@@ -76,28 +86,35 @@ class ClientAdminController {
             return listPage(admin, model, form, e.getMessage());
         }
         String clientId = registered.client().getClientId();
-        redirect.addFlashAttribute("notice", "Client '" + registered.client().getClientName()
-                + "' is registered and approved.");
+        redirect.addFlashAttribute(
+                "notice", "Client '" + registered.client().getClientName() + "' is registered and approved.");
         redirect.addFlashAttribute("clientSecret", registered.clientSecret());
         return "redirect:" + CLIENTS_PAGE + "/" + clientId;
     }
 
     @GetMapping(CLIENTS_PAGE + "/{clientId}")
-    String review(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin, @PathVariable String clientId,
+    String review(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @PathVariable String clientId,
             Model model) {
         ClientRegistry.Entry entry = entry(clientId);
         ClientMetadata metadata = ClientRegistrar.metadataOf(entry);
         model.addAttribute("account", admin);
         model.addAttribute("entry", entry);
         model.addAttribute("metadata", metadata);
-        model.addAttribute("organizationName", metadata.organization() == null ? null
-                : organizations.find(metadata.organization()).orElse(null));
+        model.addAttribute(
+                "organizationName",
+                metadata.organization() == null
+                        ? null
+                        : organizations.find(metadata.organization()).orElse(null));
         model.addAttribute("hasSecret", entry.client().getClientSecret() != null);
         return "portal/client";
     }
 
     @PostMapping(CLIENTS_PAGE + "/{clientId}/approve")
-    String approve(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin, @PathVariable String clientId,
+    String approve(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @PathVariable String clientId,
             RedirectAttributes redirect) {
         change(clientId, () -> registry.approve(clientId, admin.username()));
         redirect.addFlashAttribute("notice", "Approved: the client can be used from now on.");
@@ -105,11 +122,14 @@ class ClientAdminController {
     }
 
     @PostMapping(CLIENTS_PAGE + "/{clientId}/disable")
-    String disable(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin, @PathVariable String clientId,
+    String disable(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount admin,
+            @PathVariable String clientId,
             RedirectAttributes redirect) {
         change(clientId, () -> registry.disable(clientId, admin.username()));
-        redirect.addFlashAttribute("notice", "Disabled: its access tokens are refused from now on, and it can no"
-                + " longer get new ones.");
+        redirect.addFlashAttribute(
+                "notice",
+                "Disabled: its access tokens are refused from now on, and it can no" + " longer get new ones.");
         return "redirect:" + CLIENTS_PAGE + "/" + clientId;
     }
 
@@ -138,8 +158,9 @@ class ClientAdminController {
     }
 
     private ClientRegistry.Entry entry(String clientId) {
-        return registry.entry(clientId).orElseThrow(() -> PortalRefusal.notFound("Unknown client",
-                "No registered client has the id '" + clientId + "'."));
+        return registry.entry(clientId)
+                .orElseThrow(() -> PortalRefusal.notFound(
+                        "Unknown client", "No registered client has the id '" + clientId + "'."));
     }
 
     private static void change(String clientId, Runnable change) {

@@ -18,15 +18,34 @@ import org.caregate.smart.authserver.registration.RegistrationException;
  * @param redirectUris one per line
  * @param jwks         a JWK Set as JSON text, or blank
  */
-public record ClientForm(String kind, String clientName, String redirectUris, Boolean ehrLaunch,
-        Boolean standaloneLaunch, String launchUri, String authMethod, String jwks, String jwksUri, String scope,
+public record ClientForm(
+        String kind,
+        String clientName,
+        String redirectUris,
+        Boolean ehrLaunch,
+        Boolean standaloneLaunch,
+        String launchUri,
+        String authMethod,
+        String jwks,
+        String jwksUri,
+        String scope,
         String organization) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static ClientForm empty() {
-        return new ClientForm("app", "", "", true, true, "", ClientMetadata.NONE, "", "",
-                "openid fhirUser launch launch/patient patient/*.rs user/*.rs", "");
+        return new ClientForm(
+                "app",
+                "",
+                "",
+                true,
+                true,
+                "",
+                ClientMetadata.NONE,
+                "",
+                "",
+                "openid fhirUser launch launch/patient patient/*.rs user/*.rs",
+                "");
     }
 
     public boolean isBackend() {
@@ -41,10 +60,10 @@ public record ClientForm(String kind, String clientName, String redirectUris, Bo
         put(json, "jwks_uri", jwksUri);
         if (jwks != null && !jwks.isBlank()) {
             try {
-                json.put("jwks", JSON.readValue(jwks, new TypeReference<Map<String, Object>>() { }));
+                json.put("jwks", JSON.readValue(jwks, new TypeReference<Map<String, Object>>() {}));
             } catch (Exception e) {
-                throw new RegistrationException(RegistrationException.INVALID_CLIENT_METADATA,
-                        "jwks: not a JSON object");
+                throw new RegistrationException(
+                        RegistrationException.INVALID_CLIENT_METADATA, "jwks: not a JSON object");
             }
         }
         if (isBackend()) {
@@ -75,7 +94,11 @@ public record ClientForm(String kind, String clientName, String redirectUris, Bo
     }
 
     private static List<String> lines(String text) {
-        return text == null ? List.of() : Arrays.stream(text.split("\\R")).map(String::strip)
-                .filter(line -> !line.isEmpty()).toList();
+        return text == null
+                ? List.of()
+                : Arrays.stream(text.split("\\R"))
+                        .map(String::strip)
+                        .filter(line -> !line.isEmpty())
+                        .toList();
     }
 }

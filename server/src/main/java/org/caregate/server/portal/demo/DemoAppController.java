@@ -59,8 +59,10 @@ class DemoAppController {
     private final SmartAuthUrls urls;
     private final FhirContext fhirContext;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     DemoAppController(SmartAuthUrls urls, FhirContext fhirContext) {
         this.urls = urls;
@@ -68,20 +70,22 @@ class DemoAppController {
     }
 
     /** An authorization request waiting for its callback. */
-    record PendingLaunch(String iss, String tokenEndpoint, String codeVerifier) implements java.io.Serializable {
-    }
+    record PendingLaunch(String iss, String tokenEndpoint, String codeVerifier) implements java.io.Serializable {}
 
     /** SMART App Launch 2.2, "EHR launch": the app receives {@code iss} and {@code launch}. */
     @GetMapping("/portal/demo-app/launch")
-    RedirectView launch(@RequestParam(required = false) String iss, @RequestParam(required = false) String launch,
+    RedirectView launch(
+            @RequestParam(required = false) String iss,
+            @RequestParam(required = false) String launch,
             HttpSession session) {
         if (iss == null || !iss.equals(urls.fhirBaseUrl())) {
-            throw PortalRefusal.badRequest("The demo app cannot start",
+            throw PortalRefusal.badRequest(
+                    "The demo app cannot start",
                     "The demo app only connects to " + urls.fhirBaseUrl() + ", not to '" + iss + "'.");
         }
         if (launch == null || launch.isBlank()) {
-            throw PortalRefusal.badRequest("The demo app cannot start",
-                    "No launch parameter: start the demo app from the provider portal.");
+            throw PortalRefusal.badRequest(
+                    "The demo app cannot start", "No launch parameter: start the demo app from the provider portal.");
         }
         Map<String, Object> configuration = getJson(iss + "/.well-known/smart-configuration", null);
         String authorizationEndpoint = text(configuration, "authorization_endpoint");
@@ -99,22 +103,29 @@ class DemoAppController {
                 .queryParam("launch", launch)
                 .queryParam("code_challenge", s256(verifier))
                 .queryParam("code_challenge_method", "S256")
-                .encode().build().toUriString();
+                .encode()
+                .build()
+                .toUriString();
         return new RedirectView(location);
     }
 
     @GetMapping(CALLBACK_PATH)
-    String callback(@RequestParam(required = false) String code, @RequestParam(required = false) String state,
+    String callback(
+            @RequestParam(required = false) String code,
+            @RequestParam(required = false) String state,
             @RequestParam(required = false) String error,
             @RequestParam(name = "error_description", required = false) String errorDescription,
-            HttpSession session, Model model) {
+            HttpSession session,
+            Model model) {
         PendingLaunch pending = state == null ? null : pending(session).remove(state);
         if (pending == null) {
-            throw PortalRefusal.badRequest("The demo app cannot continue",
+            throw PortalRefusal.badRequest(
+                    "The demo app cannot continue",
                     "This answer of the authorization server is unknown or was already used (state).");
         }
         if (error != null || code == null) {
-            throw PortalRefusal.badRequest("The authorization server refused",
+            throw PortalRefusal.badRequest(
+                    "The authorization server refused",
                     (error == null ? "no code" : error) + (errorDescription == null ? "" : ": " + errorDescription));
         }
         Map<String, String> form = new LinkedHashMap<>();
@@ -137,9 +148,11 @@ class DemoAppController {
             model.addAttribute("readStatus", read.statusCode());
             if (read.statusCode() == 200) {
                 Patient patient = fhirContext.newJsonParser().parseResource(Patient.class, read.body());
-                model.addAttribute("patientName", patient.hasName() ? patient.getNameFirstRep().getNameAsSingleString()
-                        : "(no name recorded)");
-                model.addAttribute("patientBirthDate", patient.getBirthDateElement().getValueAsString());
+                model.addAttribute(
+                        "patientName",
+                        patient.hasName() ? patient.getNameFirstRep().getNameAsSingleString() : "(no name recorded)");
+                model.addAttribute(
+                        "patientBirthDate", patient.getBirthDateElement().getValueAsString());
             }
         }
         return "portal/demo-app";
@@ -178,14 +191,18 @@ class DemoAppController {
     private Map<String, Object> getJson(String url, String accessToken) {
         HttpResponse<String> response = get(url, accessToken, "application/json");
         if (response.statusCode() != 200) {
-            throw new PortalRefusal(HttpStatus.BAD_GATEWAY, "The demo app cannot start",
-                    "GET " + url + " answered " + response.statusCode() + ".", null);
+            throw new PortalRefusal(
+                    HttpStatus.BAD_GATEWAY,
+                    "The demo app cannot start",
+                    "GET " + url + " answered " + response.statusCode() + ".",
+                    null);
         }
         return parse(response.body(), url);
     }
 
     private HttpResponse<String> get(String url, String accessToken, String accept) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", accept);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", accept);
         if (accessToken != null) {
             request.header("Authorization", "Bearer " + accessToken);
         }
@@ -196,14 +213,20 @@ class DemoAppController {
         StringJoiner body = new StringJoiner("&");
         form.forEach((name, value) -> body.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build());
         Map<String, Object> answer = parse(response.body(), url);
         if (response.statusCode() != 200) {
-            throw new PortalRefusal(HttpStatus.BAD_GATEWAY, "The token request was refused",
+            throw new PortalRefusal(
+                    HttpStatus.BAD_GATEWAY,
+                    "The token request was refused",
                     answer.getOrDefault("error", response.statusCode()) + ": "
-                            + answer.getOrDefault("error_description", ""), null);
+                            + answer.getOrDefault("error_description", ""),
+                    null);
         }
         return answer;
     }
@@ -212,8 +235,11 @@ class DemoAppController {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new PortalRefusal(HttpStatus.BAD_GATEWAY, "The demo app cannot reach the server",
-                    request.method() + " " + request.uri() + " failed: " + e.getMessage(), null);
+            throw new PortalRefusal(
+                    HttpStatus.BAD_GATEWAY,
+                    "The demo app cannot reach the server",
+                    request.method() + " " + request.uri() + " failed: " + e.getMessage(),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -222,7 +248,7 @@ class DemoAppController {
 
     private Map<String, Object> parse(String body, String url) {
         try {
-            return json.readValue(body, new TypeReference<Map<String, Object>>() { });
+            return json.readValue(body, new TypeReference<Map<String, Object>>() {});
         } catch (IOException e) {
             throw new PortalRefusal(HttpStatus.BAD_GATEWAY, "Unexpected answer", url + " did not answer JSON.", null);
         }

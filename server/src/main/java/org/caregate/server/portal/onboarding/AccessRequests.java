@@ -47,8 +47,14 @@ public class AccessRequests {
     private final ZoneId zone;
     private final org.springframework.context.ApplicationEventPublisher events;
 
-    public AccessRequests(org.springframework.context.ApplicationEventPublisher events, DataSource dataSource, UserAccountService accounts, PasswordRules passwordRules,
-            MessageSource messages, Clock clock, CareGateProperties properties) {
+    public AccessRequests(
+            org.springframework.context.ApplicationEventPublisher events,
+            DataSource dataSource,
+            UserAccountService accounts,
+            PasswordRules passwordRules,
+            MessageSource messages,
+            Clock clock,
+            CareGateProperties properties) {
         this.events = events;
         this.jdbc = new JdbcTemplate(dataSource);
         this.accounts = accounts;
@@ -59,8 +65,16 @@ public class AccessRequests {
     }
 
     /** The request form, as typed. */
-    public record Form(String displayName, String username, String email, String practitionerId,
-            String organizationId, String role, String sponsor, String password, String confirmation) {
+    public record Form(
+            String displayName,
+            String username,
+            String email,
+            String practitionerId,
+            String organizationId,
+            String role,
+            String sponsor,
+            String password,
+            String confirmation) {
 
         static Form empty() {
             return new Form("", "", "", "", "", PortalRoles.CLINICIAN, "", "", "");
@@ -71,10 +85,18 @@ public class AccessRequests {
         }
     }
 
-    public record AccessRequest(String id, String username, String displayName, String email, String practitionerId,
-            String organizationId, String role, String sponsor, String status, Instant requestedAt,
-            Instant trainedAt) {
-    }
+    public record AccessRequest(
+            String id,
+            String username,
+            String displayName,
+            String email,
+            String practitionerId,
+            String organizationId,
+            String role,
+            String sponsor,
+            String status,
+            Instant requestedAt,
+            Instant trainedAt) {}
 
     /** Files a request; returns the problems in plain words (empty: filed). */
     public List<String> request(Form form, Locale locale) {
@@ -91,31 +113,46 @@ public class AccessRequests {
         if (!trim(form.email()).matches(EMAIL_PATTERN)) {
             problems.add("Enter a valid e-mail address.");
         }
-        if (!trim(form.practitionerId()).matches(ID_PATTERN) || !trim(form.organizationId()).matches(ID_PATTERN)) {
+        if (!trim(form.practitionerId()).matches(ID_PATTERN)
+                || !trim(form.organizationId()).matches(ID_PATTERN)) {
             problems.add("Enter your Practitioner id and your organisation's id as the hospital gave them to you.");
         }
         if (!ROLES.contains(form.role())) {
             problems.add("Choose the role: clinician or office staff.");
         }
-        Optional<UserAccount> sponsor = accounts.find(trim(form.sponsor()).toLowerCase(Locale.ROOT))
-                .filter(PortalRoles::isSponsor);
+        Optional<UserAccount> sponsor =
+                accounts.find(trim(form.sponsor()).toLowerCase(Locale.ROOT)).filter(PortalRoles::isSponsor);
         if (sponsor.isEmpty()) {
             problems.add("Name your sponsor at the hospital by their CareGate user name.");
         }
-        passwordRules.problems(form.password(), form.confirmation(), username)
+        passwordRules
+                .problems(form.password(), form.confirmation(), username)
                 .forEach(problem -> problems.add(messages.getMessage(problem, locale)));
         if (!problems.isEmpty()) {
             return problems;
         }
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO smart_auth.access_request (id, username, display_name, email, practitioner_id,
                     organization_id, role, sponsor, password_hash, status, requested_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'REQUESTED', ?)
-                """, UUID.randomUUID().toString(), username, trim(form.displayName()), trim(form.email()),
-                trim(form.practitionerId()), trim(form.organizationId()), form.role(), sponsor.get().username(),
-                accounts.hashPassword(form.password()), Timestamp.from(clock.instant()));
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCESS_REQUESTED, username, null,
-                "sponsor " + sponsor.get().username(), clock.instant()));
+                """,
+                UUID.randomUUID().toString(),
+                username,
+                trim(form.displayName()),
+                trim(form.email()),
+                trim(form.practitionerId()),
+                trim(form.organizationId()),
+                form.role(),
+                sponsor.get().username(),
+                accounts.hashPassword(form.password()),
+                Timestamp.from(clock.instant()));
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCESS_REQUESTED,
+                username,
+                null,
+                "sponsor " + sponsor.get().username(),
+                clock.instant()));
         return problems;
     }
 
@@ -129,46 +166,78 @@ public class AccessRequests {
 
     public void sponsor(UserAccount sponsor, String id, boolean sponsored) {
         requireRole(PortalRoles.isSponsor(sponsor));
-        int updated = jdbc.update("UPDATE smart_auth.access_request SET status = ?, sponsored_at = ?, decided_by = ?"
-                + " WHERE id = ? AND sponsor = ? AND status = 'REQUESTED'", sponsored ? "SPONSORED" : "DECLINED",
-                Timestamp.from(clock.instant()), sponsor.username(), id, sponsor.username());
+        int updated = jdbc.update(
+                "UPDATE smart_auth.access_request SET status = ?, sponsored_at = ?, decided_by = ?"
+                        + " WHERE id = ? AND sponsor = ? AND status = 'REQUESTED'",
+                sponsored ? "SPONSORED" : "DECLINED",
+                Timestamp.from(clock.instant()),
+                sponsor.username(),
+                id,
+                sponsor.username());
         requireUpdated(updated);
     }
 
     /** Approves a sponsored request: the account is created, suspended until the training is recorded. */
     public void approve(UserAccount administrator, String id, boolean approved) {
         requireRole(PortalRoles.isCareGateAdmin(administrator));
-        AccessRequest request = list("WHERE id = ? AND status = 'SPONSORED'", id).stream().findFirst()
+        AccessRequest request = list("WHERE id = ? AND status = 'SPONSORED'", id).stream()
+                .findFirst()
                 .orElseThrow(() -> PortalRefusal.notFound("No such request", "No sponsored request " + id + "."));
         if (!approved) {
-            jdbc.update("UPDATE smart_auth.access_request SET status = 'DECLINED', decided_by = ? WHERE id = ?",
-                    administrator.username(), id);
+            jdbc.update(
+                    "UPDATE smart_auth.access_request SET status = 'DECLINED', decided_by = ? WHERE id = ?",
+                    administrator.username(),
+                    id);
             return;
         }
-        String hash = jdbc.queryForObject("SELECT password_hash FROM smart_auth.access_request WHERE id = ?",
-                String.class, id);
-        if (!accounts.createSuspended(request.username(), hash, request.displayName(),
-                "Practitioner/" + request.practitionerId(), UserKind.PRACTITIONER, request.organizationId(),
-                Set.of(request.role()), request.email())) {
+        String hash = jdbc.queryForObject(
+                "SELECT password_hash FROM smart_auth.access_request WHERE id = ?", String.class, id);
+        if (!accounts.createSuspended(
+                request.username(),
+                hash,
+                request.displayName(),
+                "Practitioner/" + request.practitionerId(),
+                UserKind.PRACTITIONER,
+                request.organizationId(),
+                Set.of(request.role()),
+                request.email())) {
             throw PortalRefusal.badRequest("User name taken", "An account '" + request.username() + "' exists.");
         }
-        jdbc.update("UPDATE smart_auth.access_request SET status = 'APPROVED', approved_at = ?, approved_by = ?"
-                + " WHERE id = ?", Timestamp.from(clock.instant()), administrator.username(), id);
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED, request.username(),
-                administrator.username(), "access request approved; active after training", clock.instant()));
+        jdbc.update(
+                "UPDATE smart_auth.access_request SET status = 'APPROVED', approved_at = ?, approved_by = ?"
+                        + " WHERE id = ?",
+                Timestamp.from(clock.instant()),
+                administrator.username(),
+                id);
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_CREATED,
+                request.username(),
+                administrator.username(),
+                "access request approved; active after training",
+                clock.instant()));
     }
 
     /** The training is complete: the account is active from 00:00 tomorrow (facility time zone). */
     public Instant recordTraining(UserAccount administrator, String id) {
         requireRole(PortalRoles.isCareGateAdmin(administrator));
-        AccessRequest request = list("WHERE id = ? AND status = 'APPROVED'", id).stream().findFirst()
+        AccessRequest request = list("WHERE id = ? AND status = 'APPROVED'", id).stream()
+                .findFirst()
                 .orElseThrow(() -> PortalRefusal.notFound("No such request", "No approved request " + id + "."));
-        Instant activeFrom = LocalDate.now(clock.withZone(zone)).plusDays(1).atStartOfDay(zone).toInstant();
+        Instant activeFrom = LocalDate.now(clock.withZone(zone))
+                .plusDays(1)
+                .atStartOfDay(zone)
+                .toInstant();
         accounts.setActivatesAt(request.username(), activeFrom);
-        jdbc.update("UPDATE smart_auth.access_request SET status = 'TRAINED', trained_at = ? WHERE id = ?",
-                Timestamp.from(clock.instant()), id);
-        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_ACTIVATED, request.username(),
-                administrator.username(), "training complete; active from " + activeFrom, clock.instant()));
+        jdbc.update(
+                "UPDATE smart_auth.access_request SET status = 'TRAINED', trained_at = ? WHERE id = ?",
+                Timestamp.from(clock.instant()),
+                id);
+        events.publishEvent(org.caregate.smart.authserver.account.AccountEvent.of(
+                org.caregate.smart.authserver.account.AccountEvent.Type.ACCOUNT_ACTIVATED,
+                request.username(),
+                administrator.username(),
+                "training complete; active from " + activeFrom,
+                clock.instant()));
         return activeFrom;
     }
 
@@ -181,10 +250,19 @@ public class AccessRequests {
                 + " status, requested_at, trained_at FROM smart_auth.access_request " + where
                 + " ORDER BY requested_at";
         org.springframework.jdbc.core.RowMapper<AccessRequest> mapper = (rs, row) -> new AccessRequest(
-                rs.getString("id"), rs.getString("username"), rs.getString("display_name"), rs.getString("email"),
-                rs.getString("practitioner_id"), rs.getString("organization_id"), rs.getString("role"),
-                rs.getString("sponsor"), rs.getString("status"), rs.getTimestamp("requested_at").toInstant(),
-                rs.getTimestamp("trained_at") == null ? null : rs.getTimestamp("trained_at").toInstant());
+                rs.getString("id"),
+                rs.getString("username"),
+                rs.getString("display_name"),
+                rs.getString("email"),
+                rs.getString("practitioner_id"),
+                rs.getString("organization_id"),
+                rs.getString("role"),
+                rs.getString("sponsor"),
+                rs.getString("status"),
+                rs.getTimestamp("requested_at").toInstant(),
+                rs.getTimestamp("trained_at") == null
+                        ? null
+                        : rs.getTimestamp("trained_at").toInstant());
         return argument == null ? jdbc.query(sql, mapper) : jdbc.query(sql, mapper, argument);
     }
 

@@ -40,8 +40,7 @@ class OnboardingController {
     }
 
     @PostMapping(REQUEST)
-    String request(@ModelAttribute AccessRequests.Form form, Model model, Locale locale,
-            HttpServletResponse response) {
+    String request(@ModelAttribute AccessRequests.Form form, Model model, Locale locale, HttpServletResponse response) {
         List<String> problems = requests.request(form, locale);
         if (!problems.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
@@ -59,11 +58,17 @@ class OnboardingController {
     }
 
     @PostMapping(SPONSOR + "/{id}/{decision:sponsor|decline}")
-    String sponsor(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount sponsor, @PathVariable String id,
-            @PathVariable String decision, RedirectAttributes redirect) {
+    String sponsor(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount sponsor,
+            @PathVariable String id,
+            @PathVariable String decision,
+            RedirectAttributes redirect) {
         requests.sponsor(sponsor, id, decision.equals("sponsor"));
-        redirect.addFlashAttribute("notice", decision.equals("sponsor")
-                ? "Sponsored: a CareGate administrator reviews the request next." : "Declined.");
+        redirect.addFlashAttribute(
+                "notice",
+                decision.equals("sponsor")
+                        ? "Sponsored: a CareGate administrator reviews the request next."
+                        : "Declined.");
         return "redirect:" + SPONSOR;
     }
 
@@ -76,12 +81,15 @@ class OnboardingController {
     }
 
     @PostMapping(ADMIN + "/{id}/{decision:approve|decline|trained}")
-    String decide(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount administrator, @PathVariable String id,
-            @PathVariable String decision, RedirectAttributes redirect) {
+    String decide(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount administrator,
+            @PathVariable String id,
+            @PathVariable String decision,
+            RedirectAttributes redirect) {
         String notice;
         if (decision.equals("trained")) {
-            notice = "Training recorded: the account is active from " + requests.recordTraining(administrator, id)
-                    + ".";
+            notice =
+                    "Training recorded: the account is active from " + requests.recordTraining(administrator, id) + ".";
         } else {
             requests.approve(administrator, id, decision.equals("approve"));
             notice = decision.equals("approve")

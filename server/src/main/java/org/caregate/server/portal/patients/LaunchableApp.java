@@ -8,5 +8,4 @@ package org.caregate.server.portal.patients;
  * @param name      the name to show
  * @param launchUrl the app's absolute launch URL
  */
-public record LaunchableApp(String clientId, String name, String launchUrl) {
-}
+public record LaunchableApp(String clientId, String name, String launchUrl) {}

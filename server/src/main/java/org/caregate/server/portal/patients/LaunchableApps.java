@@ -35,9 +35,13 @@ public class LaunchableApps {
 
     public List<LaunchableApp> all() {
         Map<String, LaunchableApp> apps = new LinkedHashMap<>();
-        properties.apps().stream().map(this::configured).flatMap(Optional::stream)
+        properties.apps().stream()
+                .map(this::configured)
+                .flatMap(Optional::stream)
                 .forEach(app -> apps.putIfAbsent(app.clientId(), app));
-        registry.ehrLaunchable().stream().map(LaunchableApps::registered).flatMap(Optional::stream)
+        registry.ehrLaunchable().stream()
+                .map(LaunchableApps::registered)
+                .flatMap(Optional::stream)
                 .forEach(app -> apps.putIfAbsent(app.clientId(), app));
         return List.copyOf(apps.values());
     }
@@ -47,16 +51,23 @@ public class LaunchableApps {
     }
 
     private Optional<LaunchableApp> configured(PortalProperties.App app) {
-        return registry.entry(app.clientId()).filter(entry -> entry.registration().isApproved()
-                        && canLaunch(entry.client()))
-                .map(entry -> new LaunchableApp(app.clientId(),
-                        app.name() == null || app.name().isBlank() ? entry.client().getClientName() : app.name(),
+        return registry.entry(app.clientId())
+                .filter(entry -> entry.registration().isApproved() && canLaunch(entry.client()))
+                .map(entry -> new LaunchableApp(
+                        app.clientId(),
+                        app.name() == null || app.name().isBlank()
+                                ? entry.client().getClientName()
+                                : app.name(),
                         app.launchUrl().startsWith("/") ? urls.url(app.launchUrl()) : app.launchUrl()));
     }
 
     private static Optional<LaunchableApp> registered(ClientRegistry.Entry entry) {
-        return canLaunch(entry.client()) ? Optional.of(new LaunchableApp(entry.client().getClientId(),
-                entry.client().getClientName(), entry.registration().launchUri())) : Optional.empty();
+        return canLaunch(entry.client())
+                ? Optional.of(new LaunchableApp(
+                        entry.client().getClientId(),
+                        entry.client().getClientName(),
+                        entry.registration().launchUri()))
+                : Optional.empty();
     }
 
     private static boolean canLaunch(RegisteredClient client) {

@@ -45,25 +45,34 @@ public class PatientListResolver {
         }
         TokenOrListParam ids = new TokenOrListParam();
         permitted.forEach(choice -> ids.addOr(new ca.uhn.fhir.rest.param.TokenParam(choice.patientId())));
-        Map<String, Patient> records = daoRegistry.getResourceDao(Patient.class)
+        Map<String, Patient> records = daoRegistry
+                .getResourceDao(Patient.class)
                 .searchForResources(SearchParameterMap.newSynchronous().add("_id", ids), new SystemRequestDetails())
-                .stream().map(Patient.class::cast)
+                .stream()
+                .map(Patient.class::cast)
                 .collect(Collectors.toMap(p -> p.getIdElement().getIdPart(), Function.identity(), (a, b) -> a));
         return permitted.stream()
                 .filter(choice -> records.containsKey(choice.patientId()))
                 .filter(choice -> !isUser(records.get(choice.patientId()), user.username()))
-                .map(choice -> new PatientRow(choice.patientId(), choice.displayName(), choice.birthDate(),
+                .map(choice -> new PatientRow(
+                        choice.patientId(),
+                        choice.displayName(),
+                        choice.birthDate(),
                         mrn(records.get(choice.patientId()))))
                 .toList();
     }
 
     private static boolean isUser(Patient patient, String username) {
-        return patient.getIdentifier().stream().anyMatch(identifier ->
-                AccessFactsResolver.USER_SYSTEM.equals(identifier.getSystem()) && username.equals(identifier.getValue()));
+        return patient.getIdentifier().stream()
+                .anyMatch(identifier -> AccessFactsResolver.USER_SYSTEM.equals(identifier.getSystem())
+                        && username.equals(identifier.getValue()));
     }
 
     private static String mrn(Patient patient) {
-        return patient.getIdentifier().stream().filter(identifier -> MRN_SYSTEM.equals(identifier.getSystem()))
-                .map(Identifier::getValue).findFirst().orElse(null);
+        return patient.getIdentifier().stream()
+                .filter(identifier -> MRN_SYSTEM.equals(identifier.getSystem()))
+                .map(Identifier::getValue)
+                .findFirst()
+                .orElse(null);
     }
 }

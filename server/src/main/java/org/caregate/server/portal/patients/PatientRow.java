@@ -10,5 +10,4 @@ import java.time.LocalDate;
  * @param birthDate   may be null
  * @param mrn         the medical record number, or null if the record has none
  */
-public record PatientRow(String patientId, String displayName, LocalDate birthDate, String mrn) {
-}
+public record PatientRow(String patientId, String displayName, LocalDate birthDate, String mrn) {}

@@ -34,8 +34,13 @@ class ProviderPortalController {
     private final SmartAuthUrls urls;
     private final Clock clock;
 
-    ProviderPortalController(PatientListResolver patients, LaunchableApps apps, PatientAccessDirectory directory,
-            LaunchContextService launchContexts, SmartAuthUrls urls, Clock clock) {
+    ProviderPortalController(
+            PatientListResolver patients,
+            LaunchableApps apps,
+            PatientAccessDirectory directory,
+            LaunchContextService launchContexts,
+            SmartAuthUrls urls,
+            Clock clock) {
         this.patients = patients;
         this.apps = apps;
         this.directory = directory;
@@ -58,20 +63,25 @@ class ProviderPortalController {
      * consent rules do not permit this user now.
      */
     @PostMapping("/portal/patients/{patientId}/launch")
-    RedirectView launch(@RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account,
-            @PathVariable String patientId, @RequestParam("app") String clientId) {
-        LaunchableApp app = apps.find(clientId).orElseThrow(() -> PortalRefusal.notFound("Unknown app",
-                "No app with client id '" + clientId + "' can be launched from the portal."));
+    RedirectView launch(
+            @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account,
+            @PathVariable String patientId,
+            @RequestParam("app") String clientId) {
+        LaunchableApp app = apps.find(clientId)
+                .orElseThrow(() -> PortalRefusal.notFound(
+                        "Unknown app", "No app with client id '" + clientId + "' can be launched from the portal."));
         AccessCheck access = directory.checkAccess(account, patientId, clock.instant());
         if (!access.permitted()) {
-            throw PortalRefusal.forbiddenByRule("You may not open this patient's record",
-                    access.reason(), access.rule());
+            throw PortalRefusal.forbiddenByRule(
+                    "You may not open this patient's record", access.reason(), access.rule());
         }
         String launch = launchContexts.create(account.username(), app.clientId(), patientId, null);
         String location = UriComponentsBuilder.fromUriString(app.launchUrl())
                 .queryParam("iss", urls.fhirBaseUrl())
                 .queryParam("launch", launch)
-                .encode().build().toUriString();
+                .encode()
+                .build()
+                .toUriString();
         RedirectView redirect = new RedirectView(location);
         redirect.setStatusCode(HttpStatus.SEE_OTHER);
         return redirect;

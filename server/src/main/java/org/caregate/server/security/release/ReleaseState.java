@@ -21,15 +21,16 @@ import org.hl7.fhir.r4.model.Observation;
 public final class ReleaseState {
 
     /** {@code meta.tag} of a result that patients and guardians may not see yet. */
-    public static final Coding HELD = new Coding("https://fhir.caregate.example/CodeSystem/release-state", "held",
+    public static final Coding HELD = new Coding(
+            "https://fhir.caregate.example/CodeSystem/release-state",
+            "held",
             "Not yet released to patients and guardians");
 
     private static final String V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074";
     private static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
     private static final Set<String> RELEASED_REPORT_STATUSES = Set.of("final", "amended", "corrected", "appended");
 
-    private ReleaseState() {
-    }
+    private ReleaseState() {}
 
     /** The consent library's data category of {@code resource}. */
     public static DataCategory categoryOf(IBaseResource resource) {
@@ -61,7 +62,8 @@ public final class ReleaseState {
     }
 
     private static boolean hasCategory(java.util.List<CodeableConcept> categories, String system, String code) {
-        return categories.stream().flatMap(category -> category.getCoding().stream())
+        return categories.stream()
+                .flatMap(category -> category.getCoding().stream())
                 .anyMatch(coding -> system.equals(coding.getSystem()) && code.equals(coding.getCode()));
     }
 }

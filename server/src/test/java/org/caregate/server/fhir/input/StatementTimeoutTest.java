@@ -40,8 +40,8 @@ class StatementTimeoutTest extends FullStackTest {
         });
         assertThat(cancelled).hasMessageContaining("statement timeout");
 
-        BaseServerResponseException answer = new ErrorTranslationInterceptor().translate(null,
-                new RuntimeException("wrapped by some layer", cancelled));
+        BaseServerResponseException answer = new ErrorTranslationInterceptor()
+                .translate(null, new RuntimeException("wrapped by some layer", cancelled));
 
         assertThat(answer.getStatusCode()).isEqualTo(400);
         OperationOutcome outcome = (OperationOutcome) answer.getOperationOutcome();

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.caregate.smart.authserver.token.RevokedAccessTokens;
 import org.caregate.smart.authserver.token.SmartClaimNames;
 import org.springframework.context.ApplicationEventPublisher;
@@ -28,8 +27,12 @@ public class AccountAuthorizations {
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
-    public AccountAuthorizations(JdbcTemplate jdbc, OAuth2AuthorizationService authorizations,
-            RevokedAccessTokens revokedAccessTokens, Clock clock, ApplicationEventPublisher events) {
+    public AccountAuthorizations(
+            JdbcTemplate jdbc,
+            OAuth2AuthorizationService authorizations,
+            RevokedAccessTokens revokedAccessTokens,
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.authorizations = authorizations;
         this.revokedAccessTokens = revokedAccessTokens;
@@ -45,13 +48,13 @@ public class AccountAuthorizations {
      * @param scopes     what was allowed (the union over its authorizations)
      * @param lastIssued when a token was last issued to it
      */
-    public record ConnectedApp(String clientId, String clientName, List<String> scopes, Instant lastIssued) {
-    }
+    public record ConnectedApp(String clientId, String clientName, List<String> scopes, Instant lastIssued) {}
 
     /** The apps {@code username} has allowed that still hold an unexpired access or refresh token, by name. */
     public List<ConnectedApp> connectedApps(String username) {
         Timestamp now = Timestamp.from(clock.instant());
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT c.client_id, c.client_name,
                        string_agg(DISTINCT a.authorized_scopes, ',') AS scopes,
                        max(coalesce(a.access_token_issued_at, a.authorization_code_issued_at)) AS last_issued
@@ -61,15 +64,22 @@ public class AccountAuthorizations {
                   AND (a.access_token_expires_at > ? OR a.refresh_token_expires_at > ?)
                 GROUP BY c.client_id, c.client_name
                 ORDER BY c.client_name, c.client_id
-                """, (rs, row) -> new ConnectedApp(rs.getString("client_id"), rs.getString("client_name"),
-                scopes(rs.getString("scopes")), rs.getTimestamp("last_issued") == null ? null
-                        : rs.getTimestamp("last_issued").toInstant()), username, now, now);
+                """,
+                (rs, row) -> new ConnectedApp(
+                        rs.getString("client_id"),
+                        rs.getString("client_name"),
+                        scopes(rs.getString("scopes")),
+                        rs.getTimestamp("last_issued") == null
+                                ? null
+                                : rs.getTimestamp("last_issued").toInstant()),
+                username,
+                now,
+                now);
     }
 
     /** Revokes everything {@code username} allowed {@code clientId}; returns the number of authorizations ended. */
     public int revoke(String username, String clientId) {
-        events.publishEvent(AccountEvent.of(AccountEvent.Type.APP_REVOKED, username, null, clientId,
-                clock.instant()));
+        events.publishEvent(AccountEvent.of(AccountEvent.Type.APP_REVOKED, username, null, clientId, clock.instant()));
         return revokeWhere(jdbc.queryForList("""
                 SELECT a.id FROM smart_auth.oauth2_authorization a
                 JOIN smart_auth.oauth2_registered_client c ON c.id = a.registered_client_id
@@ -79,8 +89,8 @@ public class AccountAuthorizations {
 
     /** Revokes every authorization of {@code username}, for every app (an involuntary termination). */
     public int revokeAll(String username) {
-        events.publishEvent(AccountEvent.of(AccountEvent.Type.APP_REVOKED, username, null, "every app",
-                clock.instant()));
+        events.publishEvent(
+                AccountEvent.of(AccountEvent.Type.APP_REVOKED, username, null, "every app", clock.instant()));
         return revokeWhere(jdbc.queryForList(
                 "SELECT id FROM smart_auth.oauth2_authorization WHERE principal_name = ?", String.class, username));
     }
@@ -94,10 +104,14 @@ public class AccountAuthorizations {
             }
             OAuth2Authorization.Token<OAuth2AccessToken> token = authorization.getAccessToken();
             Map<String, Object> claims = token == null ? null : token.getClaims();
-            if (claims != null && claims.get("jti") != null && token.getToken().getExpiresAt() != null
+            if (claims != null
+                    && claims.get("jti") != null
+                    && token.getToken().getExpiresAt() != null
                     && token.getToken().getExpiresAt().isAfter(clock.instant())) {
                 Object clientId = claims.get(SmartClaimNames.CLIENT_ID);
-                revokedAccessTokens.revoke(claims.get("jti").toString(), clientId == null ? "" : clientId.toString(),
+                revokedAccessTokens.revoke(
+                        claims.get("jti").toString(),
+                        clientId == null ? "" : clientId.toString(),
                         token.getToken().getExpiresAt());
             }
             authorizations.remove(authorization);
@@ -110,7 +124,10 @@ public class AccountAuthorizations {
         if (joined == null || joined.isBlank()) {
             return List.of();
         }
-        return java.util.Arrays.stream(joined.split("[,\\s]+")).filter(s -> !s.isBlank()).distinct().sorted()
+        return java.util.Arrays.stream(joined.split("[,\\s]+"))
+                .filter(s -> !s.isBlank())
+                .distinct()
+                .sorted()
                 .toList();
     }
 }

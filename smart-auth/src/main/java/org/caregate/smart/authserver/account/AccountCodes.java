@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -41,12 +40,18 @@ public class AccountCodes {
     }
 
     /** A code that was issued, as its holder would be told about it. */
-    public record IssuedCode(String code, Purpose purpose, String subject, String email, Instant expiresAt) {
-    }
+    public record IssuedCode(String code, Purpose purpose, String subject, String email, Instant expiresAt) {}
 
     /** A code looked up by what someone typed or clicked. */
-    public record CodeRecord(Purpose purpose, String subject, String email, String issuedBy, Instant createdAt,
-            Instant expiresAt, Instant usedAt, Instant replacedAt) {
+    public record CodeRecord(
+            Purpose purpose,
+            String subject,
+            String email,
+            String issuedBy,
+            Instant createdAt,
+            Instant expiresAt,
+            Instant usedAt,
+            Instant replacedAt) {
 
         public CodeState state(Instant now) {
             if (usedAt != null) {
@@ -60,12 +65,18 @@ public class AccountCodes {
     }
 
     public enum Purpose {
-        PATIENT_ACTIVATION, GUARDIAN_INVITATION, PASSWORD_RESET
+        PATIENT_ACTIVATION,
+        GUARDIAN_INVITATION,
+        PASSWORD_RESET
     }
 
     public enum CodeState {
         /** Never issued (or mistyped). */
-        UNKNOWN, VALID, EXPIRED, USED, REPLACED
+        UNKNOWN,
+        VALID,
+        EXPIRED,
+        USED,
+        REPLACED
     }
 
     /** Issues a new code, replacing any unused one of the same purpose and subject. */
@@ -77,10 +88,17 @@ public class AccountCodes {
                 UPDATE smart_auth.account_code SET replaced_at = ?
                 WHERE purpose = ? AND subject = ? AND used_at IS NULL AND replaced_at IS NULL
                 """, Timestamp.from(now), purpose.name(), subject);
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO smart_auth.account_code (code_hash, purpose, subject, email, issued_by, created_at,
                     expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, hash(code), purpose.name(), subject, email, issuedBy, Timestamp.from(now),
+                """,
+                hash(code),
+                purpose.name(),
+                subject,
+                email,
+                issuedBy,
+                Timestamp.from(now),
                 Timestamp.from(expiresAt));
         return new IssuedCode(format(code), purpose, subject, email, expiresAt);
     }
@@ -91,13 +109,21 @@ public class AccountCodes {
         if (code.length() != LENGTH) {
             return Optional.empty();
         }
-        List<CodeRecord> found = jdbc.query("""
+        List<CodeRecord> found = jdbc.query(
+                """
                 SELECT purpose, subject, email, issued_by, created_at, expires_at, used_at, replaced_at
                 FROM smart_auth.account_code WHERE code_hash = ?
-                """, (rs, row) -> new CodeRecord(Purpose.valueOf(rs.getString("purpose")), rs.getString("subject"),
-                rs.getString("email"), rs.getString("issued_by"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), instant(rs.getTimestamp("used_at")),
-                instant(rs.getTimestamp("replaced_at"))), hash(code));
+                """,
+                (rs, row) -> new CodeRecord(
+                        Purpose.valueOf(rs.getString("purpose")),
+                        rs.getString("subject"),
+                        rs.getString("email"),
+                        rs.getString("issued_by"),
+                        rs.getTimestamp("created_at").toInstant(),
+                        rs.getTimestamp("expires_at").toInstant(),
+                        instant(rs.getTimestamp("used_at")),
+                        instant(rs.getTimestamp("replaced_at"))),
+                hash(code));
         return found.stream().findFirst();
     }
 
@@ -124,13 +150,22 @@ public class AccountCodes {
 
     /** The unused, unexpired codes of a purpose and subject (e.g. an open invitation). */
     public List<CodeRecord> open(Purpose purpose, String subject) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT purpose, subject, email, issued_by, created_at, expires_at, used_at, replaced_at
                 FROM smart_auth.account_code WHERE purpose = ? AND subject = ? ORDER BY created_at DESC
-                """, (rs, row) -> new CodeRecord(Purpose.valueOf(rs.getString("purpose")), rs.getString("subject"),
-                rs.getString("email"), rs.getString("issued_by"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), instant(rs.getTimestamp("used_at")),
-                instant(rs.getTimestamp("replaced_at"))), purpose.name(), subject);
+                """,
+                (rs, row) -> new CodeRecord(
+                        Purpose.valueOf(rs.getString("purpose")),
+                        rs.getString("subject"),
+                        rs.getString("email"),
+                        rs.getString("issued_by"),
+                        rs.getTimestamp("created_at").toInstant(),
+                        rs.getTimestamp("expires_at").toInstant(),
+                        instant(rs.getTimestamp("used_at")),
+                        instant(rs.getTimestamp("replaced_at"))),
+                purpose.name(),
+                subject);
     }
 
     static String normalise(String typed) {
@@ -179,8 +214,8 @@ public class AccountCodes {
 
     static String hash(String normalisedCode) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(normalisedCode.getBytes(StandardCharsets.US_ASCII));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(normalisedCode.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -17,8 +17,19 @@ import java.time.Instant;
 public record AccountEvent(Type type, String username, String actor, String detail, boolean success, Instant at) {
 
     public enum Type {
-        LOGIN, LOGIN_FAILED, LOCKED_OUT, MFA_ENROLLED, PASSWORD_RESET, ACCOUNT_CREATED, ACCOUNT_TERMINATED,
-        TERMINATION_PLANNED, ACCOUNT_SUSPENDED, ACCOUNT_ACTIVATED, APP_APPROVED, APP_REVOKED, ACCESS_REQUESTED,
+        LOGIN,
+        LOGIN_FAILED,
+        LOCKED_OUT,
+        MFA_ENROLLED,
+        PASSWORD_RESET,
+        ACCOUNT_CREATED,
+        ACCOUNT_TERMINATED,
+        TERMINATION_PLANNED,
+        ACCOUNT_SUSPENDED,
+        ACCOUNT_ACTIVATED,
+        APP_APPROVED,
+        APP_REVOKED,
+        ACCESS_REQUESTED,
         ACCESS_REVIEW_ATTESTED
     }
 

@@ -2,9 +2,7 @@ package org.caregate.smart.authserver.account;
 
 import java.time.Duration;
 import java.util.Set;
-
 import org.caregate.smart.authserver.user.UserKind;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -38,7 +36,10 @@ public record AccountProperties(
         @DefaultValue("PT20M") Duration idleTimeout,
         @DefaultValue("3") int identityProofingMaxAttempts,
         @DefaultValue("PT1H") Duration identityProofingLock,
-        @DefaultValue("CareGate <no-reply@caregate.example>") String mailFrom,
+
+        @DefaultValue("CareGate <no-reply@caregate.example>")
+        String mailFrom,
+
         @DefaultValue("PRACTITIONER") Set<UserKind> mfaRequiredKinds,
         @DefaultValue("") String activationPage) {
 

@@ -1,7 +1,6 @@
 package org.caregate.smart.authserver.account;
 
 import java.time.Clock;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -19,8 +18,8 @@ public class LockoutAuthenticationProvider implements AuthenticationProvider {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    public LockoutAuthenticationProvider(AuthenticationProvider passwords, LoginAttempts attempts,
-            ApplicationEventPublisher events, Clock clock) {
+    public LockoutAuthenticationProvider(
+            AuthenticationProvider passwords, LoginAttempts attempts, ApplicationEventPublisher events, Clock clock) {
         this.passwords = passwords;
         this.attempts = attempts;
         this.events = events;
@@ -31,24 +30,24 @@ public class LockoutAuthenticationProvider implements AuthenticationProvider {
     public Authentication authenticate(Authentication authentication) {
         String username = authentication.getName();
         if (attempts.lockedUntil(username).isPresent()) {
-            events.publishEvent(AccountEvent.failed(AccountEvent.Type.LOGIN_FAILED, username, "locked",
-                    clock.instant()));
+            events.publishEvent(
+                    AccountEvent.failed(AccountEvent.Type.LOGIN_FAILED, username, "locked", clock.instant()));
             throw new LoginLockedException();
         }
         try {
             Authentication result = passwords.authenticate(authentication);
             if (result != null) {
                 attempts.clear(username);
-                events.publishEvent(AccountEvent.of(AccountEvent.Type.LOGIN, username, null, "password",
-                        clock.instant()));
+                events.publishEvent(
+                        AccountEvent.of(AccountEvent.Type.LOGIN, username, null, "password", clock.instant()));
             }
             return result;
         } catch (AuthenticationException e) {
-            events.publishEvent(AccountEvent.failed(AccountEvent.Type.LOGIN_FAILED, username,
-                    e.getClass().getSimpleName(), clock.instant()));
+            events.publishEvent(AccountEvent.failed(
+                    AccountEvent.Type.LOGIN_FAILED, username, e.getClass().getSimpleName(), clock.instant()));
             if (attempts.recordFailure(username)) {
-                events.publishEvent(AccountEvent.failed(AccountEvent.Type.LOCKED_OUT, username,
-                        "too many failed sign-ins", clock.instant()));
+                events.publishEvent(AccountEvent.failed(
+                        AccountEvent.Type.LOCKED_OUT, username, "too many failed sign-ins", clock.instant()));
                 throw new LoginLockedException();
             }
             throw e;

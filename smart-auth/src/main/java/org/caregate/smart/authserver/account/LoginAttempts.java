@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -36,9 +35,12 @@ public class LoginAttempts {
     /** The instant the lock on {@code username} ends, if it is locked now. */
     public Optional<Instant> lockedUntil(String username) {
         Instant now = clock.instant();
-        return jdbc.query("SELECT locked_until FROM smart_auth.login_attempt WHERE username = ?",
-                        rs -> rs.next() && rs.getTimestamp(1) != null ? Optional.of(rs.getTimestamp(1).toInstant())
-                                : Optional.<Instant>empty(), key(username))
+        return jdbc.query(
+                        "SELECT locked_until FROM smart_auth.login_attempt WHERE username = ?",
+                        rs -> rs.next() && rs.getTimestamp(1) != null
+                                ? Optional.of(rs.getTimestamp(1).toInstant())
+                                : Optional.<Instant>empty(),
+                        key(username))
                 .filter(until -> until.isAfter(now));
     }
 
@@ -51,7 +53,8 @@ public class LoginAttempts {
         Instant now = clock.instant();
         Timestamp stale = Timestamp.from(now.minus(lockDuration));
         Timestamp lockEnd = Timestamp.from(now.plus(lockDuration));
-        Integer failures = jdbc.queryForObject("""
+        Integer failures = jdbc.queryForObject(
+                """
                 INSERT INTO smart_auth.login_attempt AS a (username, failures, last_failure, locked_until)
                 VALUES (?, 1, ?, NULL)
                 ON CONFLICT (username) DO UPDATE SET
@@ -60,7 +63,12 @@ public class LoginAttempts {
                     last_failure = excluded.last_failure,
                     locked_until = CASE WHEN a.locked_until > ? THEN a.locked_until ELSE NULL END
                 RETURNING failures
-                """, Integer.class, key(username), Timestamp.from(now), stale, Timestamp.from(now),
+                """,
+                Integer.class,
+                key(username),
+                Timestamp.from(now),
+                stale,
+                Timestamp.from(now),
                 Timestamp.from(now));
         if (failures != null && failures >= maxFailures) {
             jdbc.update("""

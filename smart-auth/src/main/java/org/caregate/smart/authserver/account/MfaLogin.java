@@ -1,14 +1,12 @@
 package org.caregate.smart.authserver.account;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserAccountService;
@@ -81,7 +79,8 @@ public class MfaLogin {
     public Optional<Authentication> pending(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
         return session != null && session.getAttribute(PENDING) instanceof Authentication authentication
-                ? Optional.of(authentication) : Optional.empty();
+                ? Optional.of(authentication)
+                : Optional.empty();
     }
 
     /** The second step passed: the session is signed in. Returns where the browser goes next. */

@@ -3,9 +3,8 @@ package org.caregate.smart.authserver.account;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.context.MessageSourceResolvable;
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 
 /**
  * What a new password must be: at least {@code caregate.accounts.min-password-length} characters (14 by default, as

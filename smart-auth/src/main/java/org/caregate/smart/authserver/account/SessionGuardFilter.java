@@ -1,17 +1,15 @@
 package org.caregate.smart.authserver.account;
 
-import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserAccountService;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -52,11 +50,14 @@ public class SessionGuardFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication authentication = contexts.getContext().getAuthentication();
         HttpSession session = request.getSession(false);
-        if (session != null && authentication != null && authentication.isAuthenticated()
+        if (session != null
+                && authentication != null
+                && authentication.isAuthenticated()
                 && !(authentication instanceof AnonymousAuthenticationToken)) {
             Instant now = clock.instant();
             Object lastSeen = session.getAttribute(LAST_SEEN);
-            boolean idle = lastSeen instanceof Instant seen && seen.plus(idleTimeout).isBefore(now);
+            boolean idle =
+                    lastSeen instanceof Instant seen && seen.plus(idleTimeout).isBefore(now);
             Optional<UserAccount> account = accounts.find(authentication.getName());
             if (idle || account.isEmpty() || !account.get().isActive()) {
                 end(session);

@@ -1,11 +1,9 @@
 package org.caregate.smart.authserver.authentication;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.caregate.smart.authserver.client.ClientRegistration;
 import org.caregate.smart.authserver.client.ClientRegistry;
 import org.springframework.http.HttpStatus;
@@ -41,15 +39,19 @@ public final class AuthorizationErrorResponseHandler implements AuthenticationFa
     }
 
     @Override
-    public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException exception) throws IOException {
-        OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth ? oauth.getError()
+    public void onAuthenticationFailure(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
+        OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth
+                ? oauth.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, exception.getMessage(), null);
         OAuth2AuthorizationCodeRequestAuthenticationToken authorizationRequest =
                 exception instanceof OAuth2AuthorizationCodeRequestAuthenticationException codeRequest
-                        ? codeRequest.getAuthorizationCodeRequestAuthentication() : null;
+                        ? codeRequest.getAuthorizationCodeRequestAuthentication()
+                        : null;
         String clientId = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
-        if (OAuth2ErrorCodes.INVALID_REQUEST.equals(error.getErrorCode()) && error.getDescription() != null
+        if (OAuth2ErrorCodes.INVALID_REQUEST.equals(error.getErrorCode())
+                && error.getDescription() != null
                 && error.getDescription().contains(OAuth2ParameterNames.CLIENT_ID)) {
             ClientRegistration registration = registry.find(clientId).orElse(null);
             if (registration != null && !registration.isApproved()) {
@@ -70,16 +72,18 @@ public final class AuthorizationErrorResponseHandler implements AuthenticationFa
     }
 
     /** A page for the person whose browser the app sent here, with the OAuth error code in it. */
-    private static void refuseUnapproved(HttpServletResponse response, String clientId,
-            ClientRegistration registration) throws IOException {
-        String message = "This app (client " + clientId + ") is " + registration.status().name().toLowerCase()
+    private static void refuseUnapproved(HttpServletResponse response, String clientId, ClientRegistration registration)
+            throws IOException {
+        String message = "This app (client " + clientId + ") is "
+                + registration.status().name().toLowerCase()
                 + ": a CareGate administrator must approve it before it can be used.";
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         response.setContentType("text/html;charset=UTF-8");
-        response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<title>Cannot continue</title></head><body><main><h1>Cannot continue</h1><p role=\"alert\">"
-                + HtmlUtils.htmlEscape(message) + "</p><p>OAuth error: <code>"
-                + OAuth2ErrorCodes.UNAUTHORIZED_CLIENT + "</code></p></main></body></html>");
+        response.getWriter()
+                .write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                        + "<title>Cannot continue</title></head><body><main><h1>Cannot continue</h1><p role=\"alert\">"
+                        + HtmlUtils.htmlEscape(message) + "</p><p>OAuth error: <code>"
+                        + OAuth2ErrorCodes.UNAUTHORIZED_CLIENT + "</code></p></main></body></html>");
     }
 
     private static void addEncoded(UriComponentsBuilder builder, String name, String value) {

@@ -15,16 +15,25 @@ final class AuthorizationRequestErrors {
 
     static final String ERROR_URI = "https://datatracker.ietf.org/doc/html/rfc6749#section-4.1.2.1";
 
-    private AuthorizationRequestErrors() {
-    }
+    private AuthorizationRequestErrors() {}
 
-    static OAuth2AuthorizationCodeRequestAuthenticationException redirectError(String errorCode, String description,
-            OAuth2AuthorizationCodeRequestAuthenticationToken request, RegisteredClient client) {
-        String redirectUri = StringUtils.hasText(request.getRedirectUri()) ? request.getRedirectUri()
+    static OAuth2AuthorizationCodeRequestAuthenticationException redirectError(
+            String errorCode,
+            String description,
+            OAuth2AuthorizationCodeRequestAuthenticationToken request,
+            RegisteredClient client) {
+        String redirectUri = StringUtils.hasText(request.getRedirectUri())
+                ? request.getRedirectUri()
                 : client.getRedirectUris().iterator().next();
-        OAuth2AuthorizationCodeRequestAuthenticationToken result = new OAuth2AuthorizationCodeRequestAuthenticationToken(
-                request.getAuthorizationUri(), request.getClientId(), (Authentication) request.getPrincipal(),
-                redirectUri, request.getState(), request.getScopes(), request.getAdditionalParameters());
+        OAuth2AuthorizationCodeRequestAuthenticationToken result =
+                new OAuth2AuthorizationCodeRequestAuthenticationToken(
+                        request.getAuthorizationUri(),
+                        request.getClientId(),
+                        (Authentication) request.getPrincipal(),
+                        redirectUri,
+                        request.getState(),
+                        request.getScopes(),
+                        request.getAdditionalParameters());
         result.setAuthenticated(true);
         return new OAuth2AuthorizationCodeRequestAuthenticationException(
                 new OAuth2Error(errorCode, description, ERROR_URI), result);

@@ -1,15 +1,12 @@
 package org.caregate.smart.authserver.authentication;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import jakarta.servlet.http.HttpServletRequest;
 import java.text.ParseException;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
-
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -57,8 +54,8 @@ public final class ClientAssertionAuthenticationConverter implements Authenticat
         } else {
             clientId = subject(assertions[0]);
         }
-        return new OAuth2ClientAuthenticationToken(clientId, JWT_BEARER_METHOD, assertions[0],
-                authorizationCodeParameters(request));
+        return new OAuth2ClientAuthenticationToken(
+                clientId, JWT_BEARER_METHOD, assertions[0], authorizationCodeParameters(request));
     }
 
     private static String subject(String assertion) {
@@ -70,14 +67,17 @@ public final class ClientAssertionAuthenticationConverter implements Authenticat
         } catch (ParseException e) {
             // fall through
         }
-        throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
-                "client_assertion is not a JWT whose iss and sub are the client id", null));
+        throw new OAuth2AuthenticationException(new OAuth2Error(
+                OAuth2ErrorCodes.INVALID_CLIENT,
+                "client_assertion is not a JWT whose iss and sub are the client id",
+                null));
     }
 
     /** The request parameters SAS's PKCE check needs, on the authorization-code grant only (as SAS does). */
     private static Map<String, Object> authorizationCodeParameters(HttpServletRequest request) {
-        if (!AuthorizationGrantType.AUTHORIZATION_CODE.getValue()
-                .equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))
+        if (!AuthorizationGrantType.AUTHORIZATION_CODE
+                        .getValue()
+                        .equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))
                 || request.getParameter(OAuth2ParameterNames.CODE) == null) {
             return Collections.emptyMap();
         }
@@ -85,7 +85,8 @@ public final class ClientAssertionAuthenticationConverter implements Authenticat
         request.getParameterMap().forEach((name, values) -> {
             if (!name.equals(OAuth2ParameterNames.CLIENT_ASSERTION_TYPE)
                     && !name.equals(OAuth2ParameterNames.CLIENT_ASSERTION)
-                    && !name.equals(OAuth2ParameterNames.CLIENT_ID) && values.length > 0) {
+                    && !name.equals(OAuth2ParameterNames.CLIENT_ID)
+                    && values.length > 0) {
                 parameters.put(name, values.length == 1 ? values[0] : values);
             }
         });

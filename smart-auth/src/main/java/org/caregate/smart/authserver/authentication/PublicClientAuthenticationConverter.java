@@ -1,10 +1,8 @@
 package org.caregate.smart.authserver.authentication;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.HashMap;
 import java.util.Map;
-
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -36,10 +34,13 @@ public final class PublicClientAuthenticationConverter implements Authentication
 
     @Override
     public Authentication convert(HttpServletRequest request) {
-        boolean refresh = AuthorizationGrantType.REFRESH_TOKEN.getValue()
+        boolean refresh = AuthorizationGrantType.REFRESH_TOKEN
+                .getValue()
                 .equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
-        boolean revocation = revocationEndpoint.equals(request.getRequestURI().substring(request.getContextPath().length()));
-        if (!"POST".equals(request.getMethod()) || !(refresh || revocation)
+        boolean revocation = revocationEndpoint.equals(
+                request.getRequestURI().substring(request.getContextPath().length()));
+        if (!"POST".equals(request.getMethod())
+                || !(refresh || revocation)
                 || request.getHeader(HttpHeaders.AUTHORIZATION) != null
                 || request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null
                 || request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION) != null) {

@@ -29,17 +29,19 @@ public final class PublicClientAuthenticationProvider implements AuthenticationP
     @Override
     public Authentication authenticate(Authentication authentication) {
         OAuth2ClientAuthenticationToken token = (OAuth2ClientAuthenticationToken) authentication;
-        boolean refresh = AuthorizationGrantType.REFRESH_TOKEN.getValue()
+        boolean refresh = AuthorizationGrantType.REFRESH_TOKEN
+                .getValue()
                 .equals(token.getAdditionalParameters().get(OAuth2ParameterNames.GRANT_TYPE));
         boolean revocation = Boolean.TRUE.equals(
                 token.getAdditionalParameters().get(PublicClientAuthenticationConverter.REVOCATION));
-        if (!ClientAuthenticationMethod.NONE.equals(token.getClientAuthenticationMethod()) || !(refresh || revocation)) {
+        if (!ClientAuthenticationMethod.NONE.equals(token.getClientAuthenticationMethod())
+                || !(refresh || revocation)) {
             return null;
         }
         RegisteredClient client = clients.findByClientId(String.valueOf(token.getPrincipal()));
         if (client == null || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)) {
-            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
-                    "unknown public client", null));
+            throw new OAuth2AuthenticationException(
+                    new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "unknown public client", null));
         }
         return new OAuth2ClientAuthenticationToken(client, ClientAuthenticationMethod.NONE, null);
     }

@@ -18,11 +18,12 @@ public final class SmartAuthorizationConsentService implements OAuth2Authorizati
     private final java.util.function.Consumer<OAuth2AuthorizationConsent> onApproval;
 
     public SmartAuthorizationConsentService(OAuth2AuthorizationConsentService records) {
-        this(records, consent -> { });
+        this(records, consent -> {});
     }
 
     /** {@code onApproval} is told of every approval (for the audit trail). */
-    public SmartAuthorizationConsentService(OAuth2AuthorizationConsentService records,
+    public SmartAuthorizationConsentService(
+            OAuth2AuthorizationConsentService records,
             java.util.function.Consumer<OAuth2AuthorizationConsent> onApproval) {
         this.records = records;
         this.onApproval = onApproval;

@@ -2,7 +2,6 @@ package org.caregate.smart.authserver.authentication;
 
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-
 import org.caregate.smart.authserver.context.LaunchContextService;
 import org.caregate.smart.scope.InvalidScopeException;
 import org.caregate.smart.scope.ResourceScope;
@@ -30,12 +29,11 @@ public final class SmartAuthorizationRequestValidators {
 
     private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
-    private SmartAuthorizationRequestValidators() {
-    }
+    private SmartAuthorizationRequestValidators() {}
 
     /** Redirect URI (exact match), then PKCE, then SMART scopes, then {@code aud}, then {@code launch}. */
-    public static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> smartDefaults(String fhirBaseUrl,
-            LaunchContextService launchContexts) {
+    public static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> smartDefaults(
+            String fhirBaseUrl, LaunchContextService launchContexts) {
         return OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR
                 .andThen(pkce())
                 .andThen(smartScopes())
@@ -56,20 +54,29 @@ public final class SmartAuthorizationRequestValidators {
             Object method = request.getAdditionalParameters().get(PkceParameterNames.CODE_CHALLENGE_METHOD);
             if (challenge == null) {
                 if (method != null) {
-                    throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
-                            "code_challenge_method without code_challenge", request, context.getRegisteredClient());
+                    throw AuthorizationRequestErrors.redirectError(
+                            OAuth2ErrorCodes.INVALID_REQUEST,
+                            "code_challenge_method without code_challenge",
+                            request,
+                            context.getRegisteredClient());
                 }
                 return;
             }
-            if (!(challenge instanceof String value) || !S256_CHALLENGE.matcher(value).matches()) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
+            if (!(challenge instanceof String value)
+                    || !S256_CHALLENGE.matcher(value).matches()) {
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_REQUEST,
                         "code_challenge must be the base64url-encoded SHA-256 of the code verifier: 43 characters of"
-                                + " A-Z, a-z, 0-9, '-' and '_' (RFC 7636 section 4.2)", request,
+                                + " A-Z, a-z, 0-9, '-' and '_' (RFC 7636 section 4.2)",
+                        request,
                         context.getRegisteredClient());
             }
             if (!"S256".equals(method)) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
-                        "code_challenge_method must be S256 (SMART App Launch)", request, context.getRegisteredClient());
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_REQUEST,
+                        "code_challenge_method must be S256 (SMART App Launch)",
+                        request,
+                        context.getRegisteredClient());
             }
         };
     }
@@ -84,8 +91,11 @@ public final class SmartAuthorizationRequestValidators {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             RegisteredClient client = context.getRegisteredClient();
             if (request.getScopes().isEmpty()) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_SCOPE,
-                        "scope is required (SMART App Launch: the app asks for the scopes it needs)", request, client);
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_SCOPE,
+                        "scope is required (SMART App Launch: the app asks for the scopes it needs)",
+                        request,
+                        client);
             }
             SmartScopes requested;
             SmartScopes registered;
@@ -93,19 +103,25 @@ public final class SmartAuthorizationRequestValidators {
                 requested = SmartScopeParser.parse(String.join(" ", request.getScopes()));
                 registered = SmartScopeParser.parse(String.join(" ", client.getScopes()));
             } catch (InvalidScopeException e) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_SCOPE, e.getMessage(),
-                        request, client);
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_SCOPE, e.getMessage(), request, client);
             }
             for (ResourceScope scope : requested.resourceScopes()) {
                 if (scope.context() == ScopeContext.SYSTEM) {
-                    throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_SCOPE,
+                    throw AuthorizationRequestErrors.redirectError(
+                            OAuth2ErrorCodes.INVALID_SCOPE,
                             "system/ scopes are for backend services (client_credentials), not for an app a person"
-                                    + " authorizes: " + scope.value(), request, client);
+                                    + " authorizes: " + scope.value(),
+                            request,
+                            client);
                 }
             }
             if (!registered.covers(requested)) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_SCOPE,
-                        "the client is not registered for some requested scopes", request, client);
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_SCOPE,
+                        "the client is not registered for some requested scopes",
+                        request,
+                        client);
             }
         };
     }
@@ -121,12 +137,17 @@ public final class SmartAuthorizationRequestValidators {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Object aud = request.getAdditionalParameters().get(AUD);
             if (!(aud instanceof String value) || value.isBlank()) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
-                        "aud is required: the FHIR base URL " + expected, request, context.getRegisteredClient());
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_REQUEST,
+                        "aud is required: the FHIR base URL " + expected,
+                        request,
+                        context.getRegisteredClient());
             }
             if (!stripSlash(value).equals(expected)) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
-                        "aud must be the FHIR base URL of this server, " + expected, request,
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_REQUEST,
+                        "aud must be the FHIR base URL of this server, " + expected,
+                        request,
                         context.getRegisteredClient());
             }
         };
@@ -144,16 +165,22 @@ public final class SmartAuthorizationRequestValidators {
             Object launch = request.getAdditionalParameters().get(LAUNCH);
             if (launch == null) {
                 if (request.getScopes().contains("launch")) {
-                    throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
-                            "the launch scope needs the launch parameter received from the EHR", request,
+                    throw AuthorizationRequestErrors.redirectError(
+                            OAuth2ErrorCodes.INVALID_REQUEST,
+                            "the launch scope needs the launch parameter received from the EHR",
+                            request,
                             context.getRegisteredClient());
                 }
                 return;
             }
             if (!(launch instanceof String launchId)
-                    || launchContexts.findUsable(launchId, request.getClientId()).isEmpty()) {
-                throw AuthorizationRequestErrors.redirectError(OAuth2ErrorCodes.INVALID_REQUEST,
-                        "unknown, used or expired launch; launch the app again from the portal", request,
+                    || launchContexts
+                            .findUsable(launchId, request.getClientId())
+                            .isEmpty()) {
+                throw AuthorizationRequestErrors.redirectError(
+                        OAuth2ErrorCodes.INVALID_REQUEST,
+                        "unknown, used or expired launch; launch the app again from the portal",
+                        request,
                         context.getRegisteredClient());
             }
         };

@@ -1,7 +1,6 @@
 package org.caregate.smart.authserver.authentication;
 
 import java.util.function.Consumer;
-
 import org.caregate.smart.scope.InvalidScopeException;
 import org.caregate.smart.scope.ResourceScope;
 import org.caregate.smart.scope.ScopeContext;
@@ -23,8 +22,7 @@ public final class SmartClientCredentialsValidators {
 
     private static final String ERROR_URI = "https://hl7.org/fhir/smart-app-launch/backend-services.html";
 
-    private SmartClientCredentialsValidators() {
-    }
+    private SmartClientCredentialsValidators() {}
 
     public static Consumer<OAuth2ClientCredentialsAuthenticationContext> systemScopes() {
         return context -> {
@@ -36,7 +34,8 @@ public final class SmartClientCredentialsValidators {
             SmartScopes registered;
             try {
                 requested = SmartScopeParser.parse(String.join(" ", request.getScopes()));
-                registered = SmartScopeParser.parse(String.join(" ", context.getRegisteredClient().getScopes()));
+                registered = SmartScopeParser.parse(
+                        String.join(" ", context.getRegisteredClient().getScopes()));
             } catch (InvalidScopeException e) {
                 throw invalidScope(e.getMessage());
             }
@@ -52,6 +51,7 @@ public final class SmartClientCredentialsValidators {
     }
 
     private static OAuth2AuthenticationException invalidScope(String description) {
-        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, description, ERROR_URI));
+        return new OAuth2AuthenticationException(
+                new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, description, ERROR_URI));
     }
 }

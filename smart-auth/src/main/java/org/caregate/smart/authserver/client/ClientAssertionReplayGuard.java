@@ -3,7 +3,6 @@ package org.caregate.smart.authserver.client;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**

@@ -19,8 +19,16 @@ import java.util.Set;
  * @param reviewedBy   the administrator who last approved or disabled it, if any
  * @param reviewedAt   when
  */
-public record ClientRegistration(String clientId, ClientStatus status, Set<LaunchType> launchTypes, String launchUri,
-        List<String> contacts, String registeredBy, Instant createdAt, Instant updatedAt, String reviewedBy,
+public record ClientRegistration(
+        String clientId,
+        ClientStatus status,
+        Set<LaunchType> launchTypes,
+        String launchUri,
+        List<String> contacts,
+        String registeredBy,
+        Instant createdAt,
+        Instant updatedAt,
+        String reviewedBy,
         Instant reviewedAt) {
 
     public ClientRegistration {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.caregate.smart.authserver.token.RevokedAccessTokens;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -46,8 +45,12 @@ public class ClientRegistry {
     private final TransactionTemplate transactions;
     private final OAuth2AuthorizationService authorizations;
 
-    public ClientRegistry(JdbcTemplate jdbc, RegisteredClientRepository clients,
-            RevokedAccessTokens revokedAccessTokens, Clock clock, TransactionTemplate transactions,
+    public ClientRegistry(
+            JdbcTemplate jdbc,
+            RegisteredClientRepository clients,
+            RevokedAccessTokens revokedAccessTokens,
+            Clock clock,
+            TransactionTemplate transactions,
             OAuth2AuthorizationService authorizations) {
         this.authorizations = authorizations;
         this.jdbc = jdbc;
@@ -58,8 +61,7 @@ public class ClientRegistry {
     }
 
     /** A client and its registration. */
-    public record Entry(RegisteredClient client, ClientRegistration registration) {
-    }
+    public record Entry(RegisteredClient client, ClientRegistration registration) {}
 
     /** The repository SAS's endpoints use: a client that is not approved does not exist for them. */
     public RegisteredClientRepository approvedClients() {
@@ -77,11 +79,17 @@ public class ClientRegistry {
      *
      * @param registrationTokenHash the hash of its RFC 7592 registration access token, or null to keep the current
      */
-    public void save(RegisteredClient client, Set<LaunchType> launchTypes, String launchUri, List<String> contacts,
-            String registeredBy, ClientStatus status, String registrationTokenHash) {
+    public void save(
+            RegisteredClient client,
+            Set<LaunchType> launchTypes,
+            String launchUri,
+            List<String> contacts,
+            String registeredBy,
+            ClientStatus status,
+            String registrationTokenHash) {
         Timestamp now = Timestamp.from(clock.instant());
-        boolean reviewed = status == ClientStatus.APPROVED && !OPERATOR.equals(registeredBy)
-                && !"api".equals(registeredBy);
+        boolean reviewed =
+                status == ClientStatus.APPROVED && !OPERATOR.equals(registeredBy) && !"api".equals(registeredBy);
         transactions.executeWithoutResult(tx -> {
             clients.save(client);
             jdbc.update(connection -> {
@@ -98,8 +106,14 @@ public class ClientRegistry {
                         """);
                 statement.setString(1, client.getClientId());
                 statement.setString(2, status.name());
-                statement.setArray(3, connection.createArrayOf("text",
-                        launchTypes.stream().map(LaunchType::value).sorted().toArray()));
+                statement.setArray(
+                        3,
+                        connection.createArrayOf(
+                                "text",
+                                launchTypes.stream()
+                                        .map(LaunchType::value)
+                                        .sorted()
+                                        .toArray()));
                 statement.setString(4, launchUri);
                 statement.setArray(5, connection.createArrayOf("text", contacts.toArray()));
                 statement.setString(6, registeredBy);
@@ -117,13 +131,19 @@ public class ClientRegistry {
         if (clientId == null) {
             return Optional.empty();
         }
-        return jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.client_registration WHERE client_id = ?",
-                (rs, row) -> registration(rs), clientId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM smart_auth.client_registration WHERE client_id = ?",
+                        (rs, row) -> registration(rs),
+                        clientId)
+                .stream()
+                .findFirst();
     }
 
     /** The client as SAS stores it, whatever its status; empty when deleted. */
     public Optional<Entry> entry(String clientId) {
-        return find(clientId).filter(registration -> registration.status() != ClientStatus.DELETED)
+        return find(clientId)
+                .filter(registration -> registration.status() != ClientStatus.DELETED)
                 .flatMap(registration -> Optional.ofNullable(clients.findByClientId(clientId))
                         .map(client -> new Entry(client, registration)));
     }
@@ -131,13 +151,17 @@ public class ClientRegistry {
     public boolean isApproved(String clientId) {
         return Boolean.TRUE.equals(jdbc.query(
                 "SELECT status = 'APPROVED' FROM smart_auth.client_registration WHERE client_id = ?",
-                rs -> rs.next() && rs.getBoolean(1), clientId));
+                rs -> rs.next() && rs.getBoolean(1),
+                clientId));
     }
 
     /** Every client but the deleted ones, pending first, then by name. */
     public List<Entry> list() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.client_registration WHERE status <> 'DELETED'"
-                        + " ORDER BY status <> 'PENDING', created_at", (rs, row) -> registration(rs))
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM smart_auth.client_registration WHERE status <> 'DELETED'"
+                                + " ORDER BY status <> 'PENDING', created_at",
+                        (rs, row) -> registration(rs))
                 .stream()
                 .map(registration -> Optional.ofNullable(clients.findByClientId(registration.clientId()))
                         .map(client -> new Entry(client, registration)))
@@ -147,21 +171,31 @@ public class ClientRegistry {
 
     /** Approved clients registered for EHR launch with a launch URI, for the provider portal. */
     public List<Entry> ehrLaunchable() {
-        return list().stream().filter(entry -> entry.registration().isApproved()
-                && entry.registration().isEhrLaunchable()).toList();
+        return list().stream()
+                .filter(entry -> entry.registration().isApproved()
+                        && entry.registration().isEhrLaunchable())
+                .toList();
     }
 
     /** Approves a pending or disabled client. */
     public void approve(String clientId, String administrator) {
-        review(clientId, administrator, ClientStatus.APPROVED,
-                EnumSet.of(ClientStatus.PENDING, ClientStatus.DISABLED), false);
+        review(
+                clientId,
+                administrator,
+                ClientStatus.APPROVED,
+                EnumSet.of(ClientStatus.PENDING, ClientStatus.DISABLED),
+                false);
         revokedAccessTokens.reloadNow();
     }
 
     /** Disables a client: its access tokens are refused at once, its refresh tokens and logins with it end. */
     public void disable(String clientId, String administrator) {
-        review(clientId, administrator, ClientStatus.DISABLED,
-                EnumSet.of(ClientStatus.PENDING, ClientStatus.APPROVED), true);
+        review(
+                clientId,
+                administrator,
+                ClientStatus.DISABLED,
+                EnumSet.of(ClientStatus.PENDING, ClientStatus.APPROVED),
+                true);
         revokeHeldAccessTokens(clientId);
         revokedAccessTokens.reloadNow();
     }
@@ -178,11 +212,14 @@ public class ClientRegistry {
                 """, String.class, client.getId(), Timestamp.from(clock.instant()));
         for (String id : ids) {
             OAuth2Authorization authorization = authorizations.findById(id);
-            OAuth2Authorization.Token<OAuth2AccessToken> token = authorization == null ? null
-                    : authorization.getAccessToken();
-            Object jti = token == null || token.getClaims() == null ? null : token.getClaims().get("jti");
+            OAuth2Authorization.Token<OAuth2AccessToken> token =
+                    authorization == null ? null : authorization.getAccessToken();
+            Object jti = token == null || token.getClaims() == null
+                    ? null
+                    : token.getClaims().get("jti");
             if (jti != null && token.getToken().getExpiresAt() != null) {
-                revokedAccessTokens.revoke(jti.toString(), clientId, token.getToken().getExpiresAt());
+                revokedAccessTokens.revoke(
+                        jti.toString(), clientId, token.getToken().getExpiresAt());
             }
         }
     }
@@ -200,9 +237,10 @@ public class ClientRegistry {
                         tokens_valid_after = ?, registration_token_hash = NULL WHERE client_id = ?
                     """, now, now, clientId);
             if (client != null) {
-                jdbc.update("DELETE FROM smart_auth.oauth2_authorization WHERE registered_client_id = ?",
-                        client.getId());
-                jdbc.update("DELETE FROM smart_auth.oauth2_authorization_consent WHERE registered_client_id = ?",
+                jdbc.update(
+                        "DELETE FROM smart_auth.oauth2_authorization WHERE registered_client_id = ?", client.getId());
+                jdbc.update(
+                        "DELETE FROM smart_auth.oauth2_authorization_consent WHERE registered_client_id = ?",
                         client.getId());
                 jdbc.update("DELETE FROM smart_auth.oauth2_registered_client WHERE id = ?", client.getId());
             }
@@ -225,36 +263,51 @@ public class ClientRegistry {
             throw new IllegalStateException("client " + clientId + " has no client secret");
         }
         clients.save(RegisteredClient.from(client).clientSecret(encodedSecret).build());
-        jdbc.update("UPDATE smart_auth.client_registration SET updated_at = ? WHERE client_id = ?",
-                Timestamp.from(clock.instant()), clientId);
+        jdbc.update(
+                "UPDATE smart_auth.client_registration SET updated_at = ? WHERE client_id = ?",
+                Timestamp.from(clock.instant()),
+                clientId);
     }
 
-    private void review(String clientId, String administrator, ClientStatus to, Set<ClientStatus> from,
-            boolean cutTokens) {
+    private void review(
+            String clientId, String administrator, ClientStatus to, Set<ClientStatus> from, boolean cutTokens) {
         Timestamp now = Timestamp.from(clock.instant());
-        String fromStatuses = from.stream().map(status -> "'" + status.name() + "'")
-                .collect(Collectors.joining(", "));
-        int updated = jdbc.update("UPDATE smart_auth.client_registration SET status = ?, reviewed_by = ?,"
-                + " reviewed_at = ?, updated_at = ?"
-                + (cutTokens ? ", tokens_valid_after = ?" : "")
-                + " WHERE client_id = ? AND status IN (" + fromStatuses + ")",
-                cutTokens ? new Object[] {to.name(), administrator, now, now, now, clientId}
+        String fromStatuses =
+                from.stream().map(status -> "'" + status.name() + "'").collect(Collectors.joining(", "));
+        int updated = jdbc.update(
+                "UPDATE smart_auth.client_registration SET status = ?, reviewed_by = ?,"
+                        + " reviewed_at = ?, updated_at = ?"
+                        + (cutTokens ? ", tokens_valid_after = ?" : "")
+                        + " WHERE client_id = ? AND status IN (" + fromStatuses + ")",
+                cutTokens
+                        ? new Object[] {to.name(), administrator, now, now, now, clientId}
                         : new Object[] {to.name(), administrator, now, now, clientId});
         if (updated != 1) {
-            ClientStatus current = find(clientId).map(ClientRegistration::status).orElse(null);
-            throw new IllegalStateException(current == null ? "no client " + clientId
-                    : "client " + clientId + " is " + current.name().toLowerCase() + ": it cannot become "
-                            + to.name().toLowerCase());
+            ClientStatus current =
+                    find(clientId).map(ClientRegistration::status).orElse(null);
+            throw new IllegalStateException(
+                    current == null
+                            ? "no client " + clientId
+                            : "client " + clientId + " is " + current.name().toLowerCase() + ": it cannot become "
+                                    + to.name().toLowerCase());
         }
     }
 
     private static ClientRegistration registration(ResultSet rs) throws SQLException {
         Set<LaunchType> launchTypes = Arrays.stream(strings(rs.getArray("launch_types")))
-                .map(LaunchType::of).flatMap(Optional::stream).collect(Collectors.toUnmodifiableSet());
-        return new ClientRegistration(rs.getString("client_id"), ClientStatus.valueOf(rs.getString("status")),
-                launchTypes, rs.getString("launch_uri"), List.of(strings(rs.getArray("contacts"))),
-                rs.getString("registered_by"), instant(rs.getTimestamp("created_at")),
-                instant(rs.getTimestamp("updated_at")), rs.getString("reviewed_by"),
+                .map(LaunchType::of)
+                .flatMap(Optional::stream)
+                .collect(Collectors.toUnmodifiableSet());
+        return new ClientRegistration(
+                rs.getString("client_id"),
+                ClientStatus.valueOf(rs.getString("status")),
+                launchTypes,
+                rs.getString("launch_uri"),
+                List.of(strings(rs.getArray("contacts"))),
+                rs.getString("registered_by"),
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("updated_at")),
+                rs.getString("reviewed_by"),
                 instant(rs.getTimestamp("reviewed_at")));
     }
 

@@ -1,5 +1,13 @@
 package org.caregate.smart.authserver.client;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-
 import org.caregate.smart.authserver.SmartAuthProperties;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.slf4j.Logger;
@@ -62,13 +60,36 @@ public class ExampleClients {
     public static final String POSTMAN_CALLBACK = "https://oauth.pstmn.io/v1/callback";
 
     /** What a user-facing example app may ask for (SMART v1 and v2 read forms). */
-    public static final List<String> USER_APP_SCOPES = List.of("openid", "fhirUser", "profile", "launch",
-            "launch/patient", "launch/encounter", "offline_access", "online_access", "patient/*.cruds", "user/*.cruds",
-            "patient/*.read", "user/*.read", "patient/*.write", "user/*.write");
+    public static final List<String> USER_APP_SCOPES = List.of(
+            "openid",
+            "fhirUser",
+            "profile",
+            "launch",
+            "launch/patient",
+            "launch/encounter",
+            "offline_access",
+            "online_access",
+            "patient/*.cruds",
+            "user/*.cruds",
+            "patient/*.read",
+            "user/*.read",
+            "patient/*.write",
+            "user/*.write");
     /** The confidential example apps are read-only third-party apps: they may not ask to write. */
-    public static final List<String> READ_ONLY_APP_SCOPES = List.of("openid", "fhirUser", "profile", "launch",
-            "launch/patient", "launch/encounter", "offline_access", "online_access", "patient/*.rs", "user/*.rs",
-            "patient/*.read", "user/*.read");
+    public static final List<String> READ_ONLY_APP_SCOPES = List.of(
+            "openid",
+            "fhirUser",
+            "profile",
+            "launch",
+            "launch/patient",
+            "launch/encounter",
+            "offline_access",
+            "online_access",
+            "patient/*.rs",
+            "user/*.rs",
+            "patient/*.read",
+            "user/*.read");
+
     public static final List<String> BACKEND_SCOPES = List.of("system/*.rs", "system/*.read");
     private static final Set<LaunchType> USER_APP_LAUNCH_TYPES = Set.of(LaunchType.EHR, LaunchType.STANDALONE);
 
@@ -82,8 +103,13 @@ public class ExampleClients {
     private final SmartAuthUrls urls;
     private final Path credentialsDirectory;
 
-    public ExampleClients(RegisteredClientRepository clients, ClientRegistry registry, PasswordEncoder passwordEncoder,
-            SmartAuthProperties properties, SmartAuthUrls urls, Path dataDirectory) {
+    public ExampleClients(
+            RegisteredClientRepository clients,
+            ClientRegistry registry,
+            PasswordEncoder passwordEncoder,
+            SmartAuthProperties properties,
+            SmartAuthUrls urls,
+            Path dataDirectory) {
         this.clients = clients;
         this.registry = registry;
         this.passwordEncoder = passwordEncoder;
@@ -117,13 +143,17 @@ public class ExampleClients {
         return uris;
     }
 
-    private void registerOrUpdate(String clientId, Set<String> redirectUris,
+    private void registerOrUpdate(
+            String clientId,
+            Set<String> redirectUris,
             java.util.function.Function<Set<String>, RegisteredClient> factory) {
         RegisteredClient existing = clients.findByClientId(clientId);
         if (existing == null) {
             registry.saveApproved(factory.apply(redirectUris), USER_APP_LAUNCH_TYPES, null);
         } else if (!existing.getRedirectUris().containsAll(redirectUris)) {
-            clients.save(RegisteredClient.from(existing).redirectUris(uris -> uris.addAll(redirectUris)).build());
+            clients.save(RegisteredClient.from(existing)
+                    .redirectUris(uris -> uris.addAll(redirectUris))
+                    .build());
         }
     }
 
@@ -223,11 +253,17 @@ public class ExampleClients {
     private static JWK generateKey(JWSAlgorithm algorithm) {
         try {
             if (JWSAlgorithm.Family.EC.contains(algorithm)) {
-                return new ECKeyGenerator(Curve.P_384).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
-                        .algorithm(algorithm).generate();
+                return new ECKeyGenerator(Curve.P_384)
+                        .keyID(UUID.randomUUID().toString())
+                        .keyUse(KeyUse.SIGNATURE)
+                        .algorithm(algorithm)
+                        .generate();
             }
-            return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(algorithm).generate();
+            return new RSAKeyGenerator(2048)
+                    .keyID(UUID.randomUUID().toString())
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(algorithm)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
         }
@@ -248,5 +284,4 @@ public class ExampleClients {
             throw new UncheckedIOException("cannot write development credential " + fileName, e);
         }
     }
-
 }

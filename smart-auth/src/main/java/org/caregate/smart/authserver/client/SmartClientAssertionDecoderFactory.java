@@ -1,5 +1,14 @@
 package org.caregate.smart.authserver.client;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.text.ParseException;
@@ -12,17 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -71,6 +69,7 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
      * and a key rotation; a burst of assertions with made-up {@code kid}s cannot make CareGate hammer it.
      */
     public static final Duration JWKS_URL_CACHE_TIME_TO_LIVE = Duration.ofMinutes(5);
+
     public static final Duration JWKS_URL_MIN_REFETCH_INTERVAL = Duration.ofSeconds(30);
     private static final int JWKS_URL_TIMEOUT_MILLIS = 2_000;
     private static final int JWKS_URL_SIZE_LIMIT_BYTES = 64 * 1024;
@@ -81,8 +80,8 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
     private final Clock clock;
     private final Map<String, CachedDecoder> decoders = new ConcurrentHashMap<>();
 
-    public SmartClientAssertionDecoderFactory(String tokenEndpoint, ClientAssertionReplayGuard replayGuard,
-            Clock clock) {
+    public SmartClientAssertionDecoderFactory(
+            String tokenEndpoint, ClientAssertionReplayGuard replayGuard, Clock clock) {
         this.tokenEndpoint = tokenEndpoint;
         this.replayGuard = replayGuard;
         this.clock = clock;
@@ -94,6 +93,7 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
      * sees the claims the client sent.
      */
     private static final MappedJwtClaimSetConverter SPRING_DEFAULTS = MappedJwtClaimSetConverter.withDefaults(Map.of());
+
     private static final Converter<Map<String, Object>, Map<String, Object>> AS_SENT = claims -> {
         Map<String, Object> converted = SPRING_DEFAULTS.convert(claims);
         if (claims.get(JwtClaimNames.IAT) == null && converted.containsKey(JwtClaimNames.IAT)) {
@@ -103,14 +103,15 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
         return converted;
     };
 
-    private record CachedDecoder(int settingsHash, JwtDecoder decoder) {
-    }
+    private record CachedDecoder(int settingsHash, JwtDecoder decoder) {}
 
     @Override
     public JwtDecoder createDecoder(RegisteredClient client) {
         int settingsHash = client.getClientSettings().getSettings().hashCode();
-        CachedDecoder cached = decoders.compute(client.getId(), (id, existing) ->
-                existing != null && existing.settingsHash() == settingsHash ? existing
+        CachedDecoder cached = decoders.compute(
+                client.getId(),
+                (id, existing) -> existing != null && existing.settingsHash() == settingsHash
+                        ? existing
                         : new CachedDecoder(settingsHash, buildDecoder(client)));
         return cached.decoder();
     }
@@ -119,7 +120,7 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms(client), keySource(client)));
         // Claims are checked by the Spring validator below, with the injected clock.
-        processor.setJWTClaimsSetVerifier((claims, context) -> { });
+        processor.setJWTClaimsSetVerifier((claims, context) -> {});
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         decoder.setClaimSetConverter(AS_SENT);
         decoder.setJwtValidator(new AssertionValidator(client.getClientId()));
@@ -146,8 +147,10 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
         String url = client.getClientSettings().getJwkSetUrl();
         if (url != null && !url.isBlank()) {
             try {
-                return JWKSourceBuilder.<SecurityContext>create(new URL(url), new DefaultResourceRetriever(
-                                JWKS_URL_TIMEOUT_MILLIS, JWKS_URL_TIMEOUT_MILLIS, JWKS_URL_SIZE_LIMIT_BYTES))
+                return JWKSourceBuilder.<SecurityContext>create(
+                                new URL(url),
+                                new DefaultResourceRetriever(
+                                        JWKS_URL_TIMEOUT_MILLIS, JWKS_URL_TIMEOUT_MILLIS, JWKS_URL_SIZE_LIMIT_BYTES))
                         .cache(JWKS_URL_CACHE_TIME_TO_LIVE.toMillis(), JWKS_URL_TIMEOUT_MILLIS * 2L)
                         .rateLimited(JWKS_URL_MIN_REFETCH_INTERVAL.toMillis())
                         .retrying(false)
@@ -160,7 +163,9 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
     }
 
     private static OAuth2AuthenticationException invalidClient(String description) {
-        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, description,
+        return new OAuth2AuthenticationException(new OAuth2Error(
+                OAuth2ErrorCodes.INVALID_CLIENT,
+                description,
                 "https://hl7.org/fhir/smart-app-launch/client-confidential-asymmetric.html"));
     }
 
@@ -213,8 +218,8 @@ public class SmartClientAssertionDecoderFactory implements JwtDecoderFactory<Reg
         }
 
         private OAuth2TokenValidatorResult failure(String description) {
-            return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
-                    "client assertion: " + description, null));
+            return OAuth2TokenValidatorResult.failure(
+                    new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "client assertion: " + description, null));
         }
     }
 }

@@ -19,8 +19,7 @@ public final class SmartClientSettings {
      */
     public static final String JWKS = "settings.client.caregate.jwks";
 
-    private SmartClientSettings() {
-    }
+    private SmartClientSettings() {}
 
     public static String organization(ClientSettings settings) {
         Object value = settings.getSetting(ORGANIZATION);

@@ -20,8 +20,7 @@ public final class LaunchAttributes {
     public static final String STANDALONE = "standalone";
     public static final String EHR = "ehr";
 
-    private LaunchAttributes() {
-    }
+    private LaunchAttributes() {}
 
     public static String patient(OAuth2Authorization authorization) {
         return authorization == null ? null : authorization.getAttribute(PATIENT);

@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -22,8 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class LaunchContextService {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "launch_id, patient_id, encounter_id, username, client_id, created_at,"
-            + " expires_at, used_at";
+    private static final String COLUMNS =
+            "launch_id, patient_id, encounter_id, username, client_id, created_at," + " expires_at, used_at";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -52,10 +51,17 @@ public class LaunchContextService {
         RANDOM.nextBytes(bytes);
         String launchId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
-        jdbc.update("INSERT INTO smart_auth.launch_context (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                launchId, patientId, encounterId, username, clientId, Timestamp.from(now),
+        jdbc.update(
+                "INSERT INTO smart_auth.launch_context (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                launchId,
+                patientId,
+                encounterId,
+                username,
+                clientId,
+                Timestamp.from(now),
                 Timestamp.from(now.plus(timeToLive)));
-        jdbc.update("DELETE FROM smart_auth.launch_context WHERE expires_at < ?",
+        jdbc.update(
+                "DELETE FROM smart_auth.launch_context WHERE expires_at < ?",
                 Timestamp.from(now.minus(Duration.ofDays(1))));
         return launchId;
     }
@@ -63,8 +69,10 @@ public class LaunchContextService {
     /** The launch context if it exists, has not been used and has not expired; it stays usable. */
     public Optional<LaunchContext> findUsable(String launchId, String clientId) {
         Instant now = clock.instant();
-        return find(launchId).filter(context -> context.isUsable(now))
-                .filter(context -> context.clientId() == null || context.clientId().equals(clientId));
+        return find(launchId)
+                .filter(context -> context.isUsable(now))
+                .filter(context ->
+                        context.clientId() == null || context.clientId().equals(clientId));
     }
 
     /**
@@ -73,12 +81,18 @@ public class LaunchContextService {
      */
     public Optional<LaunchContext> consume(String launchId, String username, String clientId) {
         Instant now = clock.instant();
-        List<LaunchContext> consumed = jdbc.query("""
+        List<LaunchContext> consumed = jdbc.query(
+                """
                 UPDATE smart_auth.launch_context SET used_at = ?
                 WHERE launch_id = ? AND used_at IS NULL AND expires_at > ? AND username = ?
                   AND (client_id IS NULL OR client_id = ?)
-                RETURNING\s""" + COLUMNS, LaunchContextService::map, Timestamp.from(now), launchId,
-                Timestamp.from(now), username, clientId);
+                RETURNING\s""" + COLUMNS,
+                LaunchContextService::map,
+                Timestamp.from(now),
+                launchId,
+                Timestamp.from(now),
+                username,
+                clientId);
         return consumed.stream().findFirst();
     }
 
@@ -86,14 +100,25 @@ public class LaunchContextService {
         if (launchId == null || launchId.isBlank()) {
             return Optional.empty();
         }
-        return jdbc.query("SELECT " + COLUMNS + " FROM smart_auth.launch_context WHERE launch_id = ?",
-                LaunchContextService::map, launchId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM smart_auth.launch_context WHERE launch_id = ?",
+                        LaunchContextService::map,
+                        launchId)
+                .stream()
+                .findFirst();
     }
 
     private static LaunchContext map(ResultSet rs, int row) throws SQLException {
         Timestamp used = rs.getTimestamp("used_at");
-        return new LaunchContext(rs.getString("launch_id"), rs.getString("patient_id"), rs.getString("encounter_id"),
-                rs.getString("username"), rs.getString("client_id"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), used == null ? null : used.toInstant());
+        return new LaunchContext(
+                rs.getString("launch_id"),
+                rs.getString("patient_id"),
+                rs.getString("encounter_id"),
+                rs.getString("username"),
+                rs.getString("client_id"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("expires_at").toInstant(),
+                used == null ? null : used.toInstant());
     }
 }

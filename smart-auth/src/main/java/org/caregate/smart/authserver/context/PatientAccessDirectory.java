@@ -2,7 +2,6 @@ package org.caregate.smart.authserver.context;
 
 import java.time.Instant;
 import java.util.List;
-
 import org.caregate.smart.authserver.user.UserAccount;
 
 /**

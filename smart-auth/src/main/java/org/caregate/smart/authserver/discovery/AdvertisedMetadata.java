@@ -14,24 +14,25 @@ import java.util.function.Consumer;
  */
 public final class AdvertisedMetadata {
 
-    public static final List<String> GRANT_TYPES = List.of("authorization_code", "refresh_token",
-            "client_credentials");
+    public static final List<String> GRANT_TYPES = List.of("authorization_code", "refresh_token", "client_credentials");
     /** {@code none} is a public app with PKCE (SMART "client-public"). */
-    public static final List<String> TOKEN_ENDPOINT_AUTH_METHODS = List.of("none", "client_secret_basic",
-            "client_secret_post", "private_key_jwt");
+    public static final List<String> TOKEN_ENDPOINT_AUTH_METHODS =
+            List.of("none", "client_secret_basic", "client_secret_post", "private_key_jwt");
     /** The two algorithms SMART App Launch 2.2 requires for client assertions ("Asymmetric (public key)"). */
     public static final List<String> CLIENT_ASSERTION_ALGORITHMS = List.of("RS384", "ES384");
     /** Introspection is for confidential clients only (public apps may revoke, RFC 7009 section 5). */
-    public static final List<String> INTROSPECTION_AUTH_METHODS = List.of("client_secret_basic",
-            "client_secret_post", "private_key_jwt");
+    public static final List<String> INTROSPECTION_AUTH_METHODS =
+            List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
 
-    private static final List<String> NOT_OFFERED = List.of("device_authorization_endpoint",
-            "tls_client_certificate_bound_access_tokens", "dpop_signing_alg_values_supported",
-            "authorization_details_types_supported", "require_pushed_authorization_requests",
+    private static final List<String> NOT_OFFERED = List.of(
+            "device_authorization_endpoint",
+            "tls_client_certificate_bound_access_tokens",
+            "dpop_signing_alg_values_supported",
+            "authorization_details_types_supported",
+            "require_pushed_authorization_requests",
             "pushed_authorization_request_endpoint");
 
-    private AdvertisedMetadata() {
-    }
+    private AdvertisedMetadata() {}
 
     /**
      * Rewrites the claims of SAS's metadata builders ({@code OAuth2AuthorizationServerMetadata.Builder.claims},

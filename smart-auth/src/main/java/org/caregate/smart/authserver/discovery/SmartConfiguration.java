@@ -1,13 +1,11 @@
 package org.caregate.smart.authserver.discovery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.client.ExampleClients;
@@ -20,13 +18,23 @@ public final class SmartConfiguration {
 
     /** SMART App Launch 2.2 capabilities this server supports. */
     public static final List<String> CAPABILITIES = List.of(
-            "launch-ehr", "launch-standalone", "authorize-post",
-            "client-public", "client-confidential-symmetric", "client-confidential-asymmetric",
+            "launch-ehr",
+            "launch-standalone",
+            "authorize-post",
+            "client-public",
+            "client-confidential-symmetric",
+            "client-confidential-asymmetric",
             "sso-openid-connect",
-            "context-banner", "context-style", "context-ehr-patient", "context-ehr-encounter",
+            "context-banner",
+            "context-style",
+            "context-ehr-patient",
+            "context-ehr-encounter",
             "context-standalone-patient",
-            "permission-offline", "permission-patient", "permission-user",
-            "permission-v1", "permission-v2");
+            "permission-offline",
+            "permission-patient",
+            "permission-user",
+            "permission-v1",
+            "permission-v2");
 
     private final Map<String, Object> document;
     private final byte[] json;
@@ -58,8 +66,8 @@ public final class SmartConfiguration {
 
     private static List<String> scopesSupported() {
         java.util.LinkedHashSet<String> scopes = new java.util.LinkedHashSet<>(ExampleClients.USER_APP_SCOPES);
-        scopes.addAll(List.of("patient/*.cruds", "user/*.cruds", "patient/*.write", "user/*.write", "patient/*.*",
-                "user/*.*"));
+        scopes.addAll(List.of(
+                "patient/*.cruds", "user/*.cruds", "patient/*.write", "user/*.write", "patient/*.*", "user/*.*"));
         scopes.addAll(ExampleClients.BACKEND_SCOPES);
         return List.copyOf(scopes);
     }

@@ -1,12 +1,10 @@
 package org.caregate.smart.authserver.discovery;
 
-import java.io.IOException;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;

@@ -1,14 +1,5 @@
 package org.caregate.smart.authserver.key;
 
-import java.sql.Timestamp;
-import java.text.ParseException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
@@ -19,7 +10,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-
+import java.sql.Timestamp;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -51,8 +49,8 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
 
     private volatile Snapshot snapshot;
 
-    public SigningKeyStore(JdbcTemplate jdbc, Clock clock, Duration rotation, Duration retainRetired,
-            Duration cacheRefresh) {
+    public SigningKeyStore(
+            JdbcTemplate jdbc, Clock clock, Duration rotation, Duration retainRetired, Duration cacheRefresh) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.rotation = rotation;
@@ -60,8 +58,7 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
         this.cacheRefresh = cacheRefresh;
     }
 
-    private record Snapshot(JWKSet keys, String activeKeyId, Instant loadedAt) {
-    }
+    private record Snapshot(JWKSet keys, String activeKeyId, Instant loadedAt) {}
 
     /** Makes sure a usable signing key exists (creating or rotating one if needed) and loads the cache. */
     public void initialize() {
@@ -83,8 +80,12 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
     public List<JWK> get(JWKSelector selector, SecurityContext context) {
         Snapshot current = current();
         List<JWK> selected = selector.select(current.keys());
-        String wantedKid = selector.getMatcher().getKeyIDs() == null ? null
-                : selector.getMatcher().getKeyIDs().stream().filter(kid -> kid != null).findFirst().orElse(null);
+        String wantedKid = selector.getMatcher().getKeyIDs() == null
+                ? null
+                : selector.getMatcher().getKeyIDs().stream()
+                        .filter(kid -> kid != null)
+                        .findFirst()
+                        .orElse(null);
         if (selected.isEmpty() && wantedKid != null && current.keys().getKeyByKeyId(wantedKid) == null) {
             selected = selector.select(reload().keys());
         }
@@ -95,8 +96,8 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
     public String rotate() {
         String kid = withLock(() -> {
             Instant now = clock.instant();
-            jdbc.update("UPDATE smart_auth.signing_key SET retired_at = ? WHERE retired_at IS NULL",
-                    Timestamp.from(now));
+            jdbc.update(
+                    "UPDATE smart_auth.signing_key SET retired_at = ? WHERE retired_at IS NULL", Timestamp.from(now));
             return insertNewKey(now);
         });
         reload();
@@ -113,17 +114,22 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
 
     private synchronized Snapshot reload() {
         Instant now = clock.instant();
-        Instant activeCreated = jdbc.query("SELECT max(created_at) FROM smart_auth.signing_key WHERE retired_at IS NULL",
-                rs -> rs.next() && rs.getTimestamp(1) != null ? rs.getTimestamp(1).toInstant() : null);
+        Instant activeCreated = jdbc.query(
+                "SELECT max(created_at) FROM smart_auth.signing_key WHERE retired_at IS NULL",
+                rs -> rs.next() && rs.getTimestamp(1) != null
+                        ? rs.getTimestamp(1).toInstant()
+                        : null);
         if (activeCreated == null || activeCreated.plus(rotation).isBefore(now)) {
             ensureActiveKey();
         }
         List<JWK> keys = new ArrayList<>();
         String[] active = new String[1];
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT kid, jwk, retired_at FROM smart_auth.signing_key
                 WHERE retired_at IS NULL OR retired_at > ? ORDER BY retired_at IS NULL DESC, created_at DESC
-                """, rs -> {
+                """,
+                rs -> {
                     try {
                         keys.add(JWK.parse(rs.getString("jwk")));
                     } catch (ParseException e) {
@@ -132,7 +138,8 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
                     if (active[0] == null && rs.getTimestamp("retired_at") == null) {
                         active[0] = rs.getString("kid");
                     }
-                }, Timestamp.from(now.minus(retainRetired)));
+                },
+                Timestamp.from(now.minus(retainRetired)));
         if (active[0] == null) {
             throw new IllegalStateException("no active signing key in smart_auth.signing_key");
         }
@@ -146,13 +153,16 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
             Instant now = clock.instant();
             Instant newest = jdbc.query(
                     "SELECT max(created_at) FROM smart_auth.signing_key WHERE retired_at IS NULL",
-                    rs -> rs.next() && rs.getTimestamp(1) != null ? rs.getTimestamp(1).toInstant() : null);
+                    rs -> rs.next() && rs.getTimestamp(1) != null
+                            ? rs.getTimestamp(1).toInstant()
+                            : null);
             if (newest != null && !newest.plus(rotation).isBefore(now)) {
                 return null;
             }
             if (newest != null) {
                 log.info("Rotating the token signing key (older than {})", rotation);
-                jdbc.update("UPDATE smart_auth.signing_key SET retired_at = ? WHERE retired_at IS NULL",
+                jdbc.update(
+                        "UPDATE smart_auth.signing_key SET retired_at = ? WHERE retired_at IS NULL",
                         Timestamp.from(now));
             }
             return insertNewKey(now);
@@ -171,8 +181,11 @@ public class SigningKeyStore implements JWKSource<SecurityContext> {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate an RSA signing key", e);
         }
-        jdbc.update("INSERT INTO smart_auth.signing_key (kid, jwk, created_at) VALUES (?, ?, ?)",
-                key.getKeyID(), key.toJSONString(), Timestamp.from(now));
+        jdbc.update(
+                "INSERT INTO smart_auth.signing_key (kid, jwk, created_at) VALUES (?, ?, ?)",
+                key.getKeyID(),
+                key.toJSONString(),
+                Timestamp.from(now));
         log.info("Generated token signing key {}", key.getKeyID());
         return key.getKeyID();
     }

@@ -1,5 +1,9 @@
 package org.caregate.smart.authserver.registration;
 
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;
@@ -11,12 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-
 import org.caregate.smart.authserver.client.LaunchType;
 import org.caregate.smart.authserver.discovery.AdvertisedMetadata;
 import org.caregate.smart.scope.InvalidScopeException;
@@ -59,9 +57,19 @@ import org.caregate.smart.scope.SmartScopes;
  * @param organization            backend services only
  * @param contacts                {@code contacts}, e-mail addresses
  */
-public record ClientMetadata(String clientName, List<String> grantTypes, List<String> redirectUris,
-        String tokenEndpointAuthMethod, String jwks, String jwksUri, String signingAlgorithm, List<String> scopes,
-        Set<LaunchType> launchTypes, String launchUri, String organization, List<String> contacts) {
+public record ClientMetadata(
+        String clientName,
+        List<String> grantTypes,
+        List<String> redirectUris,
+        String tokenEndpointAuthMethod,
+        String jwks,
+        String jwksUri,
+        String signingAlgorithm,
+        List<String> scopes,
+        Set<LaunchType> launchTypes,
+        String launchUri,
+        String organization,
+        List<String> contacts) {
 
     public static final String AUTHORIZATION_CODE = "authorization_code";
     public static final String REFRESH_TOKEN = "refresh_token";
@@ -89,15 +97,25 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
 
     /** The same metadata with every list sorted: for comparing registrations whatever their order. */
     public ClientMetadata normalized() {
-        return new ClientMetadata(clientName, grantTypes.stream().sorted().toList(),
-                redirectUris.stream().sorted().toList(), tokenEndpointAuthMethod, jwks, jwksUri, signingAlgorithm,
-                scopes.stream().sorted().toList(), launchTypes, launchUri, organization,
+        return new ClientMetadata(
+                clientName,
+                grantTypes.stream().sorted().toList(),
+                redirectUris.stream().sorted().toList(),
+                tokenEndpointAuthMethod,
+                jwks,
+                jwksUri,
+                signingAlgorithm,
+                scopes.stream().sorted().toList(),
+                launchTypes,
+                launchUri,
+                organization,
                 contacts.stream().sorted().toList());
     }
 
     /** Whether the client authenticates with a secret CareGate generates. */
     public boolean needsSecret() {
-        return CLIENT_SECRET_BASIC.equals(tokenEndpointAuthMethod) || CLIENT_SECRET_POST.equals(tokenEndpointAuthMethod);
+        return CLIENT_SECRET_BASIC.equals(tokenEndpointAuthMethod)
+                || CLIENT_SECRET_POST.equals(tokenEndpointAuthMethod);
     }
 
     /**
@@ -116,7 +134,8 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
             throw invalid("grant_types: a backend service uses client_credentials alone, not " + grantTypes);
         }
         if (!backend) {
-            if (!grants.contains(AUTHORIZATION_CODE) || !Set.of(AUTHORIZATION_CODE, REFRESH_TOKEN).containsAll(grants)) {
+            if (!grants.contains(AUTHORIZATION_CODE)
+                    || !Set.of(AUTHORIZATION_CODE, REFRESH_TOKEN).containsAll(grants)) {
                 throw invalid("grant_types: supported are [authorization_code] (with refresh_token) for SMART apps"
                         + " and [client_credentials] for backend services, not " + grantTypes);
             }
@@ -132,7 +151,8 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
             method = backend ? PRIVATE_KEY_JWT : CLIENT_SECRET_BASIC;
         }
         if (!AUTH_METHODS.contains(method)) {
-            throw invalid("token_endpoint_auth_method: supported are " + AdvertisedMetadata.TOKEN_ENDPOINT_AUTH_METHODS + ", not " + method);
+            throw invalid("token_endpoint_auth_method: supported are " + AdvertisedMetadata.TOKEN_ENDPOINT_AUTH_METHODS
+                    + ", not " + method);
         }
         if (backend && !PRIVATE_KEY_JWT.equals(method)) {
             throw invalid("token_endpoint_auth_method: SMART Backend Services authenticate with private_key_jwt");
@@ -162,15 +182,15 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
             throw invalid("redirect_uris: a backend service has none");
         }
         if (!backend && redirectUris.isEmpty()) {
-            throw new RegistrationException(RegistrationException.INVALID_REDIRECT_URI,
-                    "redirect_uris: a SMART app needs at least one");
+            throw new RegistrationException(
+                    RegistrationException.INVALID_REDIRECT_URI, "redirect_uris: a SMART app needs at least one");
         }
         redirectUris.forEach(ClientMetadata::checkRedirectUri);
 
         Set<LaunchType> launchTypes = EnumSet.noneOf(LaunchType.class);
         for (String value : strings(json, "launch_types")) {
-            launchTypes.add(LaunchType.of(value).orElseThrow(() ->
-                    invalid("launch_types: \"ehr\" and/or \"standalone\", not \"" + value + "\"")));
+            launchTypes.add(LaunchType.of(value)
+                    .orElseThrow(() -> invalid("launch_types: \"ehr\" and/or \"standalone\", not \"" + value + "\"")));
         }
         if (backend && !launchTypes.isEmpty()) {
             throw invalid("launch_types: a backend service is not launched");
@@ -202,8 +222,19 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
             throw invalid("organization: an Organization id (letters, digits, '-', '.'), not " + organization);
         }
         List<String> contacts = strings(json, "contacts");
-        return new ClientMetadata(name, List.copyOf(grants), redirectUris, method, jwks, jwksUri, algorithm, scopes,
-                launchTypes, launchUri, organization, contacts);
+        return new ClientMetadata(
+                name,
+                List.copyOf(grants),
+                redirectUris,
+                method,
+                jwks,
+                jwksUri,
+                algorithm,
+                scopes,
+                launchTypes,
+                launchUri,
+                organization,
+                contacts);
     }
 
     /** The metadata as RFC 7591 section 3.2.1 echoes it (without credentials). */
@@ -231,7 +262,9 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
         }
         json.put("scope", String.join(" ", scopes));
         if (!launchTypes.isEmpty()) {
-            json.put("launch_types", launchTypes.stream().map(LaunchType::value).sorted().toList());
+            json.put(
+                    "launch_types",
+                    launchTypes.stream().map(LaunchType::value).sorted().toList());
         }
         if (launchUri != null) {
             json.put("launch_uri", launchUri);
@@ -306,15 +339,19 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
     private static void checkRedirectUri(String value) {
         URI uri = uri("redirect_uris", value, RegistrationException.INVALID_REDIRECT_URI);
         if (uri.getFragment() != null) {
-            throw new RegistrationException(RegistrationException.INVALID_REDIRECT_URI,
+            throw new RegistrationException(
+                    RegistrationException.INVALID_REDIRECT_URI,
                     "redirect_uris: no fragment allowed (RFC 6749 section 3.1.2): " + value);
         }
         String scheme = uri.getScheme().toLowerCase();
         boolean web = scheme.equals("https") || scheme.equals("http") && isLoopback(uri);
         boolean privateUse = !scheme.equals("http") && !scheme.equals("https") && scheme.contains(".");
         if (!web && !privateUse) {
-            throw new RegistrationException(RegistrationException.INVALID_REDIRECT_URI, "redirect_uris: https, http"
-                    + " on a loopback host, or a private-use scheme such as com.example.app: (RFC 8252), not " + value);
+            throw new RegistrationException(
+                    RegistrationException.INVALID_REDIRECT_URI,
+                    "redirect_uris: https, http"
+                            + " on a loopback host, or a private-use scheme such as com.example.app: (RFC 8252), not "
+                            + value);
         }
     }
 
@@ -362,9 +399,11 @@ public record ClientMetadata(String clientName, List<String> grantTypes, List<St
         if (value == null) {
             return List.of();
         }
-        if (!(value instanceof Collection<?> list) || list.size() > MAX_ITEMS
-                || !list.stream().allMatch(item -> item instanceof String text && !text.isBlank()
-                        && text.length() <= MAX_TEXT)) {
+        if (!(value instanceof Collection<?> list)
+                || list.size() > MAX_ITEMS
+                || !list.stream()
+                        .allMatch(
+                                item -> item instanceof String text && !text.isBlank() && text.length() <= MAX_TEXT)) {
             throw invalid(field + ": an array of at most " + MAX_ITEMS + " strings");
         }
         return list.stream().map(item -> ((String) item).strip()).distinct().toList();

@@ -3,7 +3,6 @@ package org.caregate.smart.authserver.registration;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-
 import org.caregate.smart.authserver.SmartAuthProperties;
 import org.caregate.smart.authserver.client.ClientRegistration;
 import org.caregate.smart.authserver.client.ClientRegistry;
@@ -33,8 +32,8 @@ public class ClientRegistrar {
     private final SmartAuthProperties properties;
     private final Clock clock;
 
-    public ClientRegistrar(ClientRegistry registry, PasswordEncoder passwordEncoder, SmartAuthProperties properties,
-            Clock clock) {
+    public ClientRegistrar(
+            ClientRegistry registry, PasswordEncoder passwordEncoder, SmartAuthProperties properties, Clock clock) {
         this.registry = registry;
         this.passwordEncoder = passwordEncoder;
         this.properties = properties;
@@ -46,9 +45,12 @@ public class ClientRegistrar {
      *
      * @param registrationAccessToken null for clients registered on the page (managed there, not by RFC 7592)
      */
-    public record Registered(RegisteredClient client, ClientRegistration registration, ClientMetadata metadata,
-            String clientSecret, String registrationAccessToken) {
-    }
+    public record Registered(
+            RegisteredClient client,
+            ClientRegistration registration,
+            ClientMetadata metadata,
+            String clientSecret,
+            String registrationAccessToken) {}
 
     /** RFC 7591 section 3: a developer's registration, pending review. */
     public Registered registerByDeveloper(ClientMetadata metadata) {
@@ -80,11 +82,18 @@ public class ClientRegistrar {
         }
         RegisteredClient updated = build(current.getId(), current.getClientId(), metadata, encodedSecret);
         ClientStatus status = entry.registration().status();
-        if (status == ClientStatus.APPROVED && !metadata.normalized().equals(metadataOf(entry).normalized())) {
+        if (status == ClientStatus.APPROVED
+                && !metadata.normalized().equals(metadataOf(entry).normalized())) {
             status = ClientStatus.PENDING;
         }
-        registry.save(updated, metadata.launchTypes(), metadata.launchUri(), metadata.contacts(),
-                entry.registration().registeredBy(), status, null);
+        registry.save(
+                updated,
+                metadata.launchTypes(),
+                metadata.launchUri(),
+                metadata.contacts(),
+                entry.registration().registeredBy(),
+                status,
+                null);
         ClientRegistration registration = registry.find(current.getClientId()).orElseThrow();
         return new Registered(updated, registration, metadata, secret, null);
     }
@@ -105,33 +114,55 @@ public class ClientRegistrar {
     public static ClientMetadata metadataOf(ClientRegistry.Entry entry) {
         RegisteredClient client = entry.client();
         ClientSettings settings = client.getClientSettings();
-        String method = client.getClientAuthenticationMethods().stream().map(ClientAuthenticationMethod::getValue)
-                .findFirst().orElse(ClientMetadata.NONE);
+        String method = client.getClientAuthenticationMethods().stream()
+                .map(ClientAuthenticationMethod::getValue)
+                .findFirst()
+                .orElse(ClientMetadata.NONE);
         ClientRegistration registration = entry.registration();
-        return new ClientMetadata(client.getClientName(),
-                client.getAuthorizationGrantTypes().stream().map(AuthorizationGrantType::getValue).sorted().toList(),
-                List.copyOf(client.getRedirectUris()), method, SmartClientSettings.inlineJwks(settings),
+        return new ClientMetadata(
+                client.getClientName(),
+                client.getAuthorizationGrantTypes().stream()
+                        .map(AuthorizationGrantType::getValue)
+                        .sorted()
+                        .toList(),
+                List.copyOf(client.getRedirectUris()),
+                method,
+                SmartClientSettings.inlineJwks(settings),
                 settings.getJwkSetUrl(),
-                settings.getTokenEndpointAuthenticationSigningAlgorithm() == null ? null
-                        : settings.getTokenEndpointAuthenticationSigningAlgorithm().getName(),
-                List.copyOf(client.getScopes()), registration.launchTypes(), registration.launchUri(),
-                SmartClientSettings.organization(settings), registration.contacts());
+                settings.getTokenEndpointAuthenticationSigningAlgorithm() == null
+                        ? null
+                        : settings.getTokenEndpointAuthenticationSigningAlgorithm()
+                                .getName(),
+                List.copyOf(client.getScopes()),
+                registration.launchTypes(),
+                registration.launchUri(),
+                SmartClientSettings.organization(settings),
+                registration.contacts());
     }
 
-    private Registered register(ClientMetadata metadata, String registeredBy, ClientStatus status,
-            String registrationToken) {
+    private Registered register(
+            ClientMetadata metadata, String registeredBy, ClientStatus status, String registrationToken) {
         String secret = metadata.needsSecret() ? OpaqueTokens.generate() : null;
-        RegisteredClient client = build(UUID.randomUUID().toString(), UUID.randomUUID().toString(), metadata,
+        RegisteredClient client = build(
+                UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(),
+                metadata,
                 secret == null ? null : passwordEncoder.encode(secret));
-        registry.save(client, metadata.launchTypes(), metadata.launchUri(), metadata.contacts(), registeredBy,
-                status, registrationToken == null ? null : OpaqueTokens.hash(registrationToken));
+        registry.save(
+                client,
+                metadata.launchTypes(),
+                metadata.launchUri(),
+                metadata.contacts(),
+                registeredBy,
+                status,
+                registrationToken == null ? null : OpaqueTokens.hash(registrationToken));
         ClientRegistration registration = registry.find(client.getClientId()).orElseThrow();
         return new Registered(client, registration, metadata, secret, registrationToken);
     }
 
     private RegisteredClient build(String id, String clientId, ClientMetadata metadata, String encodedSecret) {
-        ClientSettings.Builder settings = metadata.isBackendService() ? ClientSettings.builder()
-                : ExampleClients.userAppSettings();
+        ClientSettings.Builder settings =
+                metadata.isBackendService() ? ClientSettings.builder() : ExampleClients.userAppSettings();
         if (metadata.jwks() != null) {
             settings.setting(SmartClientSettings.JWKS, metadata.jwks());
         }
@@ -150,13 +181,15 @@ public class ClientRegistrar {
                 .clientName(metadata.clientName())
                 .clientSecret(encodedSecret)
                 .clientAuthenticationMethod(new ClientAuthenticationMethod(metadata.tokenEndpointAuthMethod()))
-                .authorizationGrantTypes(grants -> metadata.grantTypes()
-                        .forEach(grant -> grants.add(new AuthorizationGrantType(grant))))
+                .authorizationGrantTypes(
+                        grants -> metadata.grantTypes().forEach(grant -> grants.add(new AuthorizationGrantType(grant))))
                 .redirectUris(uris -> uris.addAll(metadata.redirectUris()))
                 .scopes(scopes -> scopes.addAll(metadata.scopes()))
                 .clientSettings(settings.build())
-                .tokenSettings(metadata.isBackendService() ? ExampleClients.backendTokenSettings(properties)
-                        : ExampleClients.userTokenSettings(properties));
+                .tokenSettings(
+                        metadata.isBackendService()
+                                ? ExampleClients.backendTokenSettings(properties)
+                                : ExampleClients.userTokenSettings(properties));
         return client.build();
     }
 }

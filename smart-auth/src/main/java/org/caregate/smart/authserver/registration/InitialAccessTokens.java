@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -26,8 +25,7 @@ public class InitialAccessTokens {
     }
 
     /** A token issued now by {@code administrator}. */
-    public record Issued(String token, Instant expiresAt) {
-    }
+    public record Issued(String token, Instant expiresAt) {}
 
     public Issued issue(String administrator, String note) {
         String token = OpaqueTokens.generate();
@@ -52,7 +50,8 @@ public class InitialAccessTokens {
                 WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
                 """, now, OpaqueTokens.hash(token), now);
         if (used != 1) {
-            throw new RegistrationException(RegistrationException.INVALID_TOKEN,
+            throw new RegistrationException(
+                    RegistrationException.INVALID_TOKEN,
                     "the initial access token is unknown, already used or expired: ask a CareGate administrator"
                             + " for a new one");
         }
@@ -60,7 +59,9 @@ public class InitialAccessTokens {
 
     /** Records which client a redeemed token registered (for the administrators' review). */
     public void recordClient(String token, String clientId) {
-        jdbc.update("UPDATE smart_auth.initial_access_token SET client_id = ? WHERE token_hash = ?", clientId,
+        jdbc.update(
+                "UPDATE smart_auth.initial_access_token SET client_id = ? WHERE token_hash = ?",
+                clientId,
                 OpaqueTokens.hash(token));
     }
 }

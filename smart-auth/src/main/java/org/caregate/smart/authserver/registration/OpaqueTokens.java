@@ -15,8 +15,7 @@ public final class OpaqueTokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private OpaqueTokens() {
-    }
+    private OpaqueTokens() {}
 
     public static String generate() {
         byte[] bytes = new byte[32];

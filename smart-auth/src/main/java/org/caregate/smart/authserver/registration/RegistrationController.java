@@ -1,11 +1,9 @@
 package org.caregate.smart.authserver.registration;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.client.ClientRegistry;
@@ -54,8 +52,11 @@ public class RegistrationController {
     private final InitialAccessTokens initialAccessTokens;
     private final SmartAuthUrls urls;
 
-    public RegistrationController(ClientRegistrar registrar, ClientRegistry registry,
-            InitialAccessTokens initialAccessTokens, SmartAuthUrls urls) {
+    public RegistrationController(
+            ClientRegistrar registrar,
+            ClientRegistry registry,
+            InitialAccessTokens initialAccessTokens,
+            SmartAuthUrls urls) {
         this.registrar = registrar;
         this.registry = registry;
         this.initialAccessTokens = initialAccessTokens;
@@ -63,8 +64,8 @@ public class RegistrationController {
     }
 
     @PostMapping(path = SmartAuthPaths.REGISTER, consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, Object>> register(HttpServletRequest request,
-            @RequestBody Map<String, Object> body) {
+    public ResponseEntity<Map<String, Object>> register(
+            HttpServletRequest request, @RequestBody Map<String, Object> body) {
         String initialAccessToken = bearer(request, "an initial access token from a CareGate administrator");
         ClientMetadata metadata = ClientMetadata.fromJson(body);
         initialAccessTokens.redeem(initialAccessToken);
@@ -76,22 +77,25 @@ public class RegistrationController {
     @GetMapping(SmartAuthPaths.REGISTER + "/{clientId}")
     public ResponseEntity<Map<String, Object>> read(HttpServletRequest request, @PathVariable String clientId) {
         ClientRegistry.Entry entry = authorized(request, clientId);
-        return json(HttpStatus.OK, response(new ClientRegistrar.Registered(entry.client(), entry.registration(),
-                ClientRegistrar.metadataOf(entry), null, null)));
+        return json(
+                HttpStatus.OK,
+                response(new ClientRegistrar.Registered(
+                        entry.client(), entry.registration(), ClientRegistrar.metadataOf(entry), null, null)));
     }
 
     @PutMapping(path = SmartAuthPaths.REGISTER + "/{clientId}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, Object>> update(HttpServletRequest request, @PathVariable String clientId,
-            @RequestBody Map<String, Object> body) {
+    public ResponseEntity<Map<String, Object>> update(
+            HttpServletRequest request, @PathVariable String clientId, @RequestBody Map<String, Object> body) {
         ClientRegistry.Entry entry = authorized(request, clientId);
         if (!clientId.equals(body.get("client_id"))) {
-            throw new RegistrationException(RegistrationException.INVALID_CLIENT_METADATA,
+            throw new RegistrationException(
+                    RegistrationException.INVALID_CLIENT_METADATA,
                     "client_id: the request must hold the client's own client_id (RFC 7592 section 2.2)");
         }
         if (body.get("client_secret") != null
                 && !registrar.secretMatches(entry.client(), String.valueOf(body.get("client_secret")))) {
-            throw new RegistrationException(RegistrationException.INVALID_CLIENT_METADATA,
-                    "client_secret: not the client's current secret");
+            throw new RegistrationException(
+                    RegistrationException.INVALID_CLIENT_METADATA, "client_secret: not the client's current secret");
         }
         ClientRegistrar.Registered updated = registrar.update(entry, ClientMetadata.fromJson(body));
         return json(HttpStatus.OK, response(updated));
@@ -109,18 +113,22 @@ public class RegistrationController {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", e.error());
         error.put("error_description", e.getMessage());
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).cacheControl(CacheControl.noStore())
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status())
+                .cacheControl(CacheControl.noStore())
                 .contentType(MediaType.APPLICATION_JSON);
         if (e.status() == 401) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\", error_description=\""
-                    + e.getMessage().replace("\"", "'") + "\"");
+            response.header(
+                    HttpHeaders.WWW_AUTHENTICATE,
+                    "Bearer error=\"invalid_token\", error_description=\""
+                            + e.getMessage().replace("\"", "'") + "\"");
         }
         return response.body(error);
     }
 
     @ExceptionHandler({HttpMessageNotReadableException.class, HttpMediaTypeNotSupportedException.class})
     ResponseEntity<Map<String, Object>> unreadable(Exception e) {
-        return refused(new RegistrationException(RegistrationException.INVALID_CLIENT_METADATA,
+        return refused(new RegistrationException(
+                RegistrationException.INVALID_CLIENT_METADATA,
                 "the body must be a JSON object of client metadata (Content-Type: application/json)"));
     }
 
@@ -128,16 +136,18 @@ public class RegistrationController {
         String token = bearer(request, "the registration access token returned at registration");
         return registry.entry(clientId)
                 .filter(entry -> registry.registrationTokenMatches(clientId, OpaqueTokens.hash(token)))
-                .orElseThrow(() -> new RegistrationException(RegistrationException.INVALID_TOKEN,
+                .orElseThrow(() -> new RegistrationException(
+                        RegistrationException.INVALID_TOKEN,
                         "the registration access token is not valid for this client"));
     }
 
     private static String bearer(HttpServletRequest request, String what) {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        if (authorization == null
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 || authorization.substring(BEARER.length()).isBlank()) {
-            throw new RegistrationException(RegistrationException.INVALID_TOKEN,
-                    "send 'Authorization: Bearer <token>' with " + what);
+            throw new RegistrationException(
+                    RegistrationException.INVALID_TOKEN, "send 'Authorization: Bearer <token>' with " + what);
         }
         return authorization.substring(BEARER.length()).strip();
     }
@@ -147,7 +157,9 @@ public class RegistrationController {
         String clientId = registered.client().getClientId();
         json.put("client_id", clientId);
         if (registered.client().getClientIdIssuedAt() != null) {
-            json.put("client_id_issued_at", registered.client().getClientIdIssuedAt().getEpochSecond());
+            json.put(
+                    "client_id_issued_at",
+                    registered.client().getClientIdIssuedAt().getEpochSecond());
         }
         if (registered.clientSecret() != null) {
             json.put("client_secret", registered.clientSecret());
@@ -157,14 +169,20 @@ public class RegistrationController {
             json.put("registration_access_token", registered.registrationAccessToken());
         }
         json.put("registration_client_uri", urls.url(SmartAuthPaths.REGISTER + "/" + clientId));
-        json.put("registration_status", Objects.requireNonNull(registered.registration()).status().name()
-                .toLowerCase());
+        json.put(
+                "registration_status",
+                Objects.requireNonNull(registered.registration())
+                        .status()
+                        .name()
+                        .toLowerCase());
         json.putAll(registered.metadata().toJson());
         return json;
     }
 
     private static ResponseEntity<Map<String, Object>> json(HttpStatus status, Map<String, Object> body) {
-        return ResponseEntity.status(status).cacheControl(CacheControl.noStore())
-                .contentType(MediaType.APPLICATION_JSON).body(body);
+        return ResponseEntity.status(status)
+                .cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body);
     }
 }

@@ -9,9 +9,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.sql.DataSource;
-
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
@@ -55,8 +53,8 @@ public final class SchemaQualifyingDataSource extends DelegatingDataSource {
     }
 
     private Connection wrap(Connection connection) {
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                new QualifyingHandler(connection));
+        return (Connection) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Connection.class}, new QualifyingHandler(connection));
     }
 
     private final class QualifyingHandler implements InvocationHandler {
@@ -71,7 +69,9 @@ public final class SchemaQualifyingDataSource extends DelegatingDataSource {
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             String name = method.getName();
             if ((name.equals("prepareStatement") || name.equals("prepareCall") || name.equals("nativeSQL"))
-                    && args != null && args.length > 0 && args[0] instanceof String sql) {
+                    && args != null
+                    && args.length > 0
+                    && args[0] instanceof String sql) {
                 args = args.clone();
                 args[0] = qualify(sql);
             }
@@ -92,10 +92,14 @@ public final class SchemaQualifyingDataSource extends DelegatingDataSource {
 
     /** Restricts SAS's column-type look-up ({@code getColumns(null, null, table, column)}) to our schema. */
     private DatabaseMetaData qualifyingMetaData(DatabaseMetaData target) {
-        return (DatabaseMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getColumns") && args != null && args.length == 4 && args[1] == null
-                            && args[2] instanceof String table && SAS_TABLE.matcher(table).matches()) {
+        return (DatabaseMetaData) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getColumns")
+                            && args != null
+                            && args.length == 4
+                            && args[1] == null
+                            && args[2] instanceof String table
+                            && SAS_TABLE.matcher(table).matches()) {
                         args = args.clone();
                         args[1] = schema;
                         args[2] = table.toLowerCase();

@@ -1,7 +1,6 @@
 package org.caregate.smart.authserver.storage;
 
 import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -32,7 +31,8 @@ public final class SmartAuthDatabase {
     /** Applies pending migrations (Flyway locks, so several nodes starting together are safe). */
     public static SmartAuthDatabase migrate(Flyway flyway, DataSource dataSource) {
         flyway.migrate();
-        return new SmartAuthDatabase(new JdbcTemplate(new SchemaQualifyingDataSource(dataSource, SmartAuthSchema.NAME)));
+        return new SmartAuthDatabase(
+                new JdbcTemplate(new SchemaQualifyingDataSource(dataSource, SmartAuthSchema.NAME)));
     }
 
     public JdbcTemplate jdbc() {

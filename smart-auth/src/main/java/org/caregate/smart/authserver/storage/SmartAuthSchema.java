@@ -9,6 +9,5 @@ public final class SmartAuthSchema {
     /** Flyway location of the migrations, applied by the Flyway bean of {@code SmartAuthStorageConfig}. */
     public static final String MIGRATIONS = "classpath:db/smart-auth";
 
-    private SmartAuthSchema() {
-    }
+    private SmartAuthSchema() {}
 }

@@ -15,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AddressThrottle {
 
-    private record Window(Instant start, int failures) {
-    }
+    private record Window(Instant start, int failures) {}
 
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -35,7 +34,9 @@ public final class AddressThrottle {
     public Optional<Duration> retryAfter(String address) {
         Window current = windows.get(address);
         Instant now = clock.instant();
-        if (current == null || current.failures() < maxFailures || !now.isBefore(current.start().plus(window))) {
+        if (current == null
+                || current.failures() < maxFailures
+                || !now.isBefore(current.start().plus(window))) {
             return Optional.empty();
         }
         return Optional.of(Duration.between(now, current.start().plus(window)));
@@ -46,17 +47,23 @@ public final class AddressThrottle {
         if (windows.size() >= maxTracked && !windows.containsKey(address)) {
             forgetEndedWindows(now);
         }
-        windows.merge(address, new Window(now, 1), (old, first) -> now.isBefore(old.start().plus(window))
-                ? new Window(old.start(), old.failures() + 1)
-                : first);
+        windows.merge(
+                address,
+                new Window(now, 1),
+                (old, first) ->
+                        now.isBefore(old.start().plus(window)) ? new Window(old.start(), old.failures() + 1) : first);
     }
 
     private void forgetEndedWindows(Instant now) {
         windows.values().removeIf(w -> !now.isBefore(w.start().plus(window)));
         if (windows.size() >= maxTracked) {
             // still full of live windows: forget the oldest half rather than grow without bound
-            Instant median = windows.values().stream().map(Window::start).sorted()
-                    .skip(windows.size() / 2).findFirst().orElse(now);
+            Instant median = windows.values().stream()
+                    .map(Window::start)
+                    .sorted()
+                    .skip(windows.size() / 2)
+                    .findFirst()
+                    .orElse(now);
             windows.values().removeIf(w -> w.start().isBefore(median));
         }
     }

@@ -1,16 +1,14 @@
 package org.caregate.smart.authserver.throttle;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -23,8 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class AddressThrottleFilter extends OncePerRequestFilter {
 
-    private static final Set<String> OAUTH_ENDPOINTS = Set.of(SmartAuthPaths.TOKEN, SmartAuthPaths.INTROSPECT,
-            SmartAuthPaths.REVOKE);
+    private static final Set<String> OAUTH_ENDPOINTS =
+            Set.of(SmartAuthPaths.TOKEN, SmartAuthPaths.INTROSPECT, SmartAuthPaths.REVOKE);
     private static final Set<String> SIGN_IN_PAGES = Set.of(SmartAuthPaths.LOGIN, SmartAuthPaths.MFA);
 
     private final AddressThrottle throttle;
@@ -37,8 +35,8 @@ public final class AddressThrottleFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
         boolean post = "POST".equalsIgnoreCase(request.getMethod());
-        return !(SmartAuthPaths.AUTHORIZE.equals(path) || (post && (OAUTH_ENDPOINTS.contains(path)
-                || SIGN_IN_PAGES.contains(path))));
+        return !(SmartAuthPaths.AUTHORIZE.equals(path)
+                || (post && (OAUTH_ENDPOINTS.contains(path) || SIGN_IN_PAGES.contains(path))));
     }
 
     @Override
@@ -64,8 +62,10 @@ public final class AddressThrottleFilter extends OncePerRequestFilter {
         }
         if (SIGN_IN_PAGES.contains(path)) {
             String location = response.getHeader("Location");
-            return status >= 400 || (location != null && (location.contains(SmartAuthPaths.LOGIN + "?error")
-                    || location.contains(SmartAuthPaths.LOGIN + "?locked")));
+            return status >= 400
+                    || (location != null
+                            && (location.contains(SmartAuthPaths.LOGIN + "?error")
+                                    || location.contains(SmartAuthPaths.LOGIN + "?locked")));
         }
         return false;
     }
@@ -84,8 +84,9 @@ public final class AddressThrottleFilter extends OncePerRequestFilter {
         } else {
             response.setContentType("text/html;charset=UTF-8");
             body = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many attempts"
-                    + " · CareGate</title></head><body><main><h1>Too many attempts</h1><p>" + reason
-                    + "</p></main></body></html>").getBytes(StandardCharsets.UTF_8);
+                            + " · CareGate</title></head><body><main><h1>Too many attempts</h1><p>" + reason
+                            + "</p></main></body></html>")
+                    .getBytes(StandardCharsets.UTF_8);
         }
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -1,7 +1,6 @@
 package org.caregate.smart.authserver.throttle;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 

@@ -1,15 +1,13 @@
 package org.caregate.smart.authserver.token;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -27,23 +25,23 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  */
 public final class AccessTokenDecoders {
 
-    private AccessTokenDecoders() {
-    }
+    private AccessTokenDecoders() {}
 
     public static JwtDecoder create(JWKSource<SecurityContext> keys, String issuer, String fhirBaseUrl, Clock clock) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
-        processor.setJWTClaimsSetVerifier((claims, context) -> { });
+        processor.setJWTClaimsSetVerifier((claims, context) -> {});
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ofSeconds(30));
         timestamps.setClock(clock);
         OAuth2TokenValidator<Jwt> audience = jwt -> {
             List<String> aud = jwt.getAudience();
-            return aud != null && aud.contains(fhirBaseUrl) ? OAuth2TokenValidatorResult.success()
+            return aud != null && aud.contains(fhirBaseUrl)
+                    ? OAuth2TokenValidatorResult.success()
                     : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
         };
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(issuer),
-                audience));
+        decoder.setJwtValidator(
+                new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(issuer), audience));
         return decoder;
     }
 }

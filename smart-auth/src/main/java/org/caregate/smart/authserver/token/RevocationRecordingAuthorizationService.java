@@ -2,7 +2,6 @@ package org.caregate.smart.authserver.token;
 
 import java.time.Instant;
 import java.util.Map;
-
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -22,8 +21,8 @@ public final class RevocationRecordingAuthorizationService implements OAuth2Auth
     private final OAuth2AuthorizationService delegate;
     private final RevokedAccessTokens revokedAccessTokens;
 
-    public RevocationRecordingAuthorizationService(OAuth2AuthorizationService delegate,
-            RevokedAccessTokens revokedAccessTokens) {
+    public RevocationRecordingAuthorizationService(
+            OAuth2AuthorizationService delegate, RevokedAccessTokens revokedAccessTokens) {
         this.delegate = delegate;
         this.revokedAccessTokens = revokedAccessTokens;
     }
@@ -39,8 +38,8 @@ public final class RevocationRecordingAuthorizationService implements OAuth2Auth
         Instant expiresAt = accessToken.getToken().getExpiresAt();
         if (claims != null && claims.get("jti") != null && expiresAt != null) {
             Object clientId = claims.get(SmartClaimNames.CLIENT_ID);
-            revokedAccessTokens.revoke(claims.get("jti").toString(), clientId == null ? "" : clientId.toString(),
-                    expiresAt);
+            revokedAccessTokens.revoke(
+                    claims.get("jti").toString(), clientId == null ? "" : clientId.toString(), expiresAt);
         }
     }
 

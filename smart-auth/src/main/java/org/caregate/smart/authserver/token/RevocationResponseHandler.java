@@ -1,12 +1,10 @@
 package org.caregate.smart.authserver.token;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -32,7 +30,9 @@ public final class RevocationResponseHandler implements AuthenticationSuccessHan
     private final JwtDecoder accessTokenDecoder;
     private final RevokedAccessTokens revokedAccessTokens;
 
-    public RevocationResponseHandler(OAuth2AuthorizationService authorizations, JwtDecoder accessTokenDecoder,
+    public RevocationResponseHandler(
+            OAuth2AuthorizationService authorizations,
+            JwtDecoder accessTokenDecoder,
             RevokedAccessTokens revokedAccessTokens) {
         this.authorizations = authorizations;
         this.accessTokenDecoder = accessTokenDecoder;
@@ -40,8 +40,9 @@ public final class RevocationResponseHandler implements AuthenticationSuccessHan
     }
 
     @Override
-    public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
-            Authentication authentication) throws IOException {
+    public void onAuthenticationSuccess(
+            HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+            throws IOException {
         OAuth2TokenRevocationAuthenticationToken revocation = (OAuth2TokenRevocationAuthenticationToken) authentication;
         String clientId = clientId(revocation);
         OAuth2Authorization authorization = authorizations.findByToken(revocation.getToken(), null);
@@ -72,6 +73,8 @@ public final class RevocationResponseHandler implements AuthenticationSuccessHan
 
     private static String clientId(OAuth2TokenRevocationAuthenticationToken revocation) {
         return revocation.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
-                && client.getRegisteredClient() != null ? client.getRegisteredClient().getClientId() : null;
+                        && client.getRegisteredClient() != null
+                ? client.getRegisteredClient().getClientId()
+                : null;
     }
 }

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.caregate.smart.token.SmartAccessToken;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,6 +37,7 @@ public class RevokedAccessTokens {
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     /** Clients with refused tokens, from {@code smart_auth.client_registration}; replaced on every reload. */
     private volatile Map<String, ClientCutoff> clientCutoffs = Map.of();
+
     private volatile Instant loadedAt = Instant.MIN;
 
     public RevokedAccessTokens(JdbcTemplate jdbc, Clock clock, Duration refresh) {
@@ -55,8 +55,10 @@ public class RevokedAccessTokens {
     private record ClientCutoff(boolean disabled, Instant tokensValidAfter) {
 
         boolean refuses(Instant issuedAt) {
-            return disabled || tokensValidAfter != null && (issuedAt == null
-                    || issuedAt.isBefore(tokensValidAfter.truncatedTo(ChronoUnit.SECONDS)));
+            return disabled
+                    || tokensValidAfter != null
+                            && (issuedAt == null
+                                    || issuedAt.isBefore(tokensValidAfter.truncatedTo(ChronoUnit.SECONDS)));
         }
     }
 
@@ -114,21 +116,27 @@ public class RevokedAccessTokens {
 
     private void reload(Instant now) {
         jdbc.update("DELETE FROM smart_auth.revoked_access_token WHERE expires_at < ?", Timestamp.from(now));
-        jdbc.query("SELECT jti, expires_at FROM smart_auth.revoked_access_token WHERE expires_at >= ?",
+        jdbc.query(
+                "SELECT jti, expires_at FROM smart_auth.revoked_access_token WHERE expires_at >= ?",
                 rs -> {
                     revoked.put(rs.getString(1), rs.getTimestamp(2).toInstant());
-                }, Timestamp.from(now));
+                },
+                Timestamp.from(now));
         revoked.values().removeIf(expiresAt -> expiresAt.isBefore(now));
         Map<String, ClientCutoff> cutoffs = new HashMap<>();
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT client_id, status IN ('DISABLED', 'DELETED'), tokens_valid_after
                 FROM smart_auth.client_registration
                 WHERE status IN ('DISABLED', 'DELETED') OR tokens_valid_after > ?
-                """, rs -> {
+                """,
+                rs -> {
                     Timestamp validAfter = rs.getTimestamp(3);
-                    cutoffs.put(rs.getString(1), new ClientCutoff(rs.getBoolean(2),
-                            validAfter == null ? null : validAfter.toInstant()));
-                }, Timestamp.from(now.minus(MAX_TOKEN_LIFETIME)));
+                    cutoffs.put(
+                            rs.getString(1),
+                            new ClientCutoff(rs.getBoolean(2), validAfter == null ? null : validAfter.toInstant()));
+                },
+                Timestamp.from(now.minus(MAX_TOKEN_LIFETIME)));
         clientCutoffs = Map.copyOf(cutoffs);
         loadedAt = now;
     }

@@ -10,10 +10,10 @@ public final class SmartClaimNames {
     public static final String FHIR_USER = "fhirUser";
     /** The patient in context, bare id. */
     public static final String PATIENT = "patient";
+
     public static final String ENCOUNTER = "encounter";
     /** The Organization id a backend-services client acts for. */
     public static final String ORGANIZATION = "organization";
 
-    private SmartClaimNames() {
-    }
+    private SmartClaimNames() {}
 }

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
-
 import org.springframework.security.crypto.keygen.Base64StringKeyGenerator;
 import org.springframework.security.crypto.keygen.StringKeyGenerator;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -19,7 +18,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  */
 public final class SmartRefreshTokenGenerator implements OAuth2TokenGenerator<OAuth2RefreshToken> {
 
-    private final StringKeyGenerator values = new Base64StringKeyGenerator(Base64.getUrlEncoder().withoutPadding(), 48);
+    private final StringKeyGenerator values =
+            new Base64StringKeyGenerator(Base64.getUrlEncoder().withoutPadding(), 48);
     private final Clock clock;
 
     public SmartRefreshTokenGenerator(Clock clock) {
@@ -33,13 +33,15 @@ public final class SmartRefreshTokenGenerator implements OAuth2TokenGenerator<OA
         }
         // On a refresh the client may narrow the scopes of the new access token; what the user granted is what counts.
         Set<String> granted = context.getAuthorization() != null
-                && !context.getAuthorization().getAuthorizedScopes().isEmpty()
-                ? context.getAuthorization().getAuthorizedScopes() : context.getAuthorizedScopes();
+                        && !context.getAuthorization().getAuthorizedScopes().isEmpty()
+                ? context.getAuthorization().getAuthorizedScopes()
+                : context.getAuthorizedScopes();
         if (!granted.contains("offline_access") && !granted.contains("online_access")) {
             return null;
         }
         Instant issuedAt = clock.instant();
-        Instant expiresAt = issuedAt.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive());
+        Instant expiresAt =
+                issuedAt.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive());
         return new OAuth2RefreshToken(values.generateKey(), issuedAt, expiresAt);
     }
 }

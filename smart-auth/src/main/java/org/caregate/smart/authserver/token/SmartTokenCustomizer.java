@@ -3,7 +3,6 @@ package org.caregate.smart.authserver.token;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Set;
-
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.client.SmartClientSettings;
 import org.caregate.smart.authserver.context.AccessCheck;
@@ -45,8 +44,12 @@ public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEnco
     private final PatientAccessDirectory directory;
     private final Clock clock;
 
-    public SmartTokenCustomizer(SmartAuthUrls urls, SigningKeyStore keys, UserAccountService users,
-            PatientAccessDirectory directory, Clock clock) {
+    public SmartTokenCustomizer(
+            SmartAuthUrls urls,
+            SigningKeyStore keys,
+            UserAccountService users,
+            PatientAccessDirectory directory,
+            Clock clock) {
         this.urls = urls;
         this.keys = keys;
         this.users = users;
@@ -72,7 +75,8 @@ public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEnco
         claims.claim(SmartClaimNames.CLIENT_ID, context.getRegisteredClient().getClientId());
         claims.claim(SmartClaimNames.SCOPE, String.join(" ", scopes));
         if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
-            String organization = SmartClientSettings.organization(context.getRegisteredClient().getClientSettings());
+            String organization = SmartClientSettings.organization(
+                    context.getRegisteredClient().getClientSettings());
             if (organization != null) {
                 claims.claim(SmartClaimNames.ORGANIZATION, organization);
             }
@@ -85,8 +89,8 @@ public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEnco
         if (patient != null && grantsPatientContext(scopes)) {
             AccessCheck check = directory.checkAccess(user, patient, clock.instant());
             if (!check.permitted()) {
-                throw invalidGrant("access to the patient in context has ended (" + check.rule() + "): "
-                        + check.reason());
+                throw invalidGrant(
+                        "access to the patient in context has ended (" + check.rule() + "): " + check.reason());
             }
             claims.claim(SmartClaimNames.PATIENT, patient);
             String encounter = LaunchAttributes.encounter(authorization);
@@ -109,8 +113,7 @@ public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEnco
     }
 
     private UserAccount activeUser(String username) {
-        UserAccount user = users.find(username)
-                .orElseThrow(() -> invalidGrant("the user account no longer exists"));
+        UserAccount user = users.find(username).orElseThrow(() -> invalidGrant("the user account no longer exists"));
         if (!user.isActive()) {
             throw invalidGrant("the user account is " + user.status().name().toLowerCase());
         }

@@ -1,17 +1,14 @@
 package org.caregate.smart.authserver.token;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.text.ParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.converter.HttpMessageConverter;
@@ -38,7 +35,8 @@ public final class SmartTokenResponseHandler implements AuthenticationSuccessHan
     public static final String NEED_PATIENT_BANNER = "need_patient_banner";
     public static final String SMART_STYLE_URL = "smart_style_url";
 
-    private final HttpMessageConverter<OAuth2AccessTokenResponse> converter = new OAuth2AccessTokenResponseHttpMessageConverter();
+    private final HttpMessageConverter<OAuth2AccessTokenResponse> converter =
+            new OAuth2AccessTokenResponseHttpMessageConverter();
     private final SmartAuthUrls urls;
 
     public SmartTokenResponseHandler(SmartAuthUrls urls) {
@@ -46,8 +44,9 @@ public final class SmartTokenResponseHandler implements AuthenticationSuccessHan
     }
 
     @Override
-    public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
-            Authentication authentication) throws IOException {
+    public void onAuthenticationSuccess(
+            HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+            throws IOException {
         OAuth2AccessTokenAuthenticationToken result = (OAuth2AccessTokenAuthenticationToken) authentication;
         OAuth2AccessToken accessToken = result.getAccessToken();
         Map<String, Object> parameters = new LinkedHashMap<>(result.getAdditionalParameters());

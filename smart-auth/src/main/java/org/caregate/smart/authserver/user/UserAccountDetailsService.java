@@ -3,7 +3,6 @@ package org.caregate.smart.authserver.user;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
@@ -29,12 +28,12 @@ public class UserAccountDetailsService implements UserDetailsService {
 
     @Override
     public UserDetails loadUserByUsername(String username) {
-        UserAccount account = accounts.find(username)
-                .orElseThrow(() -> new UsernameNotFoundException("no such user"));
+        UserAccount account = accounts.find(username).orElseThrow(() -> new UsernameNotFoundException("no such user"));
         String hash = accounts.passwordHash(username).orElseThrow(() -> new UsernameNotFoundException("no such user"));
         List<GrantedAuthority> authorities = new ArrayList<>();
         for (String role : account.roles()) {
-            authorities.add(new SimpleGrantedAuthority("ROLE_" + role.toUpperCase(Locale.ROOT).replace('-', '_')));
+            authorities.add(new SimpleGrantedAuthority(
+                    "ROLE_" + role.toUpperCase(Locale.ROOT).replace('-', '_')));
         }
         authorities.add(new SimpleGrantedAuthority("KIND_" + account.kind().name()));
         return User.withUsername(account.username())

@@ -1,11 +1,11 @@
 package org.caregate.smart.authserver.web;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationRequestValidators;
 import org.caregate.smart.authserver.context.AccessCheck;
@@ -33,8 +33,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
-
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The steps between login and authorization code: launch context, patient picker, approval.
@@ -66,9 +64,14 @@ public class AuthorizationApprovalController {
     private final Clock clock;
     private final org.springframework.context.MessageSource messages;
 
-    public AuthorizationApprovalController(OAuth2AuthorizationService authorizations,
-            RegisteredClientRepository clients, UserAccountService users, PatientAccessDirectory directory,
-            LaunchContextService launchContexts, Clock clock, org.springframework.context.MessageSource messages) {
+    public AuthorizationApprovalController(
+            OAuth2AuthorizationService authorizations,
+            RegisteredClientRepository clients,
+            UserAccountService users,
+            PatientAccessDirectory directory,
+            LaunchContextService launchContexts,
+            Clock clock,
+            org.springframework.context.MessageSource messages) {
         this.messages = messages;
         this.authorizations = authorizations;
         this.clients = clients;
@@ -79,13 +82,19 @@ public class AuthorizationApprovalController {
     }
 
     /** A pending authorization of the logged-in user, with what the pages need. */
-    private record Pending(OAuth2Authorization authorization, OAuth2AuthorizationRequest request,
-            RegisteredClient client, UserAccount user, String state) {
-    }
+    private record Pending(
+            OAuth2Authorization authorization,
+            OAuth2AuthorizationRequest request,
+            RegisteredClient client,
+            UserAccount user,
+            String state) {}
 
     @GetMapping(SmartAuthPaths.CONSENT)
-    public String approval(@RequestParam(OAuth2ParameterNames.STATE) String state, Authentication principal,
-            Model model, HttpServletResponse response) {
+    public String approval(
+            @RequestParam(OAuth2ParameterNames.STATE) String state,
+            Authentication principal,
+            Model model,
+            HttpServletResponse response) {
         Optional<Pending> found = pending(state, principal);
         if (found.isEmpty()) {
             return expired(model, response);
@@ -106,16 +115,23 @@ public class AuthorizationApprovalController {
         model.addAttribute("clientId", pending.client().getClientId());
         model.addAttribute("state", state);
         model.addAttribute("authorizeUri", SmartAuthPaths.AUTHORIZE);
-        model.addAttribute("scopes", ScopeDescriptions.describe(pending.request().getScopes(), messages,
-                org.springframework.context.i18n.LocaleContextHolder.getLocale()));
+        model.addAttribute(
+                "scopes",
+                ScopeDescriptions.describe(
+                        pending.request().getScopes(),
+                        messages,
+                        org.springframework.context.i18n.LocaleContextHolder.getLocale()));
         model.addAttribute("user", pending.user());
         model.addAttribute("patient", patientId == null ? null : patientChoice(pending.user(), patientId));
         return "smart-auth/approval";
     }
 
     @GetMapping(SmartAuthPaths.PICKER)
-    public String picker(@RequestParam(OAuth2ParameterNames.STATE) String state, Authentication principal,
-            Model model, HttpServletResponse response) {
+    public String picker(
+            @RequestParam(OAuth2ParameterNames.STATE) String state,
+            Authentication principal,
+            Model model,
+            HttpServletResponse response) {
         Optional<Pending> found = pending(state, principal);
         if (found.isEmpty()) {
             return expired(model, response);
@@ -124,17 +140,21 @@ public class AuthorizationApprovalController {
     }
 
     @PostMapping(SmartAuthPaths.PICKER)
-    public String pick(@RequestParam(OAuth2ParameterNames.STATE) String state,
-            @RequestParam(name = "patient", required = false) String patientId, Authentication principal,
-            Model model, HttpServletResponse response) {
+    public String pick(
+            @RequestParam(OAuth2ParameterNames.STATE) String state,
+            @RequestParam(name = "patient", required = false) String patientId,
+            Authentication principal,
+            Model model,
+            HttpServletResponse response) {
         Optional<Pending> found = pending(state, principal);
         if (found.isEmpty()) {
             return expired(model, response);
         }
         Pending pending = found.get();
         Instant now = clock.instant();
-        boolean offered = patientId != null && directory.permittedPatients(pending.user(), now).stream()
-                .anyMatch(choice -> choice.patientId().equals(patientId));
+        boolean offered = patientId != null
+                && directory.permittedPatients(pending.user(), now).stream()
+                        .anyMatch(choice -> choice.patientId().equals(patientId));
         if (!offered) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             return showPicker(pending, model, "Choose one of the patients listed.");
@@ -162,13 +182,16 @@ public class AuthorizationApprovalController {
         Instant now = clock.instant();
         Object launch = pending.request().getAdditionalParameters().get(SmartAuthorizationRequestValidators.LAUNCH);
         if (launch instanceof String launchId) {
-            Optional<LaunchContext> context = launchContexts.consume(launchId, pending.user().username(),
-                    pending.client().getClientId());
+            Optional<LaunchContext> context = launchContexts.consume(
+                    launchId, pending.user().username(), pending.client().getClientId());
             if (context.isEmpty()) {
-                return denyToClient(pending, OAuth2ErrorCodes.INVALID_REQUEST,
+                return denyToClient(
+                        pending,
+                        OAuth2ErrorCodes.INVALID_REQUEST,
                         "the launch is unknown, expired, already used, or was made for another user");
             }
-            AccessCheck check = directory.checkAccess(pending.user(), context.get().patientId(), now);
+            AccessCheck check =
+                    directory.checkAccess(pending.user(), context.get().patientId(), now);
             if (!check.permitted()) {
                 return denyToClient(pending, OAuth2ErrorCodes.ACCESS_DENIED, check.reason());
             }
@@ -178,7 +201,9 @@ public class AuthorizationApprovalController {
         if (pending.request().getScopes().contains("launch/patient")) {
             List<PatientChoice> choices = directory.permittedPatients(pending.user(), now);
             if (choices.isEmpty()) {
-                return denyToClient(pending, OAuth2ErrorCodes.ACCESS_DENIED,
+                return denyToClient(
+                        pending,
+                        OAuth2ErrorCodes.ACCESS_DENIED,
                         "there is no patient whose records this user may open");
             }
             if (choices.size() > 1) {
@@ -197,8 +222,8 @@ public class AuthorizationApprovalController {
     }
 
     private void saveLaunch(Pending pending, String patientId, String encounterId, String kind) {
-        OAuth2Authorization.Builder updated = OAuth2Authorization.from(pending.authorization())
-                .attribute(LaunchAttributes.RESOLVED, Boolean.TRUE);
+        OAuth2Authorization.Builder updated =
+                OAuth2Authorization.from(pending.authorization()).attribute(LaunchAttributes.RESOLVED, Boolean.TRUE);
         if (patientId != null) {
             updated.attribute(LaunchAttributes.PATIENT, patientId).attribute(LaunchAttributes.KIND, kind);
         }
@@ -236,7 +261,8 @@ public class AuthorizationApprovalController {
     private String denyToClient(Pending pending, String errorCode, String description) {
         authorizations.remove(pending.authorization());
         String redirectUri = StringUtils.hasText(pending.request().getRedirectUri())
-                ? pending.request().getRedirectUri() : pending.client().getRedirectUris().iterator().next();
+                ? pending.request().getRedirectUri()
+                : pending.client().getRedirectUris().iterator().next();
         UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(redirectUri)
                 .queryParam(OAuth2ParameterNames.ERROR, errorCode)
                 .queryParam(OAuth2ParameterNames.ERROR_DESCRIPTION, description);
@@ -256,5 +282,4 @@ public class AuthorizationApprovalController {
     private static String urlEncode(String value) {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
-
 }

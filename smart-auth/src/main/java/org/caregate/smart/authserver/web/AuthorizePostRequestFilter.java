@@ -1,17 +1,15 @@
 package org.caregate.smart.authserver.web;
 
-import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.StringJoiner;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.StringJoiner;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -33,7 +31,8 @@ public final class AuthorizePostRequestFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod())
-                || !authorizationEndpoint.equals(request.getRequestURI().substring(request.getContextPath().length()))
+                || !authorizationEndpoint.equals(request.getRequestURI()
+                        .substring(request.getContextPath().length()))
                 || request.getParameter(OAuth2ParameterNames.RESPONSE_TYPE) == null;
     }
 
@@ -48,16 +47,18 @@ public final class AuthorizePostRequestFilter extends OncePerRequestFilter {
             }
         }
         String queryString = query.toString();
-        chain.doFilter(new HttpServletRequestWrapper(request) {
-            @Override
-            public String getMethod() {
-                return "GET";
-            }
+        chain.doFilter(
+                new HttpServletRequestWrapper(request) {
+                    @Override
+                    public String getMethod() {
+                        return "GET";
+                    }
 
-            @Override
-            public String getQueryString() {
-                return queryString;
-            }
-        }, response);
+                    @Override
+                    public String getQueryString() {
+                        return queryString;
+                    }
+                },
+                response);
     }
 }

@@ -1,15 +1,13 @@
 package org.caregate.smart.authserver.web;
 
-import java.util.Locale;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.util.Locale;
 import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.ResourceBundleMessageSource;
 import org.springframework.core.env.Environment;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -36,7 +34,8 @@ public class LanguageConfig implements WebMvcConfigurer {
     public MessageSource messageSource(Environment environment) {
         ResourceBundleMessageSource messages = new ResourceBundleMessageSource();
         messages.addBasenames(MESSAGES);
-        for (String basename : environment.getProperty("spring.messages.basename", "").split(",")) {
+        for (String basename :
+                environment.getProperty("spring.messages.basename", "").split(",")) {
             if (!basename.isBlank() && !basename.strip().equals(MESSAGES)) {
                 messages.addBasenames(basename.strip());
             }

@@ -1,11 +1,9 @@
 package org.caregate.smart.authserver.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -19,8 +17,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 public class LanguageLinksAdvice {
 
     /** One entry of the switch: {@code label} in its own language (Español), {@code current} when shown now. */
-    public record LanguageLink(String tag, String label, String href, boolean current) {
-    }
+    public record LanguageLink(String tag, String label, String href, boolean current) {}
 
     @ModelAttribute("languageLinks")
     public List<LanguageLink> languageLinks(HttpServletRequest request) {
@@ -30,10 +27,13 @@ public class LanguageLinksAdvice {
             String href = UriComponentsBuilder.fromPath(request.getRequestURI())
                     .query("GET".equals(request.getMethod()) ? request.getQueryString() : null)
                     .replaceQueryParam(Languages.PARAMETER, language.getLanguage())
-                    .build().toUriString();
+                    .build()
+                    .toUriString();
             String label = language.getDisplayLanguage(language);
-            links.add(new LanguageLink(language.getLanguage(),
-                    label.substring(0, 1).toUpperCase(language) + label.substring(1), href,
+            links.add(new LanguageLink(
+                    language.getLanguage(),
+                    label.substring(0, 1).toUpperCase(language) + label.substring(1),
+                    href,
                     now.getLanguage().equals(language.getLanguage())));
         }
         return links;

@@ -1,12 +1,10 @@
 package org.caregate.smart.authserver.web;
 
-import java.util.List;
-import java.util.Locale;
-
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.util.List;
+import java.util.Locale;
 import org.springframework.web.servlet.LocaleResolver;
 
 /**
@@ -28,7 +26,10 @@ public final class Languages implements LocaleResolver {
             return null;
         }
         String language = Locale.forLanguageTag(tag.strip()).getLanguage();
-        return SUPPORTED.stream().filter(locale -> locale.getLanguage().equals(language)).findFirst().orElse(null);
+        return SUPPORTED.stream()
+                .filter(locale -> locale.getLanguage().equals(language))
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

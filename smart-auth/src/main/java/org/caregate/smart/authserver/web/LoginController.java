@@ -1,7 +1,6 @@
 package org.caregate.smart.authserver.web;
 
 import jakarta.servlet.http.HttpSession;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.account.AccountProperties;
 import org.caregate.smart.authserver.account.SessionGuardFilter;

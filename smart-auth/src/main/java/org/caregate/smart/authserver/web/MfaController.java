@@ -1,16 +1,14 @@
 package org.caregate.smart.authserver.web;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.account.AccountCodes;
@@ -48,7 +46,11 @@ public class MfaController {
     private final ApplicationEventPublisher events;
     private final SecureRandom random = new SecureRandom();
 
-    public MfaController(MfaLogin mfa, UserAccountService users, LoginAttempts attempts, SmartAuthUrls urls,
+    public MfaController(
+            MfaLogin mfa,
+            UserAccountService users,
+            LoginAttempts attempts,
+            SmartAuthUrls urls,
             ApplicationEventPublisher events) {
         this.mfa = mfa;
         this.users = users;
@@ -67,8 +69,12 @@ public class MfaController {
     }
 
     @PostMapping(SmartAuthPaths.MFA)
-    public String verify(@RequestParam(name = "code", defaultValue = "") String code, HttpServletRequest request,
-            HttpServletResponse response, Model model) throws IOException {
+    public String verify(
+            @RequestParam(name = "code", defaultValue = "") String code,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Model model)
+            throws IOException {
         Optional<Authentication> pending = mfa.pending(request);
         if (pending.isEmpty()) {
             return "redirect:" + SmartAuthPaths.LOGIN;
@@ -89,7 +95,10 @@ public class MfaController {
             accepted = users.useRecoveryCode(username, AccountCodes.hashOf(code));
         }
         if (!accepted) {
-            events.publishEvent(AccountEvent.failed(AccountEvent.Type.LOGIN_FAILED, username, "wrong TOTP code",
+            events.publishEvent(AccountEvent.failed(
+                    AccountEvent.Type.LOGIN_FAILED,
+                    username,
+                    "wrong TOTP code",
                     mfa.clock().instant()));
             if (attempts.recordFailure(username)) {
                 mfa.abandon(request);
@@ -101,17 +110,24 @@ public class MfaController {
         attempts.clear(username);
         if (enrolled.isEmpty()) {
             List<String> recoveryCodes = recoveryCodes();
-            users.enrolTotp(username, secret, recoveryCodes.stream().map(AccountCodes::hashOf).toList());
+            users.enrolTotp(
+                    username,
+                    secret,
+                    recoveryCodes.stream().map(AccountCodes::hashOf).toList());
             users.acceptTotpStep(username, step.getAsLong());
-            events.publishEvent(AccountEvent.of(AccountEvent.Type.MFA_ENROLLED, username, null, "TOTP",
+            events.publishEvent(AccountEvent.of(
+                    AccountEvent.Type.MFA_ENROLLED,
+                    username,
+                    null,
+                    "TOTP",
                     mfa.clock().instant()));
             request.getSession().removeAttribute(ENROLMENT_SECRET);
             model.addAttribute("recoveryCodes", recoveryCodes);
             model.addAttribute("next", mfa.complete(request, response, pending.get()));
             return "smart-auth/mfa-recovery";
         }
-        events.publishEvent(AccountEvent.of(AccountEvent.Type.LOGIN, username, null, "TOTP",
-                mfa.clock().instant()));
+        events.publishEvent(AccountEvent.of(
+                AccountEvent.Type.LOGIN, username, null, "TOTP", mfa.clock().instant()));
         return "redirect:" + mfa.complete(request, response, pending.get());
     }
 
@@ -126,10 +142,12 @@ public class MfaController {
                 secret = Totp.newSecret();
                 session.setAttribute(ENROLMENT_SECRET, secret);
             }
-            String displayName = users.find(username).map(UserAccount::displayName).orElse(username);
+            String displayName =
+                    users.find(username).map(UserAccount::displayName).orElse(username);
             model.addAttribute("secret", secret.replaceAll("(.{4})(?!$)", "$1 "));
-            model.addAttribute("otpauthUri", Totp.uri("CareGate " + urls.issuer().replaceFirst("^https?://", ""),
-                    username, secret));
+            model.addAttribute(
+                    "otpauthUri",
+                    Totp.uri("CareGate " + urls.issuer().replaceFirst("^https?://", ""), username, secret));
             model.addAttribute("displayName", displayName);
         }
         return "smart-auth/mfa";

@@ -1,18 +1,16 @@
 package org.caregate.smart.authserver.web;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.account.AccountCodes;
-import org.caregate.smart.authserver.account.AccountEvent;
 import org.caregate.smart.authserver.account.AccountCodes.CodeState;
 import org.caregate.smart.authserver.account.AccountCodes.Purpose;
+import org.caregate.smart.authserver.account.AccountEvent;
 import org.caregate.smart.authserver.account.AccountMail;
 import org.caregate.smart.authserver.account.AccountProperties;
 import org.caregate.smart.authserver.account.LoginAttempts;
@@ -52,9 +50,16 @@ public class PasswordResetController {
     private final MessageSource messages;
     private final ApplicationEventPublisher events;
 
-    public PasswordResetController(UserAccountService users, AccountCodes codes, AccountMail mail,
-            LoginAttempts attempts, PasswordRules passwordRules, AccountProperties properties, SmartAuthUrls urls,
-            MessageSource messages, ApplicationEventPublisher events) {
+    public PasswordResetController(
+            UserAccountService users,
+            AccountCodes codes,
+            AccountMail mail,
+            LoginAttempts attempts,
+            PasswordRules passwordRules,
+            AccountProperties properties,
+            SmartAuthUrls urls,
+            MessageSource messages,
+            ApplicationEventPublisher events) {
         this.events = events;
         this.users = users;
         this.codes = codes;
@@ -72,20 +77,34 @@ public class PasswordResetController {
     }
 
     @PostMapping(SmartAuthPaths.PASSWORD_RESET)
-    public String request(@RequestParam(name = "identifier", defaultValue = "") String identifier, Model model,
-            Locale locale) {
+    public String request(
+            @RequestParam(name = "identifier", defaultValue = "") String identifier, Model model, Locale locale) {
         String typed = identifier.strip();
         Optional<UserAccount> account = typed.contains("@")
-                ? users.findByEmail(typed).stream().filter(UserAccount::isActive).findFirst()
+                ? users.findByEmail(typed).stream()
+                        .filter(UserAccount::isActive)
+                        .findFirst()
                 : users.find(typed).filter(UserAccount::isActive);
         account.ifPresent(user -> users.email(user.username()).ifPresent(email -> {
-            AccountCodes.IssuedCode code = codes.issue(Purpose.PASSWORD_RESET, user.username(), email,
-                    user.username(), properties.passwordResetTimeToLive());
+            AccountCodes.IssuedCode code = codes.issue(
+                    Purpose.PASSWORD_RESET,
+                    user.username(),
+                    email,
+                    user.username(),
+                    properties.passwordResetTimeToLive());
             String link = UriComponentsBuilder.fromUriString(urls.url(SmartAuthPaths.PASSWORD_RESET_NEW))
-                    .queryParam("code", code.code()).queryParam("lang", locale.getLanguage()).toUriString();
+                    .queryParam("code", code.code())
+                    .queryParam("lang", locale.getLanguage())
+                    .toUriString();
             try {
-                mail.send(email, "password-reset", locale, user.displayName(), link, minutes(
-                        properties.passwordResetTimeToLive()), user.username());
+                mail.send(
+                        email,
+                        "password-reset",
+                        locale,
+                        user.displayName(),
+                        link,
+                        minutes(properties.passwordResetTimeToLive()),
+                        user.username());
             } catch (AccountMail.MailUnavailableException e) {
                 log.warn("password reset for {} not sent: {}", user.username(), e.getMessage());
             }
@@ -96,8 +115,8 @@ public class PasswordResetController {
     }
 
     @GetMapping(SmartAuthPaths.PASSWORD_RESET_NEW)
-    public String newPasswordForm(@RequestParam(name = "code", defaultValue = "") String code, Model model,
-            HttpServletResponse response) {
+    public String newPasswordForm(
+            @RequestParam(name = "code", defaultValue = "") String code, Model model, HttpServletResponse response) {
         CodeState state = stateOf(code);
         if (state != CodeState.VALID) {
             return unusable(state, model, response);
@@ -108,12 +127,15 @@ public class PasswordResetController {
     }
 
     @PostMapping(SmartAuthPaths.PASSWORD_RESET_NEW)
-    public String setNewPassword(@RequestParam(name = "code", defaultValue = "") String code,
+    public String setNewPassword(
+            @RequestParam(name = "code", defaultValue = "") String code,
             @RequestParam(name = "password", defaultValue = "") String password,
-            @RequestParam(name = "confirmation", defaultValue = "") String confirmation, Model model, Locale locale,
+            @RequestParam(name = "confirmation", defaultValue = "") String confirmation,
+            Model model,
+            Locale locale,
             HttpServletResponse response) {
-        Optional<AccountCodes.CodeRecord> record = codes.find(code)
-                .filter(found -> found.purpose() == Purpose.PASSWORD_RESET);
+        Optional<AccountCodes.CodeRecord> record =
+                codes.find(code).filter(found -> found.purpose() == Purpose.PASSWORD_RESET);
         CodeState state = stateOf(code);
         if (record.isEmpty() || state != CodeState.VALID) {
             return unusable(state, model, response);
@@ -124,7 +146,9 @@ public class PasswordResetController {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             model.addAttribute("code", code);
             model.addAttribute("minLength", passwordRules.minLength());
-            model.addAttribute("problems", problems.stream().map(p -> messages.getMessage(p, locale)).toList());
+            model.addAttribute(
+                    "problems",
+                    problems.stream().map(p -> messages.getMessage(p, locale)).toList());
             return "smart-auth/reset-new";
         }
         if (codes.consume(code, Purpose.PASSWORD_RESET).isEmpty()) {
@@ -132,14 +156,20 @@ public class PasswordResetController {
         }
         users.changePassword(username, password);
         attempts.clear(username);
-        events.publishEvent(AccountEvent.of(AccountEvent.Type.PASSWORD_RESET, username, null, "e-mailed link",
+        events.publishEvent(AccountEvent.of(
+                AccountEvent.Type.PASSWORD_RESET,
+                username,
+                null,
+                "e-mailed link",
                 codes.clock().instant()));
         return "redirect:" + SmartAuthPaths.LOGIN + "?reset";
     }
 
     private CodeState stateOf(String code) {
-        return codes.find(code).filter(found -> found.purpose() == Purpose.PASSWORD_RESET)
-                .map(found -> codes.state(code)).orElse(CodeState.UNKNOWN);
+        return codes.find(code)
+                .filter(found -> found.purpose() == Purpose.PASSWORD_RESET)
+                .map(found -> codes.state(code))
+                .orElse(CodeState.UNKNOWN);
     }
 
     private String unusable(CodeState state, Model model, HttpServletResponse response) {

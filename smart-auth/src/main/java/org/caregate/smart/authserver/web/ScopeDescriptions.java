@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
-import org.springframework.context.MessageSource;
-
 import org.caregate.smart.scope.AccessDurationScope;
 import org.caregate.smart.scope.IdentityScope;
 import org.caregate.smart.scope.Interaction;
@@ -18,18 +15,18 @@ import org.caregate.smart.scope.ResourceScope;
 import org.caregate.smart.scope.ScopeContext;
 import org.caregate.smart.scope.SmartScope;
 import org.caregate.smart.scope.SmartScopeParser;
+import org.springframework.context.MessageSource;
 
 /** Plain-language descriptions of scopes for the approval page, in the order a person would read them. */
 public final class ScopeDescriptions {
 
     /** One line of the approval page. */
-    public record ScopeLine(String scope, String description, boolean deselectable) {
-    }
+    public record ScopeLine(String scope, String description, boolean deselectable) {}
 
     private static final Map<String, String> FIXED = Map.of(
             IdentityScope.OPENID, "Confirm that it is you who signed in",
-            IdentityScope.FHIR_USER, "Know who you are in the health record (your patient, related person or"
-                    + " practitioner record)",
+            IdentityScope.FHIR_USER,
+                    "Know who you are in the health record (your patient, related person or" + " practitioner record)",
             IdentityScope.PROFILE, "See your name",
             LaunchScope.LAUNCH, "Open with the patient (and visit) you were working on in the portal",
             LaunchScope.LAUNCH_PATIENT, "Know which patient you chose",
@@ -37,15 +34,15 @@ public final class ScopeDescriptions {
             AccessDurationScope.OFFLINE_ACCESS, "Keep access when you are not using the app, until you revoke it",
             AccessDurationScope.ONLINE_ACCESS, "Keep access while you are signed in");
 
-    private ScopeDescriptions() {
-    }
+    private ScopeDescriptions() {}
 
     public static List<ScopeLine> describe(Set<String> scopes) {
         List<ScopeLine> lines = new ArrayList<>();
         for (String scope : scopes) {
             lines.add(new ScopeLine(scope, describe(scope), !IdentityScope.OPENID.equals(scope)));
         }
-        lines.sort(Comparator.comparingInt((ScopeLine line) -> rank(line.scope())).thenComparing(ScopeLine::scope));
+        lines.sort(
+                Comparator.comparingInt((ScopeLine line) -> rank(line.scope())).thenComparing(ScopeLine::scope));
         return lines;
     }
 
@@ -87,7 +84,8 @@ public final class ScopeDescriptions {
         }
         String what = scope.isWildcard() ? "all health records" : scope.resourceType() + " records";
         if (scope.isGranular()) {
-            what += " of some kinds only (" + scope.value().substring(scope.value().indexOf('?') + 1) + ")";
+            what += " of some kinds only ("
+                    + scope.value().substring(scope.value().indexOf('?') + 1) + ")";
         }
         String whose = switch (scope.context()) {
             case PATIENT -> "of the selected patient";
@@ -141,12 +139,21 @@ public final class ScopeDescriptions {
         if (interactions.contains(Interaction.DELETE)) {
             verbs.add(text(messages, locale, "scope.verb.delete", "delete"));
         }
-        String what = resource.isWildcard() ? text(messages, locale, "scope.what.all", "all health records")
-                : messages.getMessage("scope.what.type", new Object[] {resource.resourceType()},
-                        resource.resourceType() + " records", locale);
+        String what = resource.isWildcard()
+                ? text(messages, locale, "scope.what.all", "all health records")
+                : messages.getMessage(
+                        "scope.what.type",
+                        new Object[] {resource.resourceType()},
+                        resource.resourceType() + " records",
+                        locale);
         if (resource.isGranular()) {
-            what = messages.getMessage("scope.what.granular", new Object[] {what,
-                    resource.value().substring(resource.value().indexOf('?') + 1)}, what, locale);
+            what = messages.getMessage(
+                    "scope.what.granular",
+                    new Object[] {
+                        what, resource.value().substring(resource.value().indexOf('?') + 1)
+                    },
+                    what,
+                    locale);
         }
         String whose = switch (resource.context()) {
             case PATIENT -> text(messages, locale, "scope.whose.patient", "of the selected patient");
@@ -162,7 +169,8 @@ public final class ScopeDescriptions {
     }
 
     private static int rank(String scope) {
-        if (IdentityScope.OPENID.equals(scope) || IdentityScope.FHIR_USER.equals(scope)
+        if (IdentityScope.OPENID.equals(scope)
+                || IdentityScope.FHIR_USER.equals(scope)
                 || IdentityScope.PROFILE.equals(scope)) {
             return 0;
         }

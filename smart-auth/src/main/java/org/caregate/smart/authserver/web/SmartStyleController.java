@@ -2,7 +2,6 @@ package org.caregate.smart.authserver.web;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -21,7 +20,8 @@ public class SmartStyleController {
 
     @GetMapping(value = SmartAuthPaths.SMART_STYLE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Map<String, Object>> style() {
-        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofHours(1)).cachePublic())
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(java.time.Duration.ofHours(1)).cachePublic())
                 .body(STYLE);
     }
 
