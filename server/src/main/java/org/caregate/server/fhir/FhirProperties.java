@@ -8,7 +8,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Settings of the FHIR API at {@code /fhir}.
  *
- * @param resourceTypes the resource types the server stores and serves; everything else is unknown to it
+ * @param resourceTypes resource types the server stores and serves besides every type of the US Core 6.1.0 server
+ *     CapabilityStatement ({@link ServedResourceTypes}); everything else is unknown to it
  * @param maxRequestBodySize a request body larger than this is refused with 413 before it is parsed
  * @param defaultPageSize search page size when the client gives no {@code _count}
  * @param maxPageSize the largest {@code _count} honoured
@@ -41,6 +42,9 @@ public record FhirProperties(
             "DiagnosticReport",
             "DocumentReference",
             "ImagingStudy",
+            "ExplanationOfBenefit",
+            "MedicationAdministration",
+            "SupplyDelivery",
             "Appointment",
             "Communication",
             "Consent",

@@ -18,6 +18,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import org.caregate.profiles.UsCoreServerCapability;
 import org.caregate.smart.authserver.SmartAuthUrls;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -28,7 +29,7 @@ import org.springframework.core.Ordered;
 
 /**
  * The FHIR REST API at {@code /fhir}: HAPI's {@link RestfulServer} with the JPA resource providers of the
- * configured resource types, the system provider (batch/transaction, history), database-backed paging and a
+ * served resource types ({@link ServedResourceTypes}: the configured ones and every US Core 6.1.0 type), the system provider (batch/transaction, history), database-backed paging and a
  * cached CapabilityStatement. GraphQL, terminology upload and other administrative operations are not
  * registered: what is not registered cannot leak.
  */
@@ -40,9 +41,19 @@ public class FhirRestConfig {
     static final List<String> SERVED_OUTSIDE_JPA = List.of("AuditEvent");
 
     @Bean
+    UsCoreServerCapability usCoreServerCapability(FhirContext fhirContext) {
+        return UsCoreServerCapability.load(fhirContext);
+    }
+
+    @Bean
+    ServedResourceTypes servedResourceTypes(FhirProperties properties, UsCoreServerCapability usCore) {
+        return ServedResourceTypes.of(properties, usCore);
+    }
+
+    @Bean
     RestfulServer fhirServer(
             FhirContext fhirContext,
-            FhirProperties properties,
+            ServedResourceTypes servedTypes,
             DaoRegistry daoRegistry,
             ResourceProviderFactory resourceProviders,
             IJpaSystemProvider systemProvider,
@@ -54,7 +65,7 @@ public class FhirRestConfig {
             SmartAuthUrls urls,
             ObjectProvider<FhirServerCustomizer> customizers) {
         // AuditEvent is stored and served by CareGate's own audit store (org.caregate.server.audit), not by HAPI's JPA
-        List<String> jpaTypes = new ArrayList<>(properties.resourceTypes());
+        List<String> jpaTypes = new ArrayList<>(servedTypes.all());
         jpaTypes.removeAll(SERVED_OUTSIDE_JPA);
         daoRegistry.setSupportedResourceTypes(jpaTypes);
         fhirContext.setNarrativeGenerator((INarrativeGenerator) null);

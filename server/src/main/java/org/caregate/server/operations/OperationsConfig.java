@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.HashSet;
 import javax.sql.DataSource;
 import org.caregate.server.audit.AuditEventWriter;
-import org.caregate.server.fhir.FhirProperties;
 import org.caregate.server.fhir.FhirRestConfig;
 import org.caregate.server.fhir.FhirServerCustomizer;
+import org.caregate.server.fhir.ServedResourceTypes;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -34,9 +34,9 @@ public class OperationsConfig {
     }
 
     @Bean
-    FhirRequestMetrics fhirRequestMetrics(MeterRegistry registry, FhirProperties properties) {
+    FhirRequestMetrics fhirRequestMetrics(MeterRegistry registry, ServedResourceTypes servedTypes) {
         HapiRefusalLogFilter.install();
-        return new FhirRequestMetrics(registry, new HashSet<>(properties.resourceTypes()));
+        return new FhirRequestMetrics(registry, new HashSet<>(servedTypes.all()));
     }
 
     @Bean

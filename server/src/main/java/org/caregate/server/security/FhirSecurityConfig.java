@@ -6,6 +6,7 @@ import java.time.Clock;
 import org.caregate.server.audit.AuditReader;
 import org.caregate.server.audit.AuditReaders;
 import org.caregate.server.fhir.FhirServerCustomizer;
+import org.caregate.server.fhir.ServedResourceTypes;
 import org.caregate.server.security.release.ReleaseHoldInterceptor;
 import org.caregate.server.security.release.ReleaseHoldSearchNarrowing;
 import org.caregate.server.security.release.ReleaseStateTagger;
@@ -59,7 +60,9 @@ public class FhirSecurityConfig {
             PatientPanels panels,
             FhirContext fhirContext,
             SmartAuthUrls urls,
-            SecurityProperties properties) {
+            SecurityProperties properties,
+            ServedResourceTypes servedTypes) {
+        ResourcePlacement.requireEveryTypePlaced(fhirContext, servedTypes.all());
         if (!properties.enabled()) {
             log.warn("caregate.security.enabled=false: /fhir is served WITHOUT authentication or authorization. "
                     + "This setting exists for the security-overhead benchmark only.");

@@ -38,8 +38,9 @@ import org.hl7.fhir.r4.model.IdType;
  *   <li>a scope on a Patient-compartment type reaches only the compartments of the permitted patients
  *       ({@code patient/}: the launch patient, if consent still permits them; {@code user/}: the patients consent
  *       permits the user; {@code system/}: the organisation's patients);</li>
- *   <li>a scope on a type outside the Patient compartment (Practitioner, Organization, Medication, ...) reads any
- *       instance: these describe the care system, not a patient.</li>
+ *   <li>a scope on a type outside the Patient compartment (Practitioner, Organization, Medication, Questionnaire,
+ *       ...) reads any instance: these describe the care system, not a patient ({@link ResourcePlacement}; a type
+ *       the placement does not know is refused).</li>
  * </ul>
  *
  * <p>A denial names the consent rule that refused the patient, in the caller's language, where one did.
@@ -241,7 +242,7 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             readable.add(PatientSearchNarrowingInterceptor.NO_PATIENT);
             addCompartmentRule(rules, name, PermittedCompartmentRule.Op.READ, type, readable);
             if (scope.isWildcard()) {
-                for (String careSystemType : careSystemTypes()) {
+                for (String careSystemType : ResourcePlacement.publicTypes()) {
                     rules.addAll(new RuleBuilder()
                             .allow(name)
                             .read()
@@ -249,7 +250,11 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
                             .withAnyId()
                             .build());
                 }
-            } else if (!inPatientCompartment(type)) {
+            } else if (ResourcePlacement.of(fhirContext, type)
+                    .filter(placement -> placement != ResourcePlacement.PATIENT_COMPARTMENT)
+                    .isPresent()) {
+                // a type outside the Patient compartment: any instance, unless it refers to a patient the scope
+                // does not reach ("every patient permitted" comes first)
                 rules.addAll(new RuleBuilder()
                         .allow(name)
                         .read()
@@ -278,10 +283,6 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             return;
         }
         rules.add(new PermittedCompartmentRule(name, op, type, patients));
-    }
-
-    private Set<String> careSystemTypes() {
-        return Set.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication");
     }
 
     private boolean inPatientCompartment(String resourceType) {
