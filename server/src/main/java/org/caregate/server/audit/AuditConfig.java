@@ -5,8 +5,9 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.caregate.server.fhir.FhirProperties;
 import org.caregate.server.fhir.FhirServerCustomizer;
+import org.caregate.server.security.EffectiveAccess;
 import org.caregate.smart.authserver.SmartAuthUrls;
-import org.springframework.beans.factory.ObjectProvider;
+import org.caregate.smart.scope.Interaction;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -41,15 +42,18 @@ public class AuditConfig {
         return new AccessAuditInterceptor(events, writer, owners);
     }
 
-    /** Who reads the trail comes from the security chain; without it (security switched off) nobody reads it. */
+    /**
+     * Who reads the trail on a request: the patients the token's AuditEvent scopes reach now, and a site
+     * administrator's organisation ({@link EffectiveAccess}); without the security chain (switched off) nobody. The
+     * audit provider shows each reader only that part.
+     */
     @Bean
-    AuditEventProvider auditEventProvider(
-            AuditStore store,
-            ObjectProvider<AuditReaders> readers,
-            FhirContext fhirContext,
-            FhirProperties fhirProperties) {
-        return new AuditEventProvider(
-                store, readers.getIfAvailable(() -> request -> AuditReader.NOBODY), fhirContext, fhirProperties);
+    AuditEventProvider auditEventProvider(AuditStore store, FhirContext fhirContext, FhirProperties fhirProperties) {
+        AuditReaders readers = request -> EffectiveAccess.find(request)
+                .map(access -> new AuditReader(
+                        access.patientsFor("AuditEvent", Interaction.READ), access.siteAdministratorOrganization()))
+                .orElse(AuditReader.NOBODY);
+        return new AuditEventProvider(store, readers, fhirContext, fhirProperties);
     }
 
     /** After the security chain's customizer (order 0); the hooks' own orders place them within the request. */

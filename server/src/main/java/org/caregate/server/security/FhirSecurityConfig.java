@@ -3,8 +3,6 @@ package org.caregate.server.security;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import java.time.Clock;
-import org.caregate.server.audit.AuditReader;
-import org.caregate.server.audit.AuditReaders;
 import org.caregate.server.fhir.FhirServerCustomizer;
 import org.caregate.server.fhir.ServedResourceTypes;
 import org.caregate.server.security.release.ReleaseHoldInterceptor;
@@ -14,7 +12,6 @@ import org.caregate.smart.authserver.SmartAuthUrls;
 import org.caregate.smart.authserver.key.SigningKeyStore;
 import org.caregate.smart.authserver.token.RevokedAccessTokens;
 import org.caregate.smart.authserver.user.UserAccountService;
-import org.caregate.smart.scope.Interaction;
 import org.caregate.smart.token.SmartAccessTokenValidator;
 import org.caregate.smart.token.TrustedIssuers;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -79,18 +76,6 @@ public class FhirSecurityConfig {
             server.registerInterceptor(new InternalResources());
             capabilityStatement.add(statement -> addSmartSecurity(statement, urls));
         };
-    }
-
-    /**
-     * Who reads the audit trail on a request: the patients the token's AuditEvent scopes reach now, and a site
-     * administrator's organisation ({@link EffectiveAccess}). The audit provider shows each reader only that part.
-     */
-    @Bean
-    AuditReaders auditReaders() {
-        return request -> EffectiveAccess.find(request)
-                .map(access -> new AuditReader(
-                        access.patientsFor("AuditEvent", Interaction.READ), access.siteAdministratorOrganization()))
-                .orElse(AuditReader.NOBODY);
     }
 
     /** Tags held results on every write, whatever the path (REST, transaction, seed load). */

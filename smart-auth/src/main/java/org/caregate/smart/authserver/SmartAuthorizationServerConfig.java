@@ -365,14 +365,16 @@ public class SmartAuthorizationServerConfig {
             ClientRegistry clientRegistry,
             SmartAuthProperties properties,
             SmartAuthUrls urls,
-            Environment environment) {
+            Environment environment,
+            ObjectProvider<Clock> clock) {
         ExampleClients clients = new ExampleClients(
                 smartRegisteredClientRepository,
                 clientRegistry,
                 PASSWORD_ENCODER,
                 properties,
                 urls,
-                Path.of(environment.getProperty("caregate.data-dir", "./data")));
+                Path.of(environment.getProperty("caregate.data-dir", "./data")),
+                clock(clock));
         if (properties.registerExampleClients()) {
             clients.registerMissing();
         }

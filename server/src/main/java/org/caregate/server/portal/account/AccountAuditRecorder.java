@@ -1,6 +1,6 @@
 package org.caregate.server.portal.account;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Date;
 import org.caregate.server.access.AccessFactsResolver;
 import org.caregate.server.audit.AuditEventWriter;
@@ -31,10 +31,12 @@ class AccountAuditRecorder {
 
     private final AuditEventWriter writer;
     private final UserAccountService accounts;
+    private final Clock clock;
 
-    AccountAuditRecorder(AuditEventWriter writer, UserAccountService accounts) {
+    AccountAuditRecorder(AuditEventWriter writer, UserAccountService accounts, Clock clock) {
         this.writer = writer;
         this.accounts = accounts;
+        this.clock = clock;
     }
 
     @EventListener
@@ -53,7 +55,7 @@ class AccountAuditRecorder {
         }
         audit.addSubtype(new Coding(EVENT_SYSTEM, event.type().name(), label(event.type())));
         audit.setAction(AuditEvent.AuditEventAction.E);
-        audit.setRecorded(Date.from(event.at() == null ? Instant.now() : event.at()));
+        audit.setRecorded(Date.from(event.at() == null ? clock.instant() : event.at()));
         audit.setOutcome(event.success() ? AuditEventOutcome._0 : AuditEventOutcome._4);
         if (event.detail() != null) {
             audit.setOutcomeDesc(event.detail());

@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,6 +102,7 @@ public class ExampleClients {
     private final SmartAuthProperties properties;
     private final SmartAuthUrls urls;
     private final Path credentialsDirectory;
+    private final Clock clock;
 
     public ExampleClients(
             RegisteredClientRepository clients,
@@ -109,13 +110,15 @@ public class ExampleClients {
             PasswordEncoder passwordEncoder,
             SmartAuthProperties properties,
             SmartAuthUrls urls,
-            Path dataDirectory) {
+            Path dataDirectory,
+            Clock clock) {
         this.clients = clients;
         this.registry = registry;
         this.passwordEncoder = passwordEncoder;
         this.properties = properties;
         this.urls = urls;
         this.credentialsDirectory = dataDirectory.resolve("dev-credentials");
+        this.clock = clock;
     }
 
     /** Where the clear-text development credentials are written. */
@@ -194,7 +197,7 @@ public class ExampleClients {
         writeCredential(BACKEND_NORTH + ".jwk.json", key.toJSONString() + "\n");
         return RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(BACKEND_NORTH)
-                .clientIdIssuedAt(Instant.now())
+                .clientIdIssuedAt(clock.instant())
                 .clientName("CareGate example backend service (Clinic North)")
                 .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
@@ -219,7 +222,7 @@ public class ExampleClients {
     private RegisteredClient.Builder userApp(String clientId, String name, Set<String> redirectUris) {
         return RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(clientId)
-                .clientIdIssuedAt(Instant.now())
+                .clientIdIssuedAt(clock.instant())
                 .clientName(name)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)

@@ -1,4 +1,4 @@
-package org.caregate.server.audit;
+package org.caregate.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

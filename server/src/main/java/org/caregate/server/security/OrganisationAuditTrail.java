@@ -1,4 +1,4 @@
-package org.caregate.server.audit;
+package org.caregate.server.security;
 
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
