@@ -1,5 +1,6 @@
 package org.caregate.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
@@ -39,6 +40,11 @@ public final class PatientOwners {
             known.put(resource, owners);
         }
         return owners;
+    }
+
+    /** The same, computed afresh (outside a request: Bulk Data export). */
+    public static Set<String> of(FhirContext fhirContext, IBaseResource resource) {
+        return compute(fhirContext.newTerser(), resource);
     }
 
     private static Set<String> compute(FhirTerser terser, IBaseResource resource) {

@@ -27,7 +27,9 @@ import org.hl7.fhir.instance.model.api.IBaseParameters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
 
 /**
  * Step 3: HAPI's authorization rules, built per request from the token's scopes and the patients consent permits
@@ -72,7 +74,8 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
      * <li>a resource of a patient the scope does not reach is refused ({@link EveryOwnerPermittedRule});</li>
      * <li>an empty search result is no data ({@link EmptySearchResultRule});</li>
      * <li>each scope of the token, over the patients it reaches ({@link EffectiveAccess#grants()});</li>
-     * <li>batch and transaction entries by the rules above, their outcomes, $everything of a reached patient;</li>
+     * <li>batch and transaction entries by the rules above, their outcomes, $everything of a reached patient, Bulk
+     * Data kick-off requests (checked by the exporter);</li>
      * <li>everything else is refused.</li>
      * </ol>
      */
@@ -114,6 +117,18 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
                     .named("$everything")
                     .onInstances(List.of(new IdType("Patient", target.getIdPart())))
                     .andRequireExplicitResponseAuthorization();
+        }
+        if ("$export".equals(request.getOperation())) {
+            // a kick-off answers 202 or an OperationOutcome, never data: the exporter refuses tokens without system
+            // scopes and exports only what the consent rules permit (bulk.ExportRequestParser, bulk.Exporter)
+            String name = "Bulk Data kick-off, checked by the exporter";
+            rules.allow(name).operation().named("$export").onServer().andAllowAllResponses();
+            rules.allow(name).operation().named("$export").onType(Patient.class).andAllowAllResponses();
+            rules.allow(name)
+                    .operation()
+                    .named("$export")
+                    .onInstancesOfType(Group.class)
+                    .andAllowAllResponses();
         }
         rules.denyAll("deny by default");
         built.addAll(rules.build());

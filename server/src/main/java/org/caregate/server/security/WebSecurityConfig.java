@@ -35,6 +35,24 @@ public class WebSecurityConfig {
     }
 
     /**
+     * Bulk Data status and files ({@code /bulk/**}): like the FHIR API, stateless; the controller checks the
+     * bearer token and that it is the token of the client that asked for the export.
+     */
+    @Bean
+    @Order(11)
+    SecurityFilterChain bulkDataChain(HttpSecurity http) throws Exception {
+        return http.securityMatcher(new AntPathRequestMatcher("/bulk/**"))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .cors(cors -> cors.configurationSource(request -> fhirCors()))
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .securityContext(context -> context.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .build();
+    }
+
+    /**
      * Browser apps (the SMART JavaScript client) call the FHIR API from their own origin with an Authorization
      * header: any origin may, without cookies (the API never uses them).
      */
@@ -53,7 +71,14 @@ public class WebSecurityConfig {
                 "If-None-Exist",
                 "If-Modified-Since",
                 "X-Requested-With"));
-        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
+        cors.setExposedHeaders(List.of(
+                "Location",
+                "Content-Location",
+                "ETag",
+                "Last-Modified",
+                "WWW-Authenticate",
+                "Retry-After",
+                "X-Progress"));
         cors.setAllowCredentials(false);
         cors.setMaxAge(3600L);
         return cors;
