@@ -26,9 +26,9 @@ import javax.sql.DataSource;
 import org.caregate.consent.DataCategory;
 import org.caregate.server.access.AccessDecisions;
 import org.caregate.server.access.RequesterAccess;
+import org.caregate.server.security.DataCategories;
 import org.caregate.server.security.PatientOwners;
 import org.caregate.server.security.PatientPanels;
-import org.caregate.server.security.release.ReleaseState;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -46,7 +46,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>the resource is in the compartment of a selected patient (found through HAPI's reference index);</li>
  *   <li>every patient whose record it is ({@link PatientOwners}) was permitted to the client's organisation at the
  *       transaction time, as the authorization rules' "every patient permitted" requires;</li>
- *   <li>the consent rules permit its kind of data ({@link ReleaseState#categoryOf}: held results);</li>
+ *   <li>the consent rules permit its kind of data ({@link DataCategories#of}: held results);</li>
  *   <li>CareGate's internal panels are never exported;</li>
  *   <li>it matches one of its type's {@code _typeFilter} criteria, if there are any.</li>
  * </ul>
@@ -217,7 +217,7 @@ final class Exporter {
                     return false;
                 }
             }
-            DataCategory category = ReleaseState.categoryOf(resource);
+            DataCategory category = DataCategories.of(resource);
             if (!category.equals(DataCategory.ordinary())) {
                 for (String owner : owners) {
                     if (!consent.decide(owner, category, job.transactionTime()).isPermit()) {
