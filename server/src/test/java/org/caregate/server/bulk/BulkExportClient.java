@@ -16,34 +16,34 @@ import java.util.List;
 import java.util.Map;
 
 /** A Bulk Data client over real HTTP, as a community EHR would write it from the IG. */
-final class BulkExportClient {
+public final class BulkExportClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String token;
 
-    BulkExportClient(String token) {
+    public BulkExportClient(String token) {
         this.token = token;
     }
 
-    HttpResponse<String> get(String url, Map<String, String> headers) {
+    public HttpResponse<String> get(String url, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
         return send(request, headers);
     }
 
-    HttpResponse<String> post(String url, String parametersJson, Map<String, String> headers) {
+    public HttpResponse<String> post(String url, String parametersJson, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(parametersJson));
         return send(request, headers);
     }
 
-    HttpResponse<String> delete(String url) {
+    public HttpResponse<String> delete(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE(), Map.of());
     }
 
     /** A kick-off with the headers the IG requires. */
-    String kickOff(String url) {
+    public String kickOff(String url) {
         HttpResponse<String> response = get(url, Map.of("Prefer", "respond-async", "Accept", "application/fhir+json"));
         assertThat(response.statusCode())
                 .as("kick-off %s: %s", url, response.body())
@@ -52,7 +52,7 @@ final class BulkExportClient {
     }
 
     /** Polls the status URL, as slowly as the server asks, until the manifest comes. */
-    JsonNode awaitManifest(String statusUrl) {
+    public JsonNode awaitManifest(String statusUrl) {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> status = get(statusUrl, Map.of());
@@ -66,7 +66,7 @@ final class BulkExportClient {
     }
 
     /** The resources of every output file of {@code type}, parsed line by line. */
-    List<JsonNode> download(JsonNode manifest, String type) {
+    public List<JsonNode> download(JsonNode manifest, String type) {
         List<JsonNode> resources = new ArrayList<>();
         for (JsonNode output : manifest.get("output")) {
             if (type.equals(output.get("type").asText())) {
@@ -85,7 +85,7 @@ final class BulkExportClient {
         return resources;
     }
 
-    static List<String> ids(List<JsonNode> resources) {
+    public static List<String> ids(List<JsonNode> resources) {
         return resources.stream()
                 .map(resource -> resource.get("resourceType").asText() + "/"
                         + resource.get("id").asText())

@@ -20,8 +20,16 @@ import java.util.Map;
  * @param status HTTP status
  * @param contentType the response's {@code Content-Type}, or empty
  * @param body the response body, or empty
+ * @param contentLocation the response's {@code Content-Location} (a Bulk Data status URL), or empty
  */
-record FhirExchange(String method, String url, String requestBody, int status, String contentType, String body) {
+record FhirExchange(
+        String method,
+        String url,
+        String requestBody,
+        int status,
+        String contentType,
+        String body,
+        String contentLocation) {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -49,7 +57,8 @@ record FhirExchange(String method, String url, String requestBody, int status, S
                     body == null ? "" : body,
                     response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(),
+                    response.headers().firstValue("Content-Location").orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + url, e);
         } catch (InterruptedException e) {

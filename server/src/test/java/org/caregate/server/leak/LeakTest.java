@@ -385,6 +385,18 @@ class LeakTest extends PersonaTest {
             once("type history", w -> w.get("Observation/_history")),
             once("Patient type history", w -> w.get("Patient/_history")),
             once("system history", w -> w.get("_history")),
+            // Bulk Data export: kick-off (refused to everyone but backend clients), then the files, line by line
+            once("system $export", w -> w.export("$export")),
+            once(
+                    "Patient $export",
+                    w -> w.export("Patient/$export?_type=Patient,Observation,Coverage,DiagnosticReport")),
+            once("Group $export", w -> w.export("Group/org-clinic-north-patients/$export")),
+            each(
+                    "Patient $export of one patient",
+                    w -> w.exportByPost(
+                            "Patient/$export",
+                            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"patient\","
+                                    + "\"valueReference\":{\"reference\":\"Patient/" + w.p() + "\"}}]}")),
             once("type $everything", w -> w.get("Patient/$everything?_count=500")),
             once("system $meta", w -> w.get("$meta")),
             once("type $meta", w -> w.get("Observation/$meta")),
@@ -691,6 +703,67 @@ class LeakTest extends PersonaTest {
             Observation stored = fhirContext.newJsonParser().parseResource(Observation.class, created.body());
             String id = stored.getIdElement().getIdPart();
             put("Observation/" + id, observation(patient, id));
+        }
+
+        /** A Bulk Data export: kick-off, then (if accepted) status until complete and every file, each line inspected. */
+        void export(String kickOff) {
+            followExport(send("GET", kickOff, null, null, Map.of("Prefer", "respond-async")));
+        }
+
+        void exportByPost(String kickOff, String parameters) {
+            followExport(send("POST", kickOff, parameters, "application/fhir+json", Map.of("Prefer", "respond-async")));
+        }
+
+        private void followExport(FhirExchange kickOff) {
+            if (kickOff.status() != 202) {
+                return;
+            }
+            FhirExchange status = null;
+            for (int polls = 0; polls < 120; polls++) {
+                status = send("GET", kickOff.contentLocation(), null, null, Map.of());
+                if (status.status() != 202 && status.status() != 429) {
+                    break;
+                }
+                sleep(1100);
+            }
+            if (status == null || status.status() != 200) {
+                findings.add(where() + ": export did not complete: " + (status == null ? "" : status.describe()));
+                return;
+            }
+            com.fasterxml.jackson.databind.JsonNode manifest;
+            try {
+                manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.body());
+            } catch (java.io.IOException e) {
+                findings.add(where() + ": manifest is not JSON: " + status.body());
+                return;
+            }
+            for (String list : List.of("output", "error")) {
+                for (com.fasterxml.jackson.databind.JsonNode file : manifest.get(list)) {
+                    FhirExchange download =
+                            FhirExchange.send("GET", file.get("url").asText(), token, null, null, Map.of());
+                    exchanges++;
+                    for (String line : download.body().split("\n")) {
+                        if (line.isBlank()) {
+                            continue;
+                        }
+                        FhirExchange resource = new FhirExchange(
+                                "GET", download.url(), "", download.status(), "application/fhir+json", line, "");
+                        for (String finding : inspector.inspect(resource, expectation)) {
+                            findings.add(where() + ": export file "
+                                    + file.get("type").asText() + ": " + finding);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
 
         void getForeignPages() {

@@ -2,6 +2,7 @@ package org.caregate.server.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,12 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.caregate.server.CareGateApplication;
+import org.caregate.server.bulk.BulkExportClient;
 import org.caregate.server.testing.FullStackTest;
 import org.caregate.server.testing.SmartTokens;
 import org.caregate.smart.authserver.Browser;
@@ -209,6 +213,42 @@ class TwoNodesTest extends FullStackTest {
     }
 
     /** The same URL on node B (the public address is A's, as behind a load balancer it would be the balancer's). */
+    @Test
+    void exportWhenKickedOffOnOneNodeThenPolledAndDownloadedOnTheOtherAndSameOnBoth() {
+        BulkExportClient clinic = new BulkExportClient(tokens().backendToken("system/*.rs"));
+        String statusOnA = clinic.kickOff(FHIR_BASE + "/Group/org-clinic-north-patients/$export?_type=Patient");
+        String statusOnB = clinic.kickOff(onB(FHIR_BASE) + "/Group/org-clinic-north-patients/$export?_type=Patient");
+
+        // whichever node runs each export, the other serves its status and files
+        JsonNode fromA = clinic.awaitManifest(onB(statusOnA));
+        JsonNode fromB = clinic.awaitManifest(statusOnB);
+
+        List<String> patientsViaB = new ArrayList<>();
+        for (JsonNode output : fromA.get("output")) {
+            HttpResponse<String> file = clinic.get(onB(output.get("url").asText()), Map.of());
+            assertThat(file.statusCode()).as(file.body()).isEqualTo(200);
+            file.body()
+                    .lines()
+                    .map(line -> JsonNodes.read(line))
+                    .forEach(resource ->
+                            patientsViaB.add("Patient/" + resource.get("id").asText()));
+        }
+        assertThat(patientsViaB)
+                .isNotEmpty()
+                .containsExactlyInAnyOrderElementsOf(BulkExportClient.ids(clinic.download(fromB, "Patient")));
+    }
+
+    /** JSON lines of an NDJSON file. */
+    private static final class JsonNodes {
+        static JsonNode read(String json) {
+            try {
+                return JSON.readTree(json);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     private static String onB(String url) {
         return url.startsWith(BASE_URL) ? baseB + url.substring(BASE_URL.length()) : url;
     }
