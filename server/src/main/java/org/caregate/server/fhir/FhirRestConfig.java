@@ -108,9 +108,11 @@ public class FhirRestConfig {
 
     @Bean
     FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(
-            FhirProperties properties, FhirContext fhirContext) {
+            FhirProperties properties, FhirContext fhirContext, ObjectProvider<RequestBodyLimit> limits) {
+        RequestBodyLimit limit = limits.getIfAvailable(
+                () -> request -> properties.maxRequestBodySize().toBytes());
         FilterRegistrationBean<RequestBodyLimitFilter> registration =
-                new FilterRegistrationBean<>(new RequestBodyLimitFilter(properties.maxRequestBodySize(), fhirContext));
+                new FilterRegistrationBean<>(new RequestBodyLimitFilter(limit, fhirContext));
         registration.addUrlPatterns(FHIR_PATH + "/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -27,7 +27,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses a FHIR request whose body is larger than {@code caregate.fhir.max-request-body-size} with
+ * Refuses a FHIR request whose body is larger than {@code caregate.fhir.max-request-body-size} (the EHR feed's
+ * clients: {@code caregate.ehr-feed.max-request-body-size}, {@link RequestBodyLimit}) with
  * 413 and an OperationOutcome, before HAPI parses anything. A declared {@code Content-Length} is checked
  * up front; a chunked body is read up to the limit and refused as soon as it passes it. A compressed body
  * ({@code Content-Encoding: gzip} or {@code deflate}) is decoded here, and the limit applies to the decoded
@@ -35,11 +36,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class RequestBodyLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    private final RequestBodyLimit limits;
     private final FhirContext fhirContext;
 
     RequestBodyLimitFilter(DataSize limit, FhirContext fhirContext) {
-        this.limit = limit.toBytes();
+        this(request -> limit.toBytes(), fhirContext);
+    }
+
+    RequestBodyLimitFilter(RequestBodyLimit limits, FhirContext fhirContext) {
+        this.limits = limits;
         this.fhirContext = fhirContext;
     }
 
@@ -47,13 +52,18 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
+        if (declared <= 0 && request.getHeader("Transfer-Encoding") == null) {
+            chain.doFilter(request, response); // no body
+            return;
+        }
+        long limit = limits.bytesFor(request);
         if (declared > limit) {
-            refuse(response);
+            refuse(response, limit);
             return;
         }
         String coding = request.getHeader("Content-Encoding");
         if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
-            decodeThenFilter(coding.trim().toLowerCase(java.util.Locale.ROOT), request, response, chain);
+            decodeThenFilter(coding.trim().toLowerCase(java.util.Locale.ROOT), limit, request, response, chain);
             return;
         }
         boolean chunked = declared < 0 && "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
@@ -63,14 +73,14 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
         byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (body.length > limit) {
-            refuse(response);
+            refuse(response, limit);
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body, false), response);
     }
 
     private void decodeThenFilter(
-            String coding, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            String coding, long limit, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         byte[] decoded;
         try (InputStream compressed = request.getInputStream()) {
@@ -98,13 +108,13 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
             return;
         }
         if (decoded.length > limit) {
-            refuse(response);
+            refuse(response, limit);
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, decoded, true), response);
     }
 
-    private void refuse(HttpServletResponse response) throws IOException {
+    private void refuse(HttpServletResponse response, long limit) throws IOException {
         send(
                 response,
                 HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,

@@ -25,6 +25,7 @@ import org.caregate.smart.scope.ScopeContext;
  * <li>{@link #decide(String)}: the consent decision about one patient, to name the rule that refused them.</li>
  * <li>{@link #siteAdministratorOrganization()}: the special grant of a site administrator (their organisation's
  * audit trail).</li>
+ * <li>{@link #isEhrFeed()}: the hospital's EHR feed, whose scopes reach every record.</li>
  * </ul>
  */
 public final class EffectiveAccess {
@@ -39,12 +40,22 @@ public final class EffectiveAccess {
     private final List<Grant> grants;
     private final Set<String> reachable;
     private final Optional<String> siteAdministratorOrganization;
+    private final boolean ehrFeed;
 
     EffectiveAccess(
             AccessContext context,
             RequesterAccess consent,
             List<Grant> grants,
             Optional<String> siteAdministratorOrganization) {
+        this(context, consent, grants, siteAdministratorOrganization, false);
+    }
+
+    EffectiveAccess(
+            AccessContext context,
+            RequesterAccess consent,
+            List<Grant> grants,
+            Optional<String> siteAdministratorOrganization,
+            boolean ehrFeed) {
         this.context = context;
         this.consent = consent;
         this.grants = List.copyOf(grants);
@@ -54,6 +65,7 @@ public final class EffectiveAccess {
                 ? consent.permittedPatientIds()
                 : Set.copyOf(union);
         this.siteAdministratorOrganization = siteAdministratorOrganization;
+        this.ehrFeed = ehrFeed;
     }
 
     /** The effective access of an authenticated request (set by the security chain's first step). */
@@ -109,6 +121,14 @@ public final class EffectiveAccess {
     /** The organisation whose audit trail a site administrator reads, if this is a site administrator's token. */
     public Optional<String> siteAdministratorOrganization() {
         return siteAdministratorOrganization;
+    }
+
+    /**
+     * Whether this is the hospital's EHR feed ({@code caregate.ehr-feed.client-ids}): its {@code system/} scopes reach
+     * every record, not only its organisation's patients' ({@link EhrFeedRules}), since it is what loads them.
+     */
+    public boolean isEhrFeed() {
+        return ehrFeed;
     }
 
     /** Whether the token has a scope in this context. */

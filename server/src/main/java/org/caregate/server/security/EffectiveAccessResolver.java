@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.caregate.server.access.AccessDecisions;
 import org.caregate.server.access.RequesterAccess;
+import org.caregate.server.feed.EhrFeedProperties;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.scope.ResourceScope;
 import org.springframework.stereotype.Component;
@@ -18,9 +19,11 @@ import org.springframework.stereotype.Component;
 public class EffectiveAccessResolver {
 
     private final AccessDecisions decisions;
+    private final EhrFeedProperties ehrFeed;
 
-    public EffectiveAccessResolver(AccessDecisions decisions) {
+    public EffectiveAccessResolver(AccessDecisions decisions, EhrFeedProperties ehrFeed) {
         this.decisions = decisions;
+        this.ehrFeed = ehrFeed;
     }
 
     EffectiveAccess resolve(AccessContext context) {
@@ -43,7 +46,9 @@ public class EffectiveAccessResolver {
             };
             grants.add(new EffectiveAccess.Grant(scope, reach));
         }
-        return new EffectiveAccess(context, consent, grants, siteAdministratorOrganization(context));
+        boolean feed =
+                context.isBackendClient() && ehrFeed.isFeed(context.token().clientId());
+        return new EffectiveAccess(context, consent, grants, siteAdministratorOrganization(context), feed);
     }
 
     private static Optional<String> siteAdministratorOrganization(AccessContext context) {

@@ -61,9 +61,10 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         if (access == null
+                || access.isEhrFeed()
                 || SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())
                 || request.getUserData().containsKey(NARROWED_BY_PANEL)) {
-            return null;
+            return null; // the EHR feed's scopes reach every record (EhrFeedRules)
         }
         Set<String> patients = searchable(access, request.getResourceName());
         return new AuthorizedList()
@@ -78,6 +79,7 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
             RequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         if (access != null
+                && !access.isEhrFeed()
                 && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
                 && !SiteAdministratorAuditTrail.appliesTo(access, request.getResourceName())) {
             request.setParameters(narrowed(request, access, request.getResourceName(), request.getParameters()));
@@ -137,6 +139,7 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
         EffectiveAccess access = EffectiveAccess.find(request).orElse(null);
         RestOperationTypeEnum operation = request.getRestOperationType();
         if (access == null
+                || access.isEhrFeed()
                 || !(request.getResource() instanceof Bundle bundle)
                 || (operation != RestOperationTypeEnum.TRANSACTION && operation != RestOperationTypeEnum.BATCH)) {
             super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);

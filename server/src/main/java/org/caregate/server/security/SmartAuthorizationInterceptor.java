@@ -69,6 +69,7 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
      * <ol>
      * <li>metadata is public;</li>
      * <li>history at type and system level is refused ({@link HistoryAcrossPatientsRule});</li>
+     * <li>the hospital's EHR feed: its scopes on every record, and nothing else ({@link EhrFeedRules});</li>
      * <li>a site administrator reads their organisation's audit trail, and is refused another's
      * ({@link SiteAdministratorAuditTrail});</li>
      * <li>a resource of a patient the scope does not reach is refused ({@link EveryOwnerPermittedRule});</li>
@@ -90,6 +91,10 @@ public final class SmartAuthorizationInterceptor extends AuthorizationIntercepto
             return built;
         }
         built.add(new HistoryAcrossPatientsRule());
+        if (access.isEhrFeed()) {
+            built.addAll(EhrFeedRules.of(access));
+            return built;
+        }
         SiteAdministratorAuditTrail.otherOrganisationsTrail(access).ifPresent(built::add);
         SiteAdministratorAuditTrail.rule(access).ifPresent(built::add);
         built.add(new EveryOwnerPermittedRule(access));

@@ -40,6 +40,7 @@ public final class SmartTokens {
 
     public static final String PUBLIC_APP = "caregate-public-app";
     public static final String BACKEND_NORTH = "caregate-backend-north";
+    public static final String EHR_FEED = "caregate-ehr-feed";
     private static final Pattern STATE_FIELD = Pattern.compile("name=\"state\"\\s+value=\"([^\"]+)\"");
     private static final Pattern SCOPE_BOX = Pattern.compile("name=\"scope\"[^>]*value=\"([^\"]+)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,6 +146,20 @@ public final class SmartTokens {
         return (String) response.get("access_token");
     }
 
+    /** A SMART Backend Services token of the hospital's EHR feed (the example client {@code caregate-ehr-feed}). */
+    public String ehrFeedToken(String scope) {
+        Map<String, Object> response = tokenRequest(Map.of(
+                "grant_type",
+                "client_credentials",
+                "scope",
+                scope,
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion",
+                clientAssertion(EHR_FEED)));
+        return (String) response.get("access_token");
+    }
+
     private String clientAssertion(String clientId) {
         try {
             ECKey key = (ECKey) JWK.parse(
@@ -169,6 +184,38 @@ public final class SmartTokens {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.text.ParseException | JOSEException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The token endpoint's answer (a token or an OAuth error) to a backend client asking for {@code scope}. */
+    public Map<String, Object> tokenResponseOf(String clientId, String scope) {
+        return tokenAnswer(Map.of(
+                "grant_type",
+                "client_credentials",
+                "scope",
+                scope,
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion",
+                clientAssertion(clientId)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> tokenAnswer(Map<String, ?> form) {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/auth/token"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Accept", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(Browser.formBody(form)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readValue(response.body(), Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
     }

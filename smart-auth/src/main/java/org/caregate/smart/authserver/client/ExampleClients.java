@@ -36,7 +36,7 @@ import org.springframework.security.oauth2.server.authorization.settings.OAuth2T
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 
 /**
- * The four example clients, one per SMART client type, registered at first start when absent
+ * The example clients, one per SMART client type and the hospital's EHR feed, registered at first start when absent
  * ({@code caregate.smart.register-example-clients}, default true). Their credentials are generated then and written
  * once, in clear, under {@code ${caregate.data-dir}/dev-credentials/}; only hashes (secret) or public keys are stored.
  *
@@ -47,7 +47,10 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
  *   <li>{@value #ASYMMETRIC_APP}: {@code private_key_jwt} with RS384, private JWK in
  *       {@code caregate-asymmetric-app.jwk.json};</li>
  *   <li>{@value #BACKEND_NORTH}: backend services ({@code client_credentials}, {@code private_key_jwt} ES384,
- *       {@code system/} scopes) for {@code org-clinic-north}, private JWK in {@code caregate-backend-north.jwk.json}.</li>
+ *       {@code system/} scopes) for {@code org-clinic-north}, private JWK in {@code caregate-backend-north.jwk.json};</li>
+ *   <li>{@value #EHR_FEED}: the hospital's integration engine ({@code org-hospital}), a backend service like the one
+ *       above with write scopes ({@code system/*.cud}), private JWK in {@code caregate-ehr-feed.jwk.json}. The FHIR
+ *       server treats it as the EHR feed ({@code caregate.ehr-feed.client-ids}).</li>
  * </ul>
  */
 public class ExampleClients {
@@ -57,6 +60,10 @@ public class ExampleClients {
     public static final String ASYMMETRIC_APP = "caregate-asymmetric-app";
     public static final String BACKEND_NORTH = "caregate-backend-north";
     public static final String BACKEND_NORTH_ORGANIZATION = "org-clinic-north";
+    /** The hospital's integration engine: the EHR feed that loads the hospital's data. */
+    public static final String EHR_FEED = "caregate-ehr-feed";
+
+    public static final String EHR_FEED_ORGANIZATION = "org-hospital";
     public static final String POSTMAN_CALLBACK = "https://oauth.pstmn.io/v1/callback";
 
     /** What a user-facing example app may ask for (SMART v1 and v2 read forms). */
@@ -91,6 +98,10 @@ public class ExampleClients {
             "user/*.read");
 
     public static final List<String> BACKEND_SCOPES = List.of("system/*.rs", "system/*.read");
+    /** The EHR feed's: write (SMART v2 {@code cud}, v1 {@code write}) and read back what it wrote. */
+    public static final List<String> EHR_FEED_SCOPES =
+            List.of("system/*.cud", "system/*.rs", "system/*.write", "system/*.read");
+
     private static final Set<LaunchType> USER_APP_LAUNCH_TYPES = Set.of(LaunchType.EHR, LaunchType.STANDALONE);
 
     private static final Logger log = LoggerFactory.getLogger(ExampleClients.class);
@@ -134,6 +145,9 @@ public class ExampleClients {
         registerOrUpdate(ASYMMETRIC_APP, redirectUris, this::asymmetricApp);
         if (clients.findByClientId(BACKEND_NORTH) == null) {
             registry.saveApproved(backendNorth(), Set.of(), null);
+        }
+        if (clients.findByClientId(EHR_FEED) == null) {
+            registry.saveApproved(ehrFeed(), Set.of(), null);
         }
     }
 
@@ -206,6 +220,25 @@ public class ExampleClients {
                         .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384)
                         .setting(SmartClientSettings.JWKS, new JWKSet(key.toPublicJWK()).toString())
                         .setting(SmartClientSettings.ORGANIZATION, BACKEND_NORTH_ORGANIZATION)
+                        .build())
+                .tokenSettings(backendTokenSettings(properties))
+                .build();
+    }
+
+    private RegisteredClient ehrFeed() {
+        JWK key = generateKey(JWSAlgorithm.ES384);
+        writeCredential(EHR_FEED + ".jwk.json", key.toJSONString() + "\n");
+        return RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(EHR_FEED)
+                .clientIdIssuedAt(clock.instant())
+                .clientName("CareGate example EHR feed (hospital integration engine)")
+                .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scopes(scopes -> scopes.addAll(EHR_FEED_SCOPES))
+                .clientSettings(ClientSettings.builder()
+                        .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384)
+                        .setting(SmartClientSettings.JWKS, new JWKSet(key.toPublicJWK()).toString())
+                        .setting(SmartClientSettings.ORGANIZATION, EHR_FEED_ORGANIZATION)
                         .build())
                 .tokenSettings(backendTokenSettings(properties))
                 .build();

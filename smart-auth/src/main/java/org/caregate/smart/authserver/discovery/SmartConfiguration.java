@@ -69,6 +69,7 @@ public final class SmartConfiguration {
         scopes.addAll(List.of(
                 "patient/*.cruds", "user/*.cruds", "patient/*.write", "user/*.write", "patient/*.*", "user/*.*"));
         scopes.addAll(ExampleClients.BACKEND_SCOPES);
+        scopes.addAll(ExampleClients.EHR_FEED_SCOPES);
         return List.copyOf(scopes);
     }
 
