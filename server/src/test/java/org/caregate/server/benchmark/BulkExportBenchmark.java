@@ -122,9 +122,9 @@ public final class BulkExportBenchmark {
         }
         System.out.println();
         System.out.println("Bulk Data Group export, north clinic backend client, load average " + loadAverage());
-        System.out.println("| resources loaded | resources exported | files | seconds | resources/s | peak RSS (MB) "
-                + "| peak heap (MB) |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| resources loaded | resources exported | files | seconds | resources/s | JVM CPU-s "
+                + "| resources per JVM CPU-s | peak RSS (MB) | peak heap (MB) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         results.forEach(System.out::println);
         context.close();
     }
@@ -195,6 +195,7 @@ public final class BulkExportBenchmark {
         });
         System.gc();
         sampler.start();
+        long cpuBefore = processCpuNanos();
         long started = System.nanoTime();
         HttpResponse<String> kickOff = http.send(
                 HttpRequest.newBuilder(URI.create(base + "/fhir/Group/org-clinic-north-patients/$export"))
@@ -245,19 +246,28 @@ public final class BulkExportBenchmark {
             files++;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
         sampler.interrupt();
         sampler.join();
         String line = String.format(
-                "| %,d | %,d | %d | %.1f | %,.0f | %,d | %,d |",
+                "| %,d | %,d | %d | %.1f | %,.0f | %.1f | %,.0f | %,d | %,d |",
                 loaded,
                 resources,
                 files,
                 seconds,
                 resources / seconds,
+                cpuSeconds,
+                resources / cpuSeconds,
                 peakRss.get() / 1024,
                 peakHeap.get() / (1024 * 1024));
         log("export: %s", line);
         return line;
+    }
+
+    /** CPU time of this JVM (all threads), from the platform's OperatingSystemMXBean. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long rssKilobytes() {
