@@ -15,7 +15,7 @@ if [ -d "$out/fhir" ] && ls "$out/fhir"/*.json >/dev/null 2>&1; then
     exit 0
 fi
 if [ ! -d "$work/lib" ] || ! ls "$work/lib"/synthea-*.jar >/dev/null 2>&1; then
-    "$root/mvnw" -B -q -f "$root/server/src/test/synthea/pom.xml" dependency:copy-dependencies \
+    "$root/mvnw" -B -q -f "$root/server/src/test/benchmark/synthea/pom.xml" dependency:copy-dependencies \
         -DoutputDirectory="$work/lib" >&2
 fi
 rm -rf "$out"

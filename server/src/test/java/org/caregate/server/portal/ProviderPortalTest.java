@@ -162,6 +162,41 @@ class ProviderPortalTest extends FullStackTest {
     }
 
     @Test
+    void ehrLaunchWhenPractitionerPicksAnEncounterThenTheTokenCarriesIt() {
+        PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
+        HttpResponse<String> page = portal.get("/portal/patients");
+        assertThat(page.body()).contains("name=\"encounter\"", "value=\"enc-alice-checkup\"");
+
+        HttpResponse<String> toApp = portal.post(
+                page,
+                "/portal/patients/pat-adult-alice/launch",
+                Map.of("app", DEMO_APP, "encounter", "enc-alice-checkup"));
+        HttpResponse<String> toAuthorize = portal.get(Browser.location(toApp));
+        HttpResponse<String> approval = portal.follow(toAuthorize);
+        HttpResponse<String> toCallback = portal.approveAll(approval, DEMO_APP);
+        HttpResponse<String> app = portal.get(Browser.location(toCallback));
+
+        assertThat(app.statusCode()).as(app.body()).isEqualTo(200);
+        assertThat(app.body())
+                .contains("<dd class=\"mono\" id=\"patient-id\">pat-adult-alice</dd>")
+                .contains("<dt>Encounter</dt><dd class=\"mono\">enc-alice-checkup</dd>");
+    }
+
+    @Test
+    void launchWhenEncounterIsAnotherPatientsThen400AndNoLaunch() {
+        PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
+        HttpResponse<String> page = portal.get("/portal/patients");
+
+        HttpResponse<String> refused = portal.post(
+                page,
+                "/portal/patients/pat-adult-bob/launch",
+                Map.of("app", DEMO_APP, "encounter", "enc-alice-checkup"));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("not one of this patient");
+    }
+
+    @Test
     void demoAppCallbackWhenReplayedThenRefused() {
         PortalBrowser portal = PortalBrowser.signedIn(BASE_URL, "dr.okafor", "/portal/patients");
         HttpResponse<String> page = portal.get("/portal/patients");

@@ -1,5 +1,10 @@
 package org.caregate.server.portal.patients;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Clock;
 import org.caregate.server.portal.PortalAccountFilter;
 import org.caregate.server.portal.PortalRefusal;
@@ -8,6 +13,8 @@ import org.caregate.smart.authserver.context.AccessCheck;
 import org.caregate.smart.authserver.context.LaunchContextService;
 import org.caregate.smart.authserver.context.PatientAccessDirectory;
 import org.caregate.smart.authserver.user.UserAccount;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.IdType;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -33,6 +40,7 @@ class ProviderPortalController {
     private final LaunchContextService launchContexts;
     private final SmartAuthUrls urls;
     private final Clock clock;
+    private final DaoRegistry daoRegistry;
 
     ProviderPortalController(
             PatientListResolver patients,
@@ -40,8 +48,10 @@ class ProviderPortalController {
             PatientAccessDirectory directory,
             LaunchContextService launchContexts,
             SmartAuthUrls urls,
-            Clock clock) {
+            Clock clock,
+            DaoRegistry daoRegistry) {
         this.patients = patients;
+        this.daoRegistry = daoRegistry;
         this.apps = apps;
         this.directory = directory;
         this.launchContexts = launchContexts;
@@ -66,7 +76,8 @@ class ProviderPortalController {
     RedirectView launch(
             @RequestAttribute(PortalAccountFilter.ACCOUNT) UserAccount account,
             @PathVariable String patientId,
-            @RequestParam("app") String clientId) {
+            @RequestParam("app") String clientId,
+            @RequestParam(value = "encounter", required = false) String encounterId) {
         LaunchableApp app = apps.find(clientId)
                 .orElseThrow(() -> PortalRefusal.notFound(
                         "Unknown app", "No app with client id '" + clientId + "' can be launched from the portal."));
@@ -75,7 +86,8 @@ class ProviderPortalController {
             throw PortalRefusal.forbiddenByRule(
                     "You may not open this patient's record", access.reason(), access.rule());
         }
-        String launch = launchContexts.create(account.username(), app.clientId(), patientId, null);
+        String encounter = encounterId == null || encounterId.isBlank() ? null : encounterOf(patientId, encounterId);
+        String launch = launchContexts.create(account.username(), app.clientId(), patientId, encounter);
         String location = UriComponentsBuilder.fromUriString(app.launchUrl())
                 .queryParam("iss", urls.fhirBaseUrl())
                 .queryParam("launch", launch)
@@ -85,5 +97,21 @@ class ProviderPortalController {
         RedirectView redirect = new RedirectView(location);
         redirect.setStatusCode(HttpStatus.SEE_OTHER);
         return redirect;
+    }
+
+    /** The encounter to launch with: it must exist and be this patient's, else 400. */
+    private String encounterOf(String patientId, String encounterId) {
+        try {
+            Encounter encounter = daoRegistry
+                    .getResourceDao(Encounter.class)
+                    .read(new IdType("Encounter", encounterId), new SystemRequestDetails());
+            if (patientId.equals(encounter.getSubject().getReferenceElement().getIdPart())) {
+                return encounter.getIdElement().getIdPart();
+            }
+        } catch (ResourceNotFoundException | ResourceGoneException | InvalidRequestException e) {
+            // refused below, with the same answer as another patient's encounter
+        }
+        throw PortalRefusal.badRequest(
+                "Unknown encounter", "The chosen encounter is not one of this patient's; choose one from the list.");
     }
 }
