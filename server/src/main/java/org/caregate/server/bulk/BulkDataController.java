@@ -86,7 +86,7 @@ public class BulkDataController {
                     response,
                     429,
                     OperationOutcome.IssueType.THROTTLED,
-                    "Polled too often: wait the Retry-After " + "seconds (" + properties.retryAfter()
+                    "Polled too often: wait the Retry-After seconds (" + properties.retryAfter()
                             + ") between status requests.");
             return;
         }
@@ -105,9 +105,8 @@ public class BulkDataController {
                         response,
                         500,
                         OperationOutcome.IssueType.EXCEPTION,
-                        "The export failed: " + job.error().orElse("unknown error")
-                                + ". Start a new one; if it fails again, tell the hospital's IT team this id: "
-                                + job.id());
+                        "The export failed: " + job.error().orElse("an internal error") + ". Start a new one; if "
+                                + "it fails again, tell the hospital's IT team this export's id: " + job.id());
             case COMPLETED -> manifest(response, job);
         }
     }

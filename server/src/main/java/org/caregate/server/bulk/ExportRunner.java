@@ -101,12 +101,8 @@ final class ExportRunner implements SmartLifecycle {
             }
             log.error("Export {} failed", job.id(), e);
             Instant now = clock.instant();
-            jobs.fail(
-                    job.id(),
-                    node,
-                    now,
-                    now.plus(properties.fileRetention()),
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            // the details are in this node's log under the export's id, never in an answer
+            jobs.fail(job.id(), node, now, now.plus(properties.fileRetention()), "an internal error stopped it");
         }
     }
 

@@ -23,15 +23,7 @@ public class WebSecurityConfig {
     @Order(10)
     SecurityFilterChain fhirApiChain(HttpSecurity http) throws Exception {
         // an explicit Ant matcher: HAPI's servlet, not Spring MVC's, serves /fhir/*
-        return http.securityMatcher(new AntPathRequestMatcher("/fhir/**"))
-                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
-                .cors(cors -> cors.configurationSource(request -> fhirCors()))
-                .csrf(csrf -> csrf.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .securityContext(context -> context.disable())
-                .anonymous(anonymous -> anonymous.disable())
-                .build();
+        return statelessApi(http, "/fhir/**");
     }
 
     /**
@@ -41,7 +33,12 @@ public class WebSecurityConfig {
     @Bean
     @Order(11)
     SecurityFilterChain bulkDataChain(HttpSecurity http) throws Exception {
-        return http.securityMatcher(new AntPathRequestMatcher("/bulk/**"))
+        return statelessApi(http, "/bulk/**");
+    }
+
+    /** A bearer-token API: no session, CSRF, request cache or anonymous user; CORS for browser apps. */
+    private static SecurityFilterChain statelessApi(HttpSecurity http, String paths) throws Exception {
+        return http.securityMatcher(new AntPathRequestMatcher(paths))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .cors(cors -> cors.configurationSource(request -> fhirCors()))
                 .csrf(csrf -> csrf.disable())
