@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Large sets of permitted patients as a server-side list, so that a search narrowed to a provider's 10,000 patients
- * joins that list in SQL ({@code patient._has:Group:member:_id=<panel>}) instead of carrying 10,000 ids in its
+ * joins that list in SQL ({@code patient:Patient._has:Group:member:_id=<panel>}) instead of carrying 10,000 ids in its
  * parameters, its SQL and its {@code self} link.
  *
  * <p>A panel is a FHIR {@code Group} of the patients, named by a hash of its members (the same set is the same

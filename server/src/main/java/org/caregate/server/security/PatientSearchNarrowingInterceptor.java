@@ -240,7 +240,11 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
     /**
      * The parameter that narrows a search of this type to the members of a panel: {@code _has:Group:member:_id}
      * for Patient, else a chain through the type's compartment parameter that refers to patients only
-     * ({@code patient._has:Group:member:_id}); {@code null} if the type has none (it is then narrowed by ids).
+     * ({@code patient:Patient._has:Group:member:_id}); {@code null} if the type has none (it is then narrowed by ids).
+     * The chain names its type: without {@code :Patient} HAPI also joins the panel's links to member Groups in an
+     * {@code OR} across two joins of {@code HFJ_RES_LINK}, which PostgreSQL can only answer by pairing every link of
+     * every target (10,008 links of one general practitioner: ~10^8 pairs, 26-46 s for a 10,000-patient panel; with
+     * the type, one indexed join, 60 ms).
      */
     private static String panelParameter(FhirContext fhirContext, String resourceType) {
         if ("Patient".equals(resourceType)) {
@@ -255,7 +259,7 @@ public final class PatientSearchNarrowingInterceptor extends SearchNarrowingInte
                 .filter(parameter -> parameter.getName().equals("patient")
                         || parameter.getTargets().equals(Set.of("Patient")))
                 .sorted(Comparator.comparing(parameter -> !parameter.getName().equals("patient")))
-                .map(parameter -> parameter.getName() + "._has:Group:member:_id")
+                .map(parameter -> parameter.getName() + ":Patient._has:Group:member:_id")
                 .findFirst()
                 .orElse(null);
     }
