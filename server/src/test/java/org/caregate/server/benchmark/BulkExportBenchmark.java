@@ -34,7 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What a Bulk Data export costs (issue: Bulk Data {@code $export}), as a command, not a test: starts CareGate on a
- * fresh embedded PostgreSQL, loads a Synthea population (made by {@code server/src/test/scripts/synthea.sh}) through
+ * fresh embedded PostgreSQL, loads a Synthea population (made by {@code server/src/test/scripts/synthea-population.sh}) through
  * the system DAO with every patient in the care of the north clinic (a CareTeam with the clinic as participant),
  * and times {@code Group/org-clinic-north-patients/$export} by the clinic's backend client over HTTP (kick-off, status
  * polled every second, every file downloaded) at each size in {@code benchmark.sizes} (resources loaded, default
@@ -60,8 +60,12 @@ public final class BulkExportBenchmark {
     }
 
     private void run() throws Exception {
-        Path synthea = Path.of(System.getProperty("benchmark.synthea", "server/target/synthea/population"))
-                .resolve("fhir");
+        String bundles = System.getProperty("benchmark.synthea");
+        if (bundles == null || bundles.isBlank()) {
+            throw new IllegalArgumentException("-Dbenchmark.synthea=<directory of Synthea FHIR bundles>: make one with "
+                    + "server/src/test/scripts/synthea-population.sh 80");
+        }
+        Path synthea = Path.of(bundles);
         List<Long> sizes = Stream.of(
                         System.getProperty("benchmark.sizes", "10000,50000").split(","))
                 .map(String::trim)
@@ -88,14 +92,14 @@ public final class BulkExportBenchmark {
         IFhirSystemDao<Bundle, ?> system = context.getBean(IFhirSystemDao.class);
         Set<String> served = daos.getRegisteredDaoTypes();
 
-        List<Path> bundles;
-        try (Stream<Path> files = Files.list(synthea)) {
-            bundles = files.filter(file -> file.toString().endsWith(".json"))
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(synthea)) {
+            files = listed.filter(file -> file.toString().endsWith(".json"))
                     .sorted((a, b) ->
                             Integer.compare(rank(a), rank(b)) != 0 ? Integer.compare(rank(a), rank(b)) : a.compareTo(b))
                     .toList();
         }
-        log("%d Synthea bundles in %s", bundles.size(), synthea);
+        log("%d Synthea bundles in %s", files.size(), synthea);
         SmartTokens tokens = new SmartTokens(base, data);
         long loaded = 0;
         long skipped = 0;
@@ -103,9 +107,9 @@ public final class BulkExportBenchmark {
         List<String> results = new ArrayList<>();
         for (long size : sizes) {
             long started = System.nanoTime();
-            while (loaded < size && next < bundles.size()) {
+            while (loaded < size && next < files.size()) {
                 Bundle bundle;
-                try (InputStream in = Files.newInputStream(bundles.get(next++))) {
+                try (InputStream in = Files.newInputStream(files.get(next++))) {
                     bundle = fhir.newJsonParser().parseResource(Bundle.class, in);
                 }
                 skipped += prepare(fhir, bundle, served);

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.caregate.server.bulk.BulkExportClient;
 import org.caregate.server.testing.FullStackTest;
 import org.caregate.smart.authserver.Browser;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * administrator) issues an initial access token on {@code /portal/admin/clients}; the EHR's developer registers a
  * backend service with it (RFC 7591); it is pending (no token) until grace approves it on the page; its token then
  * reads the clinic's patients at {@code /fhir}; once grace disables it, that very token gets 401 at once, and
- * approving it again does not bring the old token back.
+ * approving it again does not bring the old token back. Between approval and disabling, the EHR exports its
+ * organisation's patients with Bulk Data, as the README's steps say.
  */
 class ClientRegistrationTest extends FullStackTest {
 
@@ -80,8 +82,19 @@ class ClientRegistrationTest extends FullStackTest {
         pressOnReviewPage(grace, clientId, "approve");
         String accessToken = accessToken(backendToken(clientId, key));
         assertThat(readPatients(accessToken).statusCode()).isEqualTo(200);
+        // the registered EHR exports its organisation's patients, as the README tells it to
+        BulkExportClient ehr = new BulkExportClient(accessToken);
+        String status = ehr.kickOff(FHIR_BASE + "/Group/org-clinic-north-patients/$export?_type=Patient");
+        JsonNode manifest = ehr.awaitManifest(status);
+        assertThat(BulkExportClient.ids(ehr.download(manifest, "Patient")))
+                .isNotEmpty()
+                .contains("Patient/pat-adult-alice")
+                .doesNotContain("Patient/pat-adult-carol");
 
         pressOnReviewPage(grace, clientId, "disable");
+        assertThat(ehr.get(status, Map.of()).statusCode())
+                .as("the export's status with the disabled client's token")
+                .isEqualTo(401);
         HttpResponse<String> afterDisable = readPatients(accessToken);
         assertThat(afterDisable.statusCode()).as(afterDisable.body()).isEqualTo(401);
         assertThat(afterDisable.body()).contains("disabled");
