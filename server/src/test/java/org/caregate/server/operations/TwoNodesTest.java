@@ -2,6 +2,8 @@ package org.caregate.server.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -24,6 +26,9 @@ import org.caregate.server.testing.FullStackTest;
 import org.caregate.server.testing.SmartTokens;
 import org.caregate.smart.authserver.Browser;
 import org.caregate.smart.authserver.Pkce;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +52,9 @@ class TwoNodesTest extends FullStackTest {
 
     @Autowired
     private EmbeddedPostgres postgres;
+
+    @Autowired
+    private DaoRegistry daoRegistry;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -212,7 +220,42 @@ class TwoNodesTest extends FullStackTest {
                 .statusCode();
     }
 
-    /** The same URL on node B (the public address is A's, as behind a load balancer it would be the balancer's). */
+    @Test
+    void careRelationshipWrittenOnOneNodeThenTheOthersNextRequestFollowsIt() throws Exception {
+        String clinic = tokens().backendToken("system/*.rs");
+        String frank = "/fhir/Patient/pat-adult-frank";
+        assertThat(read(baseB + frank, clinic))
+                .as("Frank has no relationship with the clinic")
+                .isEqualTo(403);
+        CareTeam team = new CareTeam();
+        team.setId("careteam-two-nodes-frank-north");
+        team.setStatus(CareTeam.CareTeamStatus.ACTIVE);
+        team.setSubject(new Reference("Patient/pat-adult-frank"));
+        team.addParticipant().setMember(new Reference("Organization/org-clinic-north"));
+        var teams = daoRegistry.getResourceDao(CareTeam.class);
+
+        teams.update(team, new SystemRequestDetails()); // written through node A
+        int whileRelated = read(baseB + frank, clinic);
+        teams.delete(new IdType("CareTeam", team.getIdPart()), new SystemRequestDetails());
+        int afterwards = read(baseB + frank, clinic);
+
+        assertThat(whileRelated)
+                .as("node B's next request after the relationship was created on A")
+                .isEqualTo(200);
+        assertThat(afterwards)
+                .as("node B's next request after it was ended on A")
+                .isEqualTo(403);
+    }
+
+    private int read(String url, String token) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     @Test
     void exportWhenKickedOffOnOneNodeThenPolledAndDownloadedOnTheOtherAndSameOnBoth() {
         BulkExportClient clinic = new BulkExportClient(tokens().backendToken("system/*.rs"));
@@ -249,6 +292,7 @@ class TwoNodesTest extends FullStackTest {
         }
     }
 
+    /** The same URL on node B (the public address is A's, as behind a load balancer it would be the balancer's). */
     private static String onB(String url) {
         return url.startsWith(BASE_URL) ? baseB + url.substring(BASE_URL.length()) : url;
     }
