@@ -7,7 +7,8 @@
 //   node auth-pages.js '{"baseUrl": "http://localhost:8080", "screenshots": "target/e2e/screenshots"}'
 //
 // Signs in as maria (the picker is shown: she may open her own record and two of her children's), picks Sofia, asks
-// for `openid fhirUser launch/patient patient/Patient.rs patient/Observation.rs` and unticks patient/Observation.rs.
+// for `openid fhirUser launch/patient patient/Patient.rs patient/Observation.rs`, unticks patient/Observation.rs and
+// ticks its laboratory category instead.
 // Prints one JSON document: {ok, pages: {login, picker, approval}, grantedScope, errors}.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -18,6 +19,8 @@ const options = JSON.parse(process.argv[2] || '{}');
 const CLIENT_ID = 'caregate-public-app';
 const SCOPE = 'openid fhirUser launch/patient patient/Patient.rs patient/Observation.rs';
 const UNTICK = 'patient/Observation.rs';
+// instead of every Observation, only the laboratory category (the approval page offers the US Core categories)
+const LABORATORY = 'patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory';
 const out = {ok: false, pages: {}, requestedScope: SCOPE, untickedScope: UNTICK, grantedScope: null, errors: []};
 
 async function main() {
@@ -59,9 +62,13 @@ async function main() {
         await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
 
         out.pages.approval = await inspect(page, 'approval');
-        out.pages.approval.scopes = await page.$$eval('input[type=checkbox][name=scope]', boxes =>
+        out.pages.approval.scopes = await page.$$eval('input[type=checkbox][name=scope]:not(.granular)', boxes =>
             boxes.map(b => ({scope: b.value, checked: b.checked, deselectable: !b.disabled})));
-        await page.click(`input[type=checkbox][name=scope][value="${UNTICK}"]`);
+        out.pages.approval.categories = await page.$$eval('input[type=checkbox].granular', boxes =>
+            boxes.map(b => ({scope: b.value, checked: b.checked})));
+        await clickBox(page, `input[type=checkbox][name=scope]:not(.granular)[value="${UNTICK}"]`);
+        await clickBox(page, `input[type=checkbox].granular[value="${LABORATORY}"]`);
+        await page.$eval('#approve', button => button.scrollIntoView({block: 'center'}));
         await Promise.all([page.waitForNavigation(), page.click('#approve')]);
 
         if (!redirectedTo) {
@@ -87,6 +94,15 @@ async function main() {
     } finally {
         await close();
     }
+}
+
+/** Ticks or unticks a box as a person does on a phone: scrolled into view, a tap on its label. */
+async function clickBox(page, selector) {
+    const id = await page.$eval(selector, box => {
+        box.scrollIntoView({block: 'center'});
+        return box.id;
+    });
+    await page.click(`label[for="${id}"]`);
 }
 
 /** What a person on a phone meets on this page; and a screenshot. */

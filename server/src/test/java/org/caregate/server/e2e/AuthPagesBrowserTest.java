@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The authorization server's login, patient picker and approval pages in headless Chromium on a phone-sized
  * viewport (390x844), driven by {@code auth-pages.js} as maria: each page renders and is usable, and a scope unticked
- * on the approval page is not granted. Screenshots: {@code server/target/e2e/screenshots/{login,picker,approval}.png}.
+ * on the approval page is not granted, its laboratory category ticked instead is (granular sub-scopes). Screenshots: {@code server/target/e2e/screenshots/{login,picker,approval}.png}.
  */
 class AuthPagesBrowserTest extends FullStackTest {
 
@@ -61,7 +61,7 @@ class AuthPagesBrowserTest extends FullStackTest {
     }
 
     @Test
-    void approvalPageWhenAScopeIsUntickedThenTheTokenLeavesItOut() {
+    void approvalPageWhenAScopeIsUntickedForItsLaboratoryCategoryThenTheGrantFollowsTheTicks() {
         JsonNode approval = page("approval");
         assertUsableOnAPhone(approval, "/auth/consent", "Allow");
         List<String> offered = new ArrayList<>();
@@ -76,8 +76,18 @@ class AuthPagesBrowserTest extends FullStackTest {
                         "openid", "fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs");
 
         assertThat(run.path("patient").asText()).isEqualTo("pat-family-4");
+        List<String> categories = new ArrayList<>();
+        approval.path("categories").forEach(box -> {
+            categories.add(box.path("scope").asText());
+            assertThat(box.path("checked").asBoolean())
+                    .as("%s unticked by default", box)
+                    .isFalse();
+        });
+        String laboratory =
+                "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
+        assertThat(categories).hasSize(5).contains(laboratory);
         assertThat(run.path("grantedScope").asText().split(" "))
-                .contains("patient/Patient.rs", "launch/patient", "openid")
+                .contains("patient/Patient.rs", "launch/patient", "openid", laboratory)
                 .doesNotContain("patient/Observation.rs");
     }
 

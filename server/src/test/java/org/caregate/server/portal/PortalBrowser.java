@@ -19,7 +19,9 @@ import org.caregate.smart.authserver.Browser;
 final class PortalBrowser {
 
     private static final Pattern STATE_FIELD = Pattern.compile("name=\"state\"\\s+value=\"([^\"]+)\"");
-    private static final Pattern SCOPE_BOX = Pattern.compile("name=\"scope\"[^>]*value=\"([^\"]+)\"");
+    private static final Pattern SCOPE_BOX = Pattern.compile(
+            // the page's own lines (ticked, or hidden when they cannot be unticked), not the category sub-scopes
+            "<input type=\"(?:checkbox|hidden)\" name=\"scope\"[^>]*value=\"([^\"]+)\"");
 
     private final String baseUrl;
     private final Browser browser;

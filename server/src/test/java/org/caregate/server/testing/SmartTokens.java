@@ -42,7 +42,9 @@ public final class SmartTokens {
     public static final String BACKEND_NORTH = "caregate-backend-north";
     public static final String EHR_FEED = "caregate-ehr-feed";
     private static final Pattern STATE_FIELD = Pattern.compile("name=\"state\"\\s+value=\"([^\"]+)\"");
-    private static final Pattern SCOPE_BOX = Pattern.compile("name=\"scope\"[^>]*value=\"([^\"]+)\"");
+    private static final Pattern SCOPE_BOX = Pattern.compile(
+            // the page's own lines (ticked, or hidden when they cannot be unticked), not the category sub-scopes
+            "<input type=\"(?:checkbox|hidden)\" name=\"scope\"[^>]*value=\"([^\"]+)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;

@@ -80,7 +80,9 @@ public abstract class SmartAuthServerTestSupport {
     protected static final LocalDate TURNS_12 = LocalDate.now().minusYears(12).plusDays(10);
 
     private static final Pattern STATE_FIELD = Pattern.compile("name=\"state\"\\s+value=\"([^\"]+)\"");
-    private static final Pattern SCOPE_BOX = Pattern.compile("name=\"scope\"[^>]*value=\"([^\"]+)\"");
+    private static final Pattern SCOPE_BOX = Pattern.compile(
+            // the page's own lines (ticked, or hidden when they cannot be unticked), not the category sub-scopes
+            "<input type=\"(?:checkbox|hidden)\" name=\"scope\"[^>]*value=\"([^\"]+)\"");
     private static volatile boolean seeded;
 
     @Autowired

@@ -109,6 +109,35 @@ class StandaloneLaunchTest extends SmartAuthServerTestSupport {
     }
 
     @Test
+    void approvalWhenUserTicksOnlyTheLaboratoryCategoryThenTheGrantIsThatSubScope() {
+        String laboratory =
+                "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
+        Browser browser = new Browser(BASE);
+        Pkce pkce = Pkce.create();
+        String state = UUID.randomUUID().toString();
+        HttpResponse<String> approval = startAndLogin(
+                browser,
+                authorizeUrl(
+                        PUBLIC_APP, "openid launch/patient patient/Observation.rs patient/Condition.rs", pkce, state),
+                ALICE,
+                "alice-pw");
+        assertThat(approval.body())
+                .contains("class=\"granular\" name=\"scope\"", "value=\"" + laboratory + "\"")
+                .contains("category=http://hl7.org/fhir/us/core/CodeSystem/us-core-category|health-concern");
+
+        Map<String, Object> form = new java.util.LinkedHashMap<>();
+        form.put("client_id", PUBLIC_APP);
+        form.put("state", state(approval));
+        // the whole Condition scope, and of Observation only the laboratory category
+        form.put("scope", List.of("openid", "launch/patient", "patient/Condition.rs", laboratory));
+        String code = code(browser.post(BASE + "/auth/authorize", form), state);
+        Map<String, Object> token = exchangePublic(code, pkce.verifier());
+
+        assertThat(List.of(((String) token.get("scope")).split(" ")))
+                .containsExactlyInAnyOrder("openid", "launch/patient", "patient/Condition.rs", laboratory);
+    }
+
+    @Test
     void approvalWhenScopesWereApprovedBeforeThenDeselectingThemStillRemovesThem() {
         Pkce first = Pkce.create();
         exchangePublic(authorizationCode(ALICE, "alice-pw", SCOPE, first), first.verifier());

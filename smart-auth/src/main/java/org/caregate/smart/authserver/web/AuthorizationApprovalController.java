@@ -4,8 +4,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.caregate.smart.authserver.SmartAuthPaths;
 import org.caregate.smart.authserver.authentication.SmartAuthorizationRequestValidators;
 import org.caregate.smart.authserver.context.AccessCheck;
@@ -16,6 +18,7 @@ import org.caregate.smart.authserver.context.PatientAccessDirectory;
 import org.caregate.smart.authserver.context.PatientChoice;
 import org.caregate.smart.authserver.user.UserAccount;
 import org.caregate.smart.authserver.user.UserAccountService;
+import org.caregate.smart.scope.GranularScopeOptions;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -110,6 +113,7 @@ public class AuthorizationApprovalController {
             }
             pending = pending(state, principal).orElseThrow();
         }
+        pending = withCategoryOptions(pending);
         String patientId = LaunchAttributes.patient(pending.authorization());
         model.addAttribute("clientName", pending.client().getClientName());
         model.addAttribute("clientId", pending.client().getClientId());
@@ -118,7 +122,7 @@ public class AuthorizationApprovalController {
         model.addAttribute(
                 "scopes",
                 ScopeDescriptions.describe(
-                        pending.request().getScopes(),
+                        GranularScopeOptions.withoutOptions(pending.request().getScopes()),
                         messages,
                         org.springframework.context.i18n.LocaleContextHolder.getLocale()));
         model.addAttribute("user", pending.user());
@@ -219,6 +223,30 @@ public class AuthorizationApprovalController {
         }
         saveLaunch(pending, null, null, null);
         return null;
+    }
+
+    /**
+     * The category sub-scopes the page offers ({@link GranularScopeOptions}) become part of the pending request, so
+     * that a person may tick them instead of the whole scope: the grant follows the ticks. Spring Authorization Server
+     * grants only requested scopes; these narrow what the app asked for, never widen it.
+     */
+    private Pending withCategoryOptions(Pending pending) {
+        Set<String> requested = pending.request().getScopes();
+        Set<String> options = new LinkedHashSet<>();
+        requested.forEach(scope -> options.addAll(GranularScopeOptions.of(scope)));
+        if (requested.containsAll(options)) {
+            return pending;
+        }
+        Set<String> scopes = new LinkedHashSet<>(requested);
+        scopes.addAll(options);
+        OAuth2AuthorizationRequest widened = OAuth2AuthorizationRequest.from(pending.request())
+                .scopes(scopes)
+                .build();
+        OAuth2Authorization updated = OAuth2Authorization.from(pending.authorization())
+                .attribute(OAuth2AuthorizationRequest.class.getName(), widened)
+                .build();
+        authorizations.save(updated);
+        return new Pending(updated, widened, pending.client(), pending.user(), pending.state());
     }
 
     private void saveLaunch(Pending pending, String patientId, String encounterId, String kind) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.caregate.smart.scope.AccessDurationScope;
+import org.caregate.smart.scope.GranularScopeOptions;
 import org.caregate.smart.scope.IdentityScope;
 import org.caregate.smart.scope.Interaction;
 import org.caregate.smart.scope.InvalidScopeException;
@@ -20,8 +21,21 @@ import org.springframework.context.MessageSource;
 /** Plain-language descriptions of scopes for the approval page, in the order a person would read them. */
 public final class ScopeDescriptions {
 
-    /** One line of the approval page. */
-    public record ScopeLine(String scope, String description, boolean deselectable) {}
+    /**
+     * One line of the approval page.
+     *
+     * @param options the category sub-scopes offered instead of the whole scope ({@link GranularScopeOptions})
+     */
+    public record ScopeLine(String scope, String description, boolean deselectable, List<ScopeLine> options) {
+
+        public ScopeLine {
+            options = List.copyOf(options);
+        }
+
+        public ScopeLine(String scope, String description, boolean deselectable) {
+            this(scope, description, deselectable, List.of());
+        }
+    }
 
     private static final Map<String, String> FIXED = Map.of(
             IdentityScope.OPENID, "Confirm that it is you who signed in",
@@ -103,7 +117,11 @@ public final class ScopeDescriptions {
     public static List<ScopeLine> describe(Set<String> scopes, MessageSource messages, Locale locale) {
         List<ScopeLine> lines = new ArrayList<>();
         for (ScopeLine line : describe(scopes)) {
-            lines.add(new ScopeLine(line.scope(), describe(line.scope(), messages, locale), line.deselectable()));
+            List<ScopeLine> options = GranularScopeOptions.of(line.scope()).stream()
+                    .map(option -> new ScopeLine(option, describe(option, messages, locale), true))
+                    .toList();
+            lines.add(new ScopeLine(
+                    line.scope(), describe(line.scope(), messages, locale), line.deselectable(), options));
         }
         return lines;
     }
@@ -150,7 +168,7 @@ public final class ScopeDescriptions {
             what = messages.getMessage(
                     "scope.what.granular",
                     new Object[] {
-                        what, resource.value().substring(resource.value().indexOf('?') + 1)
+                        what, kinds(resource.value().substring(resource.value().indexOf('?') + 1))
                     },
                     what,
                     locale);
@@ -162,6 +180,18 @@ public final class ScopeDescriptions {
         };
         String sentence = String.join(", ", verbs) + " " + what + " " + whose;
         return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
+    }
+
+    /** {@code category=http://...|laboratory,http://...|vital-signs} as a person reads it: laboratory, vital-signs. */
+    private static String kinds(String query) {
+        List<String> kinds = new ArrayList<>();
+        for (String parameter : query.split("&")) {
+            String values = parameter.substring(parameter.indexOf('=') + 1);
+            for (String value : values.split(",")) {
+                kinds.add(value.substring(value.lastIndexOf('|') + 1));
+            }
+        }
+        return String.join(", ", kinds);
     }
 
     private static String text(MessageSource messages, Locale locale, String code, String english) {
