@@ -21,7 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.caregate.consent.DataCategory;
 import org.caregate.server.access.AccessDecisions;
@@ -320,9 +319,5 @@ final class Exporter {
             }
             return parser;
         }
-    }
-
-    static UUID newId() {
-        return UUID.randomUUID();
     }
 }
